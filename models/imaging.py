@@ -1,0 +1,50 @@
+"""Turning generator outputs into pictures: tensors in [-1, 1] to PIL images, grids, PNG and animated GIF bytes."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import torch
+from PIL import Image
+
+
+def to_uint8(images: torch.Tensor) -> np.ndarray:
+    """(N, C, H, W) or (C, H, W) floats in [-1, 1] -> uint8 array (N, H, W, C) or (H, W, C)."""
+    arr = ((images.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+    return arr.movedim(-3, -1).numpy()
+
+
+def to_pil(image: torch.Tensor, scale: int = 1) -> Image.Image:
+    """One image (C, H, W) in [-1, 1] as a PIL image, optionally enlarged with crisp pixels."""
+    arr = to_uint8(image)
+    pil = Image.fromarray(arr[..., 0] if arr.shape[-1] == 1 else arr)
+    if scale > 1:
+        pil = pil.resize((pil.width * scale, pil.height * scale), Image.NEAREST)
+    return pil
+
+
+def grid(images: torch.Tensor, nrow: int = 8, pad: int = 2, scale: int = 1, pad_value: float = -1.0) -> Image.Image:
+    """A batch (N, C, H, W) in [-1, 1] laid out nrow per row with pad pixels between."""
+    n, c, h, w = images.shape
+    ncol = min(nrow, n)
+    rows = (n + ncol - 1) // ncol
+    canvas = torch.full((c, rows * (h + pad) + pad, ncol * (w + pad) + pad), pad_value)
+    for i, img in enumerate(images.detach().float().cpu()):
+        r, col = divmod(i, ncol)
+        canvas[:, pad + r * (h + pad): pad + r * (h + pad) + h, pad + col * (w + pad): pad + col * (w + pad) + w] = img
+    return to_pil(canvas, scale)
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def gif_bytes(frames: list[Image.Image], ms_per_frame: int = 80, bounce: bool = True) -> bytes:
+    """An endlessly looping animated GIF; bounce plays the frames forward then back."""
+    seq = frames + frames[-2:0:-1] if bounce and len(frames) > 2 else frames
+    seq = [f.convert("P", palette=Image.ADAPTIVE) if f.mode not in ("L", "P") else f for f in seq]
+    buf = io.BytesIO()
+    seq[0].save(buf, format="GIF", save_all=True, append_images=seq[1:], duration=ms_per_frame, loop=0)
+    return buf.getvalue()
