@@ -32,6 +32,7 @@ ENV_URL = "GAN_STUDIO_WEIGHTS_URL"
 Progress = Callable[[int, "int | None"], None]  # (bytes done, bytes total or None)
 
 CHUNK = 1 << 16
+pooch.get_logger().setLevel("WARNING")  # progress is ours to show; pooch would log every download
 _verified: dict[tuple[str, int, int], str] = {}
 _verified_lock = threading.Lock()
 

@@ -1,0 +1,75 @@
+"""The command line: `list` and `fetch` here; each model family adds its own subcommands from models/cli_<family>.py."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from tqdm import tqdm
+
+from models import registry, store
+
+FAMILY_COMMANDS = ["models.cli_dcgan", "models.cli_infogan", "models.cli_pix2pix", "models.cli_wavenet"]
+
+
+def cmd_list(args) -> int:
+    rows = [("model", "family", "size", "status", "where from")]
+    for entry in registry.load_manifest().values():
+        st = store.status(entry)
+        state = "present, verified" if st["present"] else ("CORRUPT" if st.get("corrupt") else "absent")
+        rows.append((entry.name, entry.family, f"{entry.bytes / 1e6:.1f} MB", state, st["source"]))
+    if len(rows) == 1:
+        print("No models in the manifest.")
+        return 0
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for i, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    return 0
+
+
+def cmd_fetch(args) -> int:
+    manifest = registry.load_manifest()
+    names = list(manifest) if args.all else args.names
+    if not names:
+        print("Name a model to fetch, or pass --all.", file=sys.stderr)
+        return 2
+    failed = 0
+    for name in names:
+        try:
+            entry = registry.get(name)
+            found = store.locate(entry)
+            if found:
+                print(f"{name}: present ({found.source}) at {found.path}")
+                continue
+            with tqdm(total=entry.bytes, unit="B", unit_scale=True, desc=name) as bar:
+                path = store.weight_path(entry, progress=lambda done, total: bar.update(done - bar.n))
+            print(f"{name}: downloaded and verified at {path}")
+        except (registry.UnknownModel, store.WeightError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m models", description="GAN Studio models: list, fetch, generate.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("list", help="show every model, its size and whether its weights are here and verified")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("fetch", help="download (and verify) model weights")
+    p.add_argument("names", nargs="*", help="model names (see `list`)")
+    p.add_argument("--all", action="store_true", help="fetch every model in the manifest")
+    p.set_defaults(func=cmd_fetch)
+    for module in FAMILY_COMMANDS:
+        try:
+            importlib.import_module(module).register(sub)
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

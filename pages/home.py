@@ -1,0 +1,53 @@
+"""Home page: what each page does, which models are present or will download, and where inference runs."""
+import streamlit as st
+
+from models import registry, store
+from models.device import describe, pick_device
+
+st.title("🎨 GAN Studio")
+st.write(
+    "Play with generative adversarial networks and WaveNet, all trained from openly licensed data "
+    "that ships in packages, small enough to run fast on a plain CPU."
+)
+
+st.markdown(
+    """
+| Page | What you do there |
+|---|---|
+| 🖍️ **Sketch Colorizer** | Upload or draw a black-on-white line drawing; a pix2pix GAN colors it. Click to add colour hints. |
+| 🎚️ **Latent Explorer** | Move sliders along a DCGAN's strongest latent directions and watch digits or clothes morph; interpolate between seeds. |
+| 🔢 **InfoGAN Controls** | Pick a digit, rotation and stroke width: codes that an InfoGAN learned without ever seeing a label. |
+| 🎵 **WaveNet Audio** | Type a melody, pick an instrument, and hear a WaveNet play it sample by sample. |
+"""
+)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def model_table() -> list[dict]:
+    rows = []
+    for entry in registry.load_manifest().values():
+        st_ = store.status(entry)
+        rows.append({
+            "model": entry.name,
+            "what": entry.title,
+            "size (MB)": round(entry.bytes / 1e6, 2),
+            "status": "present ✅" if st_["present"] else ("corrupt ⚠️" if st_.get("corrupt") else st_["source"]),
+            "from": st_["source"] if st_["present"] else "",
+            "licence": entry.licence,
+        })
+    return rows
+
+
+st.subheader("Models")
+try:
+    device_text = describe(pick_device())
+except RuntimeError as err:
+    device_text = f"unavailable ({err})"
+st.caption(f"Inference runs on: **{device_text}**")
+rows = model_table()
+if rows:
+    st.dataframe(rows, hide_index=True, use_container_width=True)
+else:
+    st.info("No models are registered yet.")
+st.caption("Weights are checked against their SHA-256 before use. Missing weights download on first use "
+           "when GAN_STUDIO_WEIGHTS_URL is set.")

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Writes the Streamlit server config for Heroku (and any host that gives us $PORT).
+mkdir -p ~/.streamlit
+cat > ~/.streamlit/config.toml <<TOML
+[server]
+headless = true
+port = ${PORT:-8501}
+address = "0.0.0.0"
+fileWatcherType = "none"
+maxUploadSize = 20
+enableXsrfProtection = true
+
+[browser]
+gatherUsageStats = false
+TOML
