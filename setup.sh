@@ -10,6 +10,9 @@ fileWatcherType = "none"
 maxUploadSize = 20
 enableXsrfProtection = true
 
+[client]
+toolbarMode = "viewer"
+
 [browser]
 gatherUsageStats = false
 TOML

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs everything the test suite needs on a fresh Debian machine: system packages, then Python packages.
 set -e
-PKGS="fluidsynth fluid-soundfont-gm"
+PKGS="fluidsynth fluid-soundfont-gm chromium chromium-driver fonts-noto-color-emoji"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

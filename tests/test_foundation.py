@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
 from models import registry
+from tests.support.app_server import procfile_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,32 +48,7 @@ def test_cli_fetch_unknown_model_is_one_line_error():
     assert "Traceback" not in out.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_app_starts_as_the_procfile_says(tmp_path):
-    command = (ROOT / "Procfile").read_text().split("web:", 1)[1].strip()
-    port = _free_port()
-    env = {**os.environ, "PORT": str(port), "HOME": str(tmp_path)}
-    proc = subprocess.Popen(["sh", "-c", command], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.time() + 60  # Heroku's boot limit
-        while time.time() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
-                    break
-            except requests.ConnectionError:
-                pass
-            assert proc.poll() is None, proc.stdout.read().decode()
-            time.sleep(0.5)
-        else:
-            raise AssertionError("the app did not answer /_stcore/health within 60 s")
-        assert 'port = ' + str(port) in (tmp_path / ".streamlit" / "config.toml").read_text()
-        assert requests.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+    with procfile_app(tmp_path) as (base, _proc):
+        assert "port = " in (tmp_path / ".streamlit" / "config.toml").read_text()
+        assert requests.get(f"{base}/", timeout=5).status_code == 200
