@@ -1,0 +1,65 @@
+"""Audio helpers for the WaveNet: 8-bit mu-law coding, WAV bytes, note envelopes and a spectrogram image (numpy only)."""
+from __future__ import annotations
+
+import io
+import wave
+
+import numpy as np
+
+MU = 255  # 256 mu-law classes
+
+
+def mu_law_encode(audio: np.ndarray, mu: int = MU) -> np.ndarray:
+    """Float audio in [-1, 1] -> integer classes 0..mu (silence is class 128 for mu=255)."""
+    x = np.clip(audio, -1.0, 1.0)
+    y = np.sign(x) * np.log1p(mu * np.abs(x)) / np.log1p(mu)
+    return np.clip(np.floor((y + 1) / 2 * mu + 0.5), 0, mu).astype(np.int64)
+
+
+def mu_law_decode(classes: np.ndarray, mu: int = MU) -> np.ndarray:
+    """Integer classes 0..mu -> float32 audio in [-1, 1]."""
+    y = 2 * np.asarray(classes, dtype=np.float64) / mu - 1
+    return (np.sign(y) * np.expm1(np.abs(y) * np.log1p(mu)) / mu).astype(np.float32)
+
+
+def wav_bytes(audio: np.ndarray, sample_rate: int) -> bytes:
+    """16-bit PCM mono WAV file contents; levels are kept as they are (clipped to [-1, 1])."""
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(pcm.tobytes())
+    return buf.getvalue()
+
+
+def note_envelope(n: int, sample_rate: int, attack_s: float = 0.003, release_s: float = 0.03) -> np.ndarray:
+    """A gain curve of n samples: short linear fade in and out so joined notes do not click."""
+    env = np.ones(n, np.float32)
+    a = min(int(attack_s * sample_rate), n // 2)
+    r = min(int(release_s * sample_rate), n - a)
+    if a:
+        env[:a] = np.linspace(0, 1, a, endpoint=False)
+    if r:
+        env[n - r:] = np.linspace(1, 0, r)
+    return env
+
+
+def spectrogram_image(audio: np.ndarray, sample_rate: int, n_fft: int = 512, hop: int = 128, height: int = 160,
+                      max_hz: float = 8000.0) -> np.ndarray:
+    """A log-magnitude spectrogram as a uint8 RGB image (low frequencies at the bottom), for st.image."""
+    if len(audio) < n_fft:
+        audio = np.pad(audio, (0, n_fft - len(audio)))
+    frames = np.lib.stride_tricks.sliding_window_view(audio, n_fft)[::hop] * np.hanning(n_fft)
+    mag = np.abs(np.fft.rfft(frames, axis=1)).T  # (freq, time)
+    mag = mag[: int(max_hz / (sample_rate / 2) * (n_fft // 2)) + 1]
+    db = 20 * np.log10(mag + 1e-6)
+    db = np.clip((db - (db.max() - 80)) / 80, 0, 1)[::-1]
+    rows = np.linspace(0, db.shape[0] - 1, height).astype(int)
+    img = db[rows]
+    # a simple dark-blue -> orange -> yellow colour map
+    r = np.clip(img * 2.0, 0, 1)
+    g = np.clip(img * 1.6 - 0.5, 0, 1)
+    b = np.clip(0.35 + img * 0.8 - np.clip(img * 2 - 1, 0, 1) * 1.15, 0, 1)
+    return (np.stack([r, g, b], axis=-1) * 255).astype(np.uint8)

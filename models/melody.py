@@ -1,0 +1,78 @@
+"""Melody text: "C4 E4 G4:2 R C5" -> notes. Names A-G, optional # or b, octave (C4 = MIDI 60), optional :beats; R = rest.
+
+Errors are ValueErrors whose message names the offending token and says what to type instead.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NOTE_RE = re.compile(r"^([A-Ga-g])([#♯b♭]?)(-?\d+)(?::(.*))?$")
+REST_RE = re.compile(r"^[Rr](?::(.*))?$")
+SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+MAX_NOTES = 64
+MAX_BEATS_PER_NOTE = 8.0
+EXAMPLE = "e.g. 'C4 E4 G4:2 R C5' (note name A-G, optional # or b, octave, optional :beats; R is a rest)"
+
+
+@dataclass(frozen=True)
+class Note:
+    pitch: int | None  # MIDI pitch, None for a rest
+    beats: float
+
+    @property
+    def name(self) -> str:
+        return "R" if self.pitch is None else midi_to_name(self.pitch)
+
+
+def midi_to_name(pitch: int) -> str:
+    return f"{NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+def _beats(text: str | None, token: str, pos: int) -> float:
+    if text is None:
+        return 1.0
+    try:
+        if "/" in text:
+            num, den = text.split("/", 1)
+            value = float(num) / float(den)
+        else:
+            value = float(text)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"Note {pos} '{token}': the duration after ':' must be a number of beats such as 2, 0.5 or "
+                         f"1/2, not '{text}'.") from None
+    if not 0.125 <= value <= MAX_BEATS_PER_NOTE:
+        raise ValueError(f"Note {pos} '{token}': a duration must be between 1/8 and {MAX_BEATS_PER_NOTE:g} beats.")
+    return value
+
+
+def parse_melody(text: str, low: int | None = None, high: int | None = None, instrument: str = "this instrument"
+                 ) -> list[Note]:
+    """Parse melody text; with low/high, notes outside that MIDI range are an error naming the allowed range."""
+    tokens = [t for t in re.split(r"[\s,;|]+", text.strip()) if t]
+    if not tokens:
+        raise ValueError(f"The melody is empty: type some notes, {EXAMPLE}.")
+    if len(tokens) > MAX_NOTES:
+        raise ValueError(f"The melody has {len(tokens)} notes; at most {MAX_NOTES} are allowed.")
+    notes = []
+    for pos, token in enumerate(tokens, start=1):
+        rest = REST_RE.match(token)
+        if rest:
+            notes.append(Note(None, _beats(rest.group(1), token, pos)))
+            continue
+        m = NOTE_RE.match(token)
+        if not m:
+            raise ValueError(f"Note {pos} '{token}' is not a note: {EXAMPLE}.")
+        letter, accidental, octave, dur = m.groups()
+        pitch = (int(octave) + 1) * 12 + SEMITONES[letter.upper()] + (1 if accidental in "#♯" and accidental else 0) \
+            - (1 if accidental in ("b", "♭") else 0)
+        if not 0 <= pitch <= 127:
+            raise ValueError(f"Note {pos} '{token}' is outside MIDI (C-1 to G9).")
+        if low is not None and high is not None and not low <= pitch <= high:
+            raise ValueError(f"Note {pos} '{token}' is out of range for {instrument}: it plays "
+                             f"{midi_to_name(low)} to {midi_to_name(high)} (the pitches it was trained on).")
+        notes.append(Note(pitch, _beats(dur, token, pos)))
+    if all(n.pitch is None for n in notes):
+        raise ValueError(f"The melody has only rests: add at least one note, {EXAMPLE}.")
+    return notes

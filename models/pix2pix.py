@@ -1,0 +1,165 @@
+"""pix2pix sketch colorizer: a U-Net generator (sketch + colour hints -> RGB) and a Colorizer for any image size.
+
+Network input, 5 channels in [-1, 1] at a grid that is a multiple of 2**depth (128 for depth 7):
+    0   the sketch, greyscale (white paper = 1, black ink = -1)
+    1-3 hint colours in RGB where the hint mask is 1, else 0
+    4   hint mask (1 where the user gave a colour)
+Output: RGB in [-1, 1] (tanh).
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import torch
+import torch.nn as nn
+from PIL import Image
+
+DEFAULT_CONFIG = {"ngf": 32, "depth": 7, "in_channels": 5, "out_channels": 3, "work_size": 128, "hint_patch": 5}
+
+
+class UNetGenerator(nn.Module):
+    """pix2pix U-Net: `depth` stride-2 convolutions down to 1x1 (at 128 px), mirrored up, with skip connections.
+
+    Channels per level: ngf * min(2**i, 8). BatchNorm everywhere except the outermost layers and the innermost down
+    convolution; dropout 0.5 in the three innermost up blocks during training (off at inference: deterministic).
+    """
+
+    def __init__(self, ngf: int = 32, depth: int = 7, in_channels: int = 5, out_channels: int = 3):
+        super().__init__()
+        ch = [ngf * min(2 ** i, 8) for i in range(depth)]
+        self.downs = nn.ModuleList()
+        for i in range(depth):
+            if i == 0:
+                self.downs.append(nn.Conv2d(in_channels, ch[0], 4, 2, 1))
+            elif i == depth - 1:
+                self.downs.append(nn.Sequential(nn.LeakyReLU(0.2), nn.Conv2d(ch[i - 1], ch[i], 4, 2, 1)))
+            else:
+                self.downs.append(nn.Sequential(nn.LeakyReLU(0.2), nn.Conv2d(ch[i - 1], ch[i], 4, 2, 1, bias=False),
+                                                nn.BatchNorm2d(ch[i])))
+        self.ups = nn.ModuleList()
+        for i in reversed(range(depth)):  # up block i undoes down block i
+            in_ch = ch[i] if i == depth - 1 else 2 * ch[i]
+            if i == 0:
+                self.ups.append(nn.Sequential(nn.ReLU(), nn.ConvTranspose2d(in_ch, out_channels, 4, 2, 1), nn.Tanh()))
+            else:
+                layers = [nn.ReLU(), nn.ConvTranspose2d(in_ch, ch[i - 1], 4, 2, 1, bias=False), nn.BatchNorm2d(ch[i - 1])]
+                if i >= depth - 3:
+                    layers.append(nn.Dropout(0.5))
+                self.ups.append(nn.Sequential(*layers))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        skips = []
+        for down in self.downs:
+            x = down(x)
+            skips.append(x)
+        x = skips.pop()
+        for j, up in enumerate(self.ups):
+            if j > 0:
+                x = torch.cat([x, skips.pop()], 1)
+            x = up(x)
+        return x
+
+
+def parse_colour(colour: str) -> tuple[int, int, int]:
+    """'#rrggbb' -> (r, g, b); a ValueError with a clear message otherwise."""
+    text = str(colour).strip().lstrip("#")
+    if len(text) != 6 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise ValueError(f"Hint colour '{colour}' is not of the form #rrggbb.")
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+
+
+def hint_planes(hints, height: int, width: int, scale_x: float, scale_y: float, patch: int) -> np.ndarray:
+    """(4, H, W) float32: hint RGB in [-1, 1] and mask, for hints [{x, y, color}] given in input-image pixels."""
+    planes = np.zeros((4, height, width), np.float32)
+    for hint in hints or []:
+        try:
+            x, y = float(hint["x"]), float(hint["y"])
+            colour = parse_colour(hint["color"])
+        except (KeyError, TypeError) as err:
+            raise ValueError(f"Each hint needs x, y and color ('#rrggbb'); got {hint!r}.") from err
+        cx, cy = int(x * scale_x), int(y * scale_y)
+        if not (0 <= cx < width and 0 <= cy < height):
+            continue  # outside the picture: nothing to do
+        r = patch // 2
+        ys, xs = slice(max(cy - r, 0), cy + r + 1), slice(max(cx - r, 0), cx + r + 1)
+        for c in range(3):
+            planes[c, ys, xs] = colour[c] / 127.5 - 1
+        planes[3, ys, xs] = 1.0
+    return planes
+
+
+class Colorizer:
+    """Colors a line drawing of any size; thread-safe (one forward pass at a time)."""
+
+    def __init__(self, generator: UNetGenerator, config: dict, device: torch.device | str = "cpu"):
+        self.config = {**DEFAULT_CONFIG, **config}
+        self.device = torch.device(device)
+        self.generator = generator.to(self.device).eval()
+        self.grid = 2 ** self.config["depth"]
+        self._lock = threading.Lock()
+
+    def working_size(self, width: int, height: int) -> tuple[int, int]:
+        """Picture size inside the network grid: shorter side = work_size (the training scale), longer side at most
+        4x that, so that strokes look as thick to the network as they did in training."""
+        work = self.config["work_size"]
+        scale = min(work / min(width, height), 4 * work / max(width, height))
+        return max(1, round(width * scale)), max(1, round(height * scale))
+
+    @torch.inference_mode()
+    def colorize_array(self, sketch: np.ndarray, hints=None) -> np.ndarray:
+        """sketch (H, W) uint8 greyscale at the working size -> (H, W, 3) uint8 colours; hints in sketch pixels."""
+        h, w = sketch.shape
+        gh, gw = -(-h // self.grid) * self.grid, -(-w // self.grid) * self.grid
+        x = np.ones((5, gh, gw), np.float32)
+        x[1:] = 0
+        x[0, :h, :w] = sketch.astype(np.float32) / 127.5 - 1
+        x[1:, :h, :w] = hint_planes(hints, h, w, 1.0, 1.0, self.config["hint_patch"])
+        with self._lock:
+            out = self.generator(torch.from_numpy(x)[None].to(self.device))[0, :, :h, :w]
+        return ((out.float().cpu().clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).numpy()
+
+    def colorize(self, image: Image.Image, hints=None) -> Image.Image:
+        """An RGB image of exactly the input's size. hints: [{"x", "y", "color": "#rrggbb"}] in input pixels.
+
+        The network runs at the working size; when the input is larger, the colour layer (lines removed) is
+        enlarged and multiplied with the original line art, so lines stay as crisp as the user drew them."""
+        sketch = image.convert("L")
+        width, height = sketch.size
+        ww, wh = self.working_size(width, height)
+        small = np.asarray(sketch.resize((ww, wh), Image.Resampling.LANCZOS) if (ww, wh) != (width, height) else sketch)
+        scaled = [{**h, "x": float(h["x"]) * ww / width, "y": float(h["y"]) * wh / height} for h in hints or []]
+        colour = self.colorize_array(small, scaled)
+        if (ww, wh) == (width, height):
+            return Image.fromarray(colour)
+        if max(width / ww, height / wh) < 1.5:
+            return Image.fromarray(colour).resize((width, height), Image.Resampling.BICUBIC)
+        return compose_on_lines(colour, small, sketch)
+
+
+def compose_on_lines(colour: np.ndarray, small_sketch: np.ndarray, sketch: Image.Image) -> Image.Image:
+    """Fill the line pixels of the small colour image with their surroundings, enlarge, multiply with the line art."""
+    import cv2
+
+    lines = (small_sketch < 160).astype(np.uint8)
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    fills = cv2.inpaint(np.ascontiguousarray(colour), lines, 3, cv2.INPAINT_TELEA)
+    width, height = sketch.size
+    fills = np.asarray(Image.fromarray(fills).resize((width, height), Image.Resampling.BICUBIC))
+    ink = np.asarray(sketch, dtype=np.uint16)[..., None]
+    out = (fills.astype(np.uint16) * ink + 127) // 255
+    return Image.fromarray(out.astype(np.uint8))
+
+
+def build(config: dict) -> UNetGenerator:
+    cfg = {**DEFAULT_CONFIG, **config}
+    return UNetGenerator(cfg["ngf"], cfg["depth"], cfg["in_channels"], cfg["out_channels"])
+
+
+def from_entry(entry, device, progress=None) -> Colorizer:
+    """The Colorizer for a manifest entry (fp16 weights on disk, fp32 compute)."""
+    from models.weights_io import load_into
+
+    generator = build(entry.config)
+    load_into(generator, entry, progress)
+    return Colorizer(generator.float(), entry.config, device)

@@ -1,0 +1,163 @@
+"""WaveNet (van den Oord et al. 2016) for single instrument notes, globally conditioned on instrument and pitch.
+
+Network: mu-law class embedding -> stacks of dilated causal convolutions (kernel 2, dilations 1, 2, ..., 2^(L-1))
+with gated tanh x sigmoid units, residual and skip 1x1 convolutions -> ReLU, 1x1, ReLU, 1x1 -> 256 mu-law logits.
+The global condition (instrument embedding ++ pitch embedding) adds a learned bias to every layer's filter and gate.
+`WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet_fast.py
+(ring buffers, fused matrices, numba) and is driven by `WaveNetSynth` here.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from models import audio as audio_lib
+from models import melody as melody_lib
+
+SILENCE = 128  # mu-law class of 0.0
+
+
+class WaveNet(nn.Module):
+    def __init__(self, n_instruments: int, n_pitches: int, layers_per_stack: int = 8, stacks: int = 2,
+                 residual: int = 32, skip: int = 64, cond: int = 32, classes: int = 256):
+        super().__init__()
+        self.residual, self.skip_channels, self.classes = residual, skip, classes
+        self.dilations = [2 ** i for i in range(layers_per_stack)] * stacks
+        self.embed = nn.Embedding(classes, residual)  # = a 1x1 convolution of the one-hot input
+        self.instrument = nn.Embedding(n_instruments, cond // 2)
+        self.pitch = nn.Embedding(n_pitches, cond - cond // 2)
+        n = len(self.dilations)
+        # Convolutions are written as Linear layers over time-major (B, T, C) tensors: a kernel-2 dilated convolution
+        # is cat(h[t - d], h[t]) @ W^T, filter and gate come from one matrix (2R x 2R), and residual + skip 1x1
+        # convolutions share one (R + S x R) matrix. This is faster on CPU than Conv1d and is exactly the fused
+        # layout that sampling uses.
+        self.dilated = nn.ModuleList(nn.Linear(2 * residual, 2 * residual) for _ in range(n))
+        self.condition = nn.ModuleList(nn.Linear(cond, 2 * residual, bias=False) for _ in range(n))
+        self.res_skip = nn.ModuleList(nn.Linear(residual, residual + skip) for _ in range(n))
+        self.out1 = nn.Linear(skip, skip)
+        self.out2 = nn.Linear(skip, classes)
+
+    @property
+    def receptive_field(self) -> int:
+        return sum(self.dilations) + 1
+
+    def cond_vector(self, instrument: torch.Tensor, pitch_index: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.instrument(instrument), self.pitch(pitch_index)], dim=1)
+
+    def forward(self, inputs: torch.Tensor, instrument: torch.Tensor, pitch_index: torch.Tensor,
+                skip_first: int = 0) -> torch.Tensor:
+        """inputs (B, T) mu-law classes of the previous samples -> logits (B, T - skip_first, classes) for the next.
+
+        Every layer sees zeros before the first input (causal zero padding), as the ring buffers do when sampling
+        starts; `skip_first` drops the first outputs before the output layers (training scores only positions with
+        a full receptive field)."""
+        h = self.embed(inputs)  # (B, T, R)
+        c = self.cond_vector(instrument, pitch_index)
+        skip = 0
+        for d, dil, cond, rs in zip(self.dilations, self.dilated, self.condition, self.res_skip):
+            past = F.pad(h, (0, 0, d, 0))[:, : h.shape[1]]
+            z = dil(torch.cat([past, h], dim=-1)) + cond(c)[:, None, :]
+            filt, gate = z.chunk(2, dim=-1)
+            out = rs(torch.tanh(filt) * torch.sigmoid(gate))
+            h = h + out[..., : self.residual]
+            skip = skip + out[..., self.residual:]
+        return self.out2(F.relu(self.out1(F.relu(skip[:, skip_first:]))))
+
+
+def build(config: dict) -> WaveNet:
+    arch = config["arch"]
+    return WaveNet(n_instruments=len(config["instruments"]), n_pitches=config["pitch_high"] - config["pitch_low"] + 1,
+                   layers_per_stack=arch["layers_per_stack"], stacks=arch["stacks"], residual=arch["residual"],
+                   skip=arch["skip"], cond=arch["cond"])
+
+
+class WaveNetSynth:
+    """A loaded WaveNet plus everything needed to play melodies with it (numba sampling on CPU)."""
+
+    def __init__(self, net: WaveNet, config: dict, device: torch.device | None = None):
+        self.net = net.eval()
+        self.config = config
+        self.device = device or torch.device("cpu")
+        self.sample_rate = int(config["sample_rate"])
+        self.instruments = [i["name"] for i in config["instruments"]]
+        self._fused = None
+        self._lock = threading.Lock()  # one generation at a time per model (shared by Streamlit sessions)
+
+    # -- conditioning ---------------------------------------------------------------------------------------------
+    def instrument_index(self, name: str) -> int:
+        if name not in self.instruments:
+            raise ValueError(f"Unknown instrument '{name}'. Choose one of: {', '.join(self.instruments)}.")
+        return self.instruments.index(name)
+
+    def pitch_range(self, instrument: str) -> tuple[int, int]:
+        info = self.config["instruments"][self.instrument_index(instrument)]
+        return int(info["low"]), int(info["high"])
+
+    def parse(self, text: str, instrument: str) -> list[melody_lib.Note]:
+        """Melody text -> notes, checked against the instrument's trained range (ValueError with what to fix)."""
+        low, high = self.pitch_range(instrument)
+        return melody_lib.parse_melody(text, low=low, high=high, instrument=instrument)
+
+    # -- sampling ---------------------------------------------------------------------------------------------------
+    def fused(self):
+        from models import wavenet_fast
+
+        if self._fused is None:
+            self._fused = wavenet_fast.FusedWeights.from_net(self.net)
+        return self._fused
+
+    def generate_notes(self, instrument: str, pitches: list[int], n_samples: int, temperature: float = 1.0,
+                       seed: int = 0, progress: Callable[[float], None] | None = None) -> np.ndarray:
+        """One batch: float32 audio (len(pitches), n_samples), each row a note of the given MIDI pitch."""
+        from models import wavenet_fast
+
+        inst = self.instrument_index(instrument)
+        low, high = self.pitch_range(instrument)
+        for p in pitches:
+            if not low <= p <= high:
+                raise ValueError(f"MIDI pitch {p} is outside {instrument}'s trained range {low}-{high}.")
+        with torch.inference_mode():
+            c = self.net.cond_vector(torch.full((len(pitches),), inst, dtype=torch.long),
+                                     torch.tensor(pitches, dtype=torch.long) - self.config["pitch_low"])
+            biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(self.net.condition, self.net.dilated)])
+        with self._lock:
+            classes = wavenet_fast.sample(self.fused(), biases.numpy().astype(np.float32), n_samples,
+                                          temperature=temperature, seed=seed, progress=progress)
+        return audio_lib.mu_law_decode(classes)
+
+    def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0, temperature: float = 1.0,
+               seed: int = 0, progress: Callable[[float], None] | None = None) -> np.ndarray:
+        """A melody as float32 mono audio: all notes generated as one batch, then enveloped and overlap-added."""
+        sr = self.sample_rate
+        beat = 60.0 / tempo
+        tail = int(0.04 * sr)  # each note rings 40 ms into the next one: a short crossfade
+        starts, lengths, t = [], [], 0.0
+        for note in notes:
+            starts.append(int(round(t * sr)))
+            lengths.append(int(round(note.beats * beat * sr)))
+            t += note.beats * beat
+        total = int(round(t * sr)) + tail
+        out = np.zeros(total, np.float32)
+        sounding = [i for i, n in enumerate(notes) if n.pitch is not None]
+        if not sounding:
+            return out
+        n_gen = max(lengths[i] for i in sounding) + tail
+        rows = self.generate_notes(instrument, [notes[i].pitch for i in sounding], n_gen, temperature, seed, progress)
+        for row, i in zip(rows, sounding):
+            n = lengths[i] + tail
+            out[starts[i]: starts[i] + n] += row[:n] * audio_lib.note_envelope(n, sr, release_s=0.04)
+        return out
+
+
+def from_entry(entry, device, progress=None) -> WaveNetSynth:
+    """Build the network from the manifest entry's config and fill it with its verified weights (CPU sampling)."""
+    from models.weights_io import load_into
+
+    net = build(entry.config)
+    load_into(net, entry, progress)
+    return WaveNetSynth(net, entry.config, device)

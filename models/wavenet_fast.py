@@ -1,0 +1,225 @@
+"""Fast WaveNet sampling (Paine et al. 2016) in numba: O(layers) work per sample, all notes of a melody in one batch.
+
+Each layer keeps a ring buffer of its last `dilation` inputs: at step t the slot t % d holds the input from t - d
+(read it, then overwrite it with the input at t). A layer's two taps, filter and gate are one matrix product
+(2R x 2R over cat(x[t-d], x[t])); its residual and skip 1x1 convolutions are another (R + S x R). The weights are
+taken from the torch module once (they already have this layout, see models/wavenet.py). The per-sample loop runs
+in an @njit function over a chunk of steps, so callers can report progress between chunks.
+
+On CUDA machines sampling still runs here on the CPU: a per-step torch loop (`torch_cached_sample`, kept for the
+benchmark and as a reference) is bound by kernel launches, ~16x slower than real time; a CUDA graph of one step
+would be the way to make the GPU useful (not done).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+from numba import njit
+
+SILENCE = 128
+
+
+@dataclass
+class FusedWeights:
+    embed: np.ndarray  # (classes, R)
+    dil_w: np.ndarray  # (L, 2R, 2R): [filter; gate] x [past tap, current tap]
+    rs_w: np.ndarray  # (L, R + S, R)
+    rs_b: np.ndarray  # (L, R + S)
+    o1_w: np.ndarray  # (S, S)
+    o1_b: np.ndarray
+    o2_w: np.ndarray  # (classes, S)
+    o2_b: np.ndarray
+    dilations: np.ndarray  # (L,) int64
+    receptive_field: int
+
+    @classmethod
+    def from_net(cls, net) -> "FusedWeights":
+        def f32(t):
+            return np.ascontiguousarray(t.detach().cpu().float().numpy())
+
+        return cls(
+            embed=f32(net.embed.weight),
+            dil_w=f32(torch.stack([m.weight for m in net.dilated])),
+            rs_w=f32(torch.stack([m.weight for m in net.res_skip])),
+            rs_b=f32(torch.stack([m.bias for m in net.res_skip])),
+            o1_w=f32(net.out1.weight), o1_b=f32(net.out1.bias),
+            o2_w=f32(net.out2.weight), o2_b=f32(net.out2.bias),
+            dilations=np.array(net.dilations, dtype=np.int64),
+            receptive_field=net.receptive_field,
+        )
+
+
+@njit(cache=True, fastmath=True)
+def _run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias, buffers, current, t0, n,
+               uniforms, forced, inv_temperature, out, logits_out):
+    """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
+    out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
+    when it has n rows (else it is ignored)."""
+    n_layers = dil_w.shape[0]
+    res = embed.shape[1]
+    skip_ch = o1_w.shape[0]
+    n_cls = o2_w.shape[0]
+    batch = bias.shape[1]
+    keep = logits_out.shape[0] == n
+    x = np.empty(2 * res, np.float32)
+    z = np.empty(2 * res, np.float32)
+    a = np.empty(res, np.float32)
+    h = np.empty(res, np.float32)
+    skip = np.empty(skip_ch, np.float32)
+    o = np.empty(skip_ch, np.float32)
+    logit = np.empty(n_cls, np.float32)
+    for step in range(n):
+        t = t0 + step
+        for b in range(batch):
+            cls = current[b]
+            for i in range(res):
+                h[i] = embed[cls, i]
+            skip[:] = 0.0
+            for layer in range(n_layers):
+                slot = t % dilations[layer]
+                for i in range(res):
+                    x[i] = buffers[layer, slot, b, i]
+                    x[res + i] = h[i]
+                    buffers[layer, slot, b, i] = h[i]
+                for j in range(2 * res):
+                    acc = bias[layer, b, j]
+                    for i in range(2 * res):
+                        acc += dil_w[layer, j, i] * x[i]
+                    z[j] = acc
+                for i in range(res):
+                    a[i] = np.tanh(z[i]) / (np.float32(1.0) + np.exp(-z[res + i]))
+                first = res if layer == n_layers - 1 else 0  # the last layer's residual output is never used
+                for j in range(first, res + skip_ch):
+                    acc = rs_b[layer, j]
+                    for i in range(res):
+                        acc += rs_w[layer, j, i] * a[i]
+                    if j < res:
+                        h[j] += acc
+                    else:
+                        skip[j - res] += acc
+            for i in range(skip_ch):
+                skip[i] = max(skip[i], np.float32(0.0))
+            for j in range(skip_ch):
+                acc = o1_b[j]
+                for i in range(skip_ch):
+                    acc += o1_w[j, i] * skip[i]
+                o[j] = max(acc, np.float32(0.0))
+            best = 0
+            for k in range(n_cls):
+                acc = o2_b[k]
+                for i in range(skip_ch):
+                    acc += o2_w[k, i] * o[i]
+                logit[k] = acc
+                if acc > logit[best]:
+                    best = k
+            if keep:
+                for k in range(n_cls):
+                    logits_out[step, b, k] = logit[k]
+            if forced[step, b] >= 0:
+                chosen = forced[step, b]
+            elif inv_temperature <= 0.0:
+                chosen = best
+            else:  # sample from softmax(logit / temperature) by inverting the cumulative sum
+                top = logit[best]
+                total = 0.0
+                for k in range(n_cls):
+                    logit[k] = np.exp((logit[k] - top) * inv_temperature)
+                    total += logit[k]
+                u = uniforms[step, b] * total
+                chosen = n_cls - 1
+                cum = 0.0  # float64, and not `acc`: numba would unify acc's type and slow every float32 loop
+                for k in range(n_cls):
+                    cum += logit[k]
+                    if u < cum:
+                        chosen = k
+                        break
+            out[step, b] = chosen
+            current[b] = chosen
+
+
+class Sampler:
+    """The state of one batch of notes being generated: ring buffers, current inputs, time step."""
+
+    def __init__(self, fused: FusedWeights, biases: np.ndarray):
+        self.w = fused
+        self.bias = np.ascontiguousarray(biases, dtype=np.float32)  # (L, B, 2R): per-note condition + conv bias
+        n_layers, batch = self.bias.shape[:2]
+        res = fused.embed.shape[1]
+        self.buffers = np.zeros((n_layers, int(fused.dilations.max()), batch, res), np.float32)
+        self.current = np.full(batch, SILENCE, np.int64)
+        self.t = 0
+        self.batch = batch
+
+    def run(self, n: int, uniforms: np.ndarray | None = None, forced: np.ndarray | None = None,
+            temperature: float = 1.0, keep_logits: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        w = self.w
+        if uniforms is None:
+            uniforms = np.zeros((n, self.batch))
+        if forced is None:
+            forced = np.full((n, self.batch), -1, np.int64)
+        out = np.empty((n, self.batch), np.int64)
+        logits = np.empty((n if keep_logits else 0, self.batch, w.o2_w.shape[0]), np.float32)
+        inv_t = 1.0 / temperature if temperature > 0 else 0.0
+        _run_steps(w.embed, w.dil_w, w.rs_w, w.rs_b, w.o1_w, w.o1_b, w.o2_w, w.o2_b, w.dilations, self.bias,
+                   self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
+                   np.ascontiguousarray(forced, np.int64), inv_t, out, logits)
+        self.t += n
+        return out, (logits if keep_logits else None)
+
+
+def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int, temperature: float = 1.0, seed: int = 0,
+           progress: Callable[[float], None] | None = None, chunk: int = 1600) -> np.ndarray:
+    """Mu-law classes (B, n_samples) of B notes that start after a receptive field of silence (as in training)."""
+    if not temperature >= 0:
+        raise ValueError("temperature must be >= 0")
+    sampler = Sampler(fused, biases)
+    warm = fused.receptive_field - 1
+    sampler.run(warm, forced=np.full((warm, sampler.batch), SILENCE, np.int64))
+    rng = np.random.default_rng(seed)
+    pieces, done = [], 0
+    while done < n_samples:
+        n = min(chunk, n_samples - done)
+        out, _ = sampler.run(n, uniforms=rng.random((n, sampler.batch)), temperature=temperature)
+        pieces.append(out)
+        done += n
+        if progress:
+            progress(done / n_samples)
+    return np.concatenate(pieces).T if pieces else np.zeros((sampler.batch, 0), np.int64)
+
+
+@torch.inference_mode()
+def torch_cached_sample(net, instrument: torch.Tensor, pitch_index: torch.Tensor, n_samples: int,
+                        temperature: float = 1.0, seed: int = 0) -> torch.Tensor:
+    """Reference: the same cached (ring-buffer) algorithm as a per-step eager PyTorch loop, on the net's device.
+    Slow (each step is ~100 tiny ops); used by the benchmark and acceptable on CUDA only as a fallback."""
+    device = next(net.parameters()).device
+    gen = torch.Generator(device=device).manual_seed(seed)
+    batch = instrument.shape[0]
+    c = net.cond_vector(instrument.to(device), pitch_index.to(device))
+    biases = [cond(c) + dil.bias for cond, dil in zip(net.condition, net.dilated)]
+    queues = [torch.zeros(d, batch, net.residual, device=device) for d in net.dilations]
+    current = torch.full((batch,), SILENCE, dtype=torch.long, device=device)
+    warm = net.receptive_field - 1
+    out = torch.empty(batch, n_samples, dtype=torch.long, device=device)
+    for t in range(warm + n_samples):
+        h = net.embed(current)
+        skip = 0
+        for layer, (d, dil, rs) in enumerate(zip(net.dilations, net.dilated, net.res_skip)):
+            slot = t % d
+            past = queues[layer][slot].clone()
+            queues[layer][slot] = h
+            z = torch.addmm(biases[layer], torch.cat([past, h], dim=1), dil.weight.t())
+            filt, gate = z.chunk(2, dim=1)
+            o = rs(torch.tanh(filt) * torch.sigmoid(gate))
+            h = h + o[:, : net.residual]
+            skip = skip + o[:, net.residual:]
+        logits = net.out2(torch.relu(net.out1(torch.relu(skip))))
+        if t < warm:
+            continue
+        probs = torch.softmax(logits / max(temperature, 1e-6), dim=1)
+        current = torch.multinomial(probs, 1, generator=gen)[:, 0]
+        out[:, t - warm] = current
+    return out

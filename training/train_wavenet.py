@@ -1,0 +1,244 @@
+"""Train the instrument-note WaveNet on the FluidSynth notes from training/prepare_audio.py (CPU, one thread).
+
+    python -m training.prepare_audio
+    nohup python -m training.train_wavenet > runs/wavenet/log.txt 2>&1 &
+    nohup python -m training.train_wavenet --resume > runs/wavenet/log.txt 2>&1 &     # continue after a stop
+
+Each step takes random crops of training notes (a quarter of them start at the onset), each with a receptive field of
+left context (notes are preceded by silence), and minimises the 256-way cross-entropy of the next mu-law sample.
+Every --eval-every steps: held-out bits per sample on a fixed set of held-out crops (EMA weights). Checkpoints
+(safetensors + JSON, no pickle) go to runs/wavenet/ every --ckpt-minutes; the EMA weights are published as
+`wavenet-instruments` every --publish-minutes when held-out NLL improved. Batches are drawn from a generator seeded
+by (seed, step), so a resumed run sees exactly the batches an uninterrupted one would.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+from tqdm import tqdm
+
+from models import audio as audio_lib
+from models.wavenet import SILENCE, build
+from training.prepare_audio import data_dir
+
+MODEL_NAME = "wavenet-instruments"
+
+
+def load_notes(path: Path | None = None) -> dict:
+    folder = path or data_dir()
+    raw = np.load(folder / "notes.npz")
+    meta = json.loads((folder / "meta.json").read_text())
+    classes = audio_lib.mu_law_encode(raw["audio"].astype(np.float32) / 32767).astype(np.int16)
+    return {"classes": classes, "instrument": raw["instrument"].astype(np.int64), "pitch": raw["pitch"].astype(np.int64),
+            "held_out": raw["held_out"].astype(bool), "meta": meta}
+
+
+def make_config(meta: dict, args) -> dict:
+    return {
+        "sample_rate": meta["sample_rate"], "mu": audio_lib.MU, "clip_s": meta["clip_s"],
+        "instruments": meta["instruments"],
+        "pitch_low": min(i["low"] for i in meta["instruments"]), "pitch_high": max(i["high"] for i in meta["instruments"]),
+        "arch": {"layers_per_stack": args.layers, "stacks": args.stacks, "residual": args.residual, "skip": args.skip,
+                 "cond": args.cond},
+        "train": {"seed": args.seed, "batch": args.batch, "crop": args.crop, "lr": args.lr, "steps": args.steps,
+                  "ema": args.ema, "onset_share": args.onset_share},
+    }
+
+
+def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Generator, onset_share: float):
+    """Input/target class crops (B, rf + crop) with left silence padding; loss is taken on the last `crop` targets."""
+    clip_len = data["classes"].shape[1]
+    seqs = np.full((len(idx), rf + crop + 1), SILENCE, dtype=np.int64)
+    for row, i in enumerate(idx):
+        padded_end = rf + clip_len  # position in the silence-padded clip
+        if rng.random() < onset_share:
+            start = int(rng.integers(0, rf))  # the crop's scored part covers the attack
+        else:
+            start = int(rng.integers(0, padded_end - (rf + crop + 1) + 1))
+        lo = start - rf  # clip index of the crop's first sample (negative = silence)
+        take_from = max(lo, 0)
+        take_to = min(lo + rf + crop + 1, clip_len)
+        if take_to > take_from:
+            seqs[row, take_from - lo: take_to - lo] = data["classes"][i, take_from:take_to]
+    x = torch.from_numpy(seqs)
+    return x[:, :-1], x[:, 1:], torch.from_numpy(data["instrument"][idx]), torch.from_numpy(data["pitch"][idx])
+
+
+def bits_per_sample(net, x, y, inst, pitch_index, rf: int) -> float:
+    """Mean cross-entropy in bits of the targets after the first rf positions."""
+    logits = net(x, inst, pitch_index, skip_first=rf)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1)).item() / math.log(2)
+
+
+def save_checkpoint(folder: Path, net, ema, opt, step: int, best: float, config: dict) -> None:
+    tensors = {f"net.{k}": v for k, v in net.state_dict().items()}
+    tensors.update({f"ema.{k}": v for k, v in ema.state_dict().items()})
+    params = [p for g in opt.param_groups for p in g["params"]]
+    for i, p in enumerate(params):
+        st = opt.state.get(p)
+        if st:
+            tensors[f"opt.{i}.exp_avg"], tensors[f"opt.{i}.exp_avg_sq"] = st["exp_avg"], st["exp_avg_sq"]
+            tensors[f"opt.{i}.step"] = st["step"].reshape(1).float()
+    tmp = folder / "checkpoint.safetensors.tmp"
+    save_file({k: v.contiguous() for k, v in tensors.items()}, str(tmp))
+    tmp.replace(folder / "checkpoint.safetensors")
+    (folder / "checkpoint.json").write_text(json.dumps({"step": step, "best_bits": best, "config": config}, indent=2))
+
+
+def load_checkpoint(folder: Path, net, ema, opt) -> tuple[int, float]:
+    tensors = load_file(str(folder / "checkpoint.safetensors"))
+    state = json.loads((folder / "checkpoint.json").read_text())
+    net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
+    ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("ema.")})
+    params = [p for g in opt.param_groups for p in g["params"]]
+    for i, p in enumerate(params):
+        if f"opt.{i}.exp_avg" in tensors:
+            opt.state[p] = {"exp_avg": tensors[f"opt.{i}.exp_avg"], "exp_avg_sq": tensors[f"opt.{i}.exp_avg_sq"],
+                            "step": tensors[f"opt.{i}.step"][0].clone()}
+    return state["step"], state["best_bits"]
+
+
+def save_sample(folder: Path, ema, config: dict, step: int) -> None:
+    """A few generated notes as a WAV per evaluation (needs models/wavenet_fast.py; skipped if it fails)."""
+    try:
+        from models.wavenet import WaveNetSynth
+
+        synth = WaveNetSynth(ema, config)
+        notes = []
+        for info in config["instruments"]:
+            mid = (info["low"] + info["high"]) // 2
+            row = synth.generate_notes(info["name"], [mid], int(0.5 * config["sample_rate"]), seed=step)[0]
+            notes.append(row * audio_lib.note_envelope(len(row), config["sample_rate"]))
+        (folder / "samples").mkdir(exist_ok=True)
+        (folder / "samples" / f"step{step:06d}.wav").write_bytes(
+            audio_lib.wav_bytes(np.concatenate(notes), config["sample_rate"]))
+    except Exception as err:  # noqa: BLE001 - samples are a convenience, never a reason to stop training
+        tqdm.write(f"sample generation skipped: {type(err).__name__}: {err}")
+
+
+def publish_weights(ema, config: dict, step: int, bits: float) -> None:
+    from training.publish import publish
+
+    names = ", ".join(i["name"] for i in config["instruments"])
+    publish(MODEL_NAME, "wavenet", ema.state_dict(), title="WaveNet instrument notes",
+            description=f"A small WaveNet that plays single notes of {names}, conditioned on instrument and pitch.",
+            config=config, licence="MIT (FluidR3_GM SoundFont notes rendered with FluidSynth; weights trained here)",
+            data="fluid-soundfont-gm (FluidR3_GM.sf2) single notes rendered by FluidSynth, 16 kHz",
+            metrics={"training_steps": step, "heldout_bits_per_sample_quick": round(bits, 4)}, dtype=None)
+    tqdm.write(f"published {MODEL_NAME} at step {step} (held-out {bits:.3f} bits/sample)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run", type=Path, default=Path("runs/wavenet"))
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--steps", type=int, default=30000)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--crop", type=int, default=1536)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--ema", type=float, default=0.998)
+    parser.add_argument("--onset-share", type=float, default=0.25)
+    parser.add_argument("--layers", type=int, default=8)
+    parser.add_argument("--stacks", type=int, default=2)
+    parser.add_argument("--residual", type=int, default=32)
+    parser.add_argument("--skip", type=int, default=64)
+    parser.add_argument("--cond", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--eval-every", type=int, default=500)
+    parser.add_argument("--ckpt-minutes", type=float, default=4.0)
+    parser.add_argument("--publish-minutes", type=float, default=15.0)
+    parser.add_argument("--no-publish", action="store_true")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    args.run.mkdir(parents=True, exist_ok=True)
+
+    data = load_notes()
+    if args.resume:  # the run's own config wins over command-line architecture flags
+        config = json.loads((args.run / "checkpoint.json").read_text())["config"]
+        config["train"]["steps"] = args.steps
+    else:
+        config = make_config(data["meta"], args)
+    (args.run / "config.json").write_text(json.dumps(config, indent=2))
+    tr = config["train"]
+    torch.manual_seed(tr["seed"])
+    net = build(config)
+    ema = build(config)
+    ema.load_state_dict(net.state_dict())
+    for p in ema.parameters():
+        p.requires_grad_(False)
+    rf = net.receptive_field
+    opt = torch.optim.Adam(net.parameters(), lr=tr["lr"])
+    step, best = 0, float("inf")
+    if args.resume:
+        step, best = load_checkpoint(args.run, net, ema, opt)
+        print(f"resumed at step {step} (best held-out {best:.3f} bits)")
+    n_params = sum(p.numel() for p in net.parameters())
+    print(f"WaveNet: {n_params / 1e3:.0f}k parameters, receptive field {rf} samples, {len(net.dilations)} layers")
+
+    train_idx = np.flatnonzero(~data["held_out"])
+    held_idx = np.flatnonzero(data["held_out"])
+    val_rng = np.random.default_rng(12345)
+    val_idx = val_rng.choice(held_idx, size=min(48, len(held_idx)), replace=False)
+    val = crops(data, val_idx, rf, 2048, val_rng, onset_share=0.25)
+    val = (val[0], val[1], val[2], val[3] - config["pitch_low"])
+
+    last_ckpt = last_pub = time.time()
+    bar = tqdm(total=tr["steps"], initial=step, desc="wavenet", mininterval=10, smoothing=0.05)
+    losses = []
+    while step < tr["steps"]:
+        rng = np.random.default_rng([tr["seed"], step])
+        idx = rng.choice(train_idx, size=tr["batch"])
+        x, y, inst, pitch = crops(data, idx, rf, tr["crop"], rng, tr["onset_share"])
+        lr = tr["lr"] * 0.5 * (1 + math.cos(math.pi * min(step / tr["steps"], 1.0)))  # cosine decay
+        for g in opt.param_groups:
+            g["lr"] = max(lr, tr["lr"] * 0.02)
+        logits = net(x, inst, pitch - config["pitch_low"], skip_first=rf)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        with torch.no_grad():
+            decay = min(tr["ema"], (1 + step) / (10 + step))
+            for pe, p in zip(ema.parameters(), net.parameters()):
+                pe.mul_(decay).add_(p, alpha=1 - decay)
+        step += 1
+        losses.append(loss.item() / math.log(2))
+        bar.update(1)
+        if step % 50 == 0:
+            bar.set_postfix(bits=f"{np.mean(losses[-50:]):.3f}", lr=f"{lr:.1e}")
+        if step % args.eval_every == 0 or step == tr["steps"]:
+            with torch.inference_mode():
+                bits = bits_per_sample(ema, *val, rf=rf)
+            tqdm.write(f"step {step}: train {np.mean(losses[-args.eval_every:]):.3f} bits, held-out {bits:.3f} bits "
+                       f"(EMA, {len(val_idx)} crops)")
+            with open(args.run / "metrics.jsonl", "a") as f:
+                f.write(json.dumps({"step": step, "train_bits": float(np.mean(losses[-args.eval_every:])),
+                                    "heldout_bits": bits, "time": time.time()}) + "\n")
+            save_sample(args.run, ema, config, step)
+            if bits < best:
+                best = bits
+                save_file({k: v.contiguous() for k, v in ema.state_dict().items()}, str(args.run / "best_ema.safetensors"))
+                first = step == args.eval_every
+                if not args.no_publish and (first or time.time() - last_pub > args.publish_minutes * 60
+                                            or step == tr["steps"]):
+                    publish_weights(ema, config, step, bits)
+                    last_pub = time.time()
+        if time.time() - last_ckpt > args.ckpt_minutes * 60 or step == tr["steps"]:
+            save_checkpoint(args.run, net, ema, opt, step, best, config)
+            last_ckpt = time.time()
+    bar.close()
+    print(f"done: {step} steps, best held-out {best:.3f} bits/sample")
+
+
+if __name__ == "__main__":
+    main()
