@@ -13,7 +13,7 @@ import threading
 import numpy as np
 import torch
 import torch.nn as nn
-from PIL import Image
+from PIL import Image, ImageChops
 
 DEFAULT_CONFIG = {"ngf": 32, "depth": 7, "in_channels": 5, "out_channels": 3, "work_size": 128, "hint_patch": 5}
 
@@ -138,17 +138,14 @@ class Colorizer:
 
 
 def compose_on_lines(colour: np.ndarray, small_sketch: np.ndarray, sketch: Image.Image) -> Image.Image:
-    """Fill the line pixels of the small colour image with their surroundings, enlarge, multiply with the line art."""
+    """Fill the line pixels of the small colour image with their surroundings, enlarge, multiply with the line art
+    (uint8 throughout: a 2000x2000 result needs about 3 x 12 MB)."""
     import cv2
 
-    lines = (small_sketch < 160).astype(np.uint8)
-    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    lines = cv2.dilate((small_sketch < 160).astype(np.uint8), np.ones((3, 3), np.uint8))
     fills = cv2.inpaint(np.ascontiguousarray(colour), lines, 3, cv2.INPAINT_TELEA)
-    width, height = sketch.size
-    fills = np.asarray(Image.fromarray(fills).resize((width, height), Image.Resampling.BICUBIC))
-    ink = np.asarray(sketch, dtype=np.uint16)[..., None]
-    out = (fills.astype(np.uint16) * ink + 127) // 255
-    return Image.fromarray(out.astype(np.uint8))
+    fills = Image.fromarray(fills).resize(sketch.size, Image.Resampling.BICUBIC)
+    return ImageChops.multiply(fills, sketch.convert("RGB"))
 
 
 def build(config: dict) -> UNetGenerator:

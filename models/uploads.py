@@ -64,6 +64,15 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image
 
 
+def _unreadable_message(data: bytes) -> str:
+    """Why Pillow could not even identify the file: a damaged supported file, another format, or no picture."""
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"BM")) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return "The picture is damaged and cannot be decoded. Re-save it as PNG or JPEG and try again."
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "GIF files are not supported. Save the drawing as PNG or JPEG and upload it again."
+    return "This is not a picture we can read. Upload a PNG, JPEG, WebP or BMP file."
+
+
 def load_upload(source, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES) -> Image.Image:
     """A decoded, upright, 8-bit RGB or L image from bytes / a file-like (e.g. st.file_uploader's) / a path."""
     try:
@@ -81,7 +90,7 @@ def load_upload(source, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES
             try:
                 image = Image.open(io.BytesIO(data), formats=sorted(FORMATS))
             except UnidentifiedImageError:
-                raise UploadError("This is not a picture we can read. Upload a PNG, JPEG, WebP or BMP file.") from None
+                raise UploadError(_unreadable_message(data)) from None
             width, height = image.size
             if width * height > max_pixels:
                 raise UploadError(f"The picture is too large ({width} x {height} pixels; at most {max_pixels:,} pixels). "

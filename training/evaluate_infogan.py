@@ -117,12 +117,9 @@ MEASURES = {"slant": slant, "thickness": thickness, "extent": extent}
 
 # ---------------------------------------------------------------- (a) categories
 
-def classify(classifier, images: torch.Tensor, batch: int = 500) -> np.ndarray:
-    preds = []
-    with torch.inference_mode():
-        for i in range(0, len(images), batch):
-            preds.append(classifier(images[i:i + batch]).argmax(1).cpu())
-    return torch.cat(preds).numpy()
+def classify(classifier, images: torch.Tensor) -> np.ndarray:
+    """Digit predicted by classifier-mnist (models.classifier.Classifier) for each image."""
+    return classifier.logits(images).argmax(1).numpy()
 
 
 def category_samples(model: InfoGANModel, per_category: int, seed: int) -> tuple[torch.Tensor, np.ndarray]:

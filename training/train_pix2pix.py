@@ -147,12 +147,22 @@ def main() -> None:
     parser.add_argument("--max-batches", type=int, default=0, help="stop after this many batches (smoke tests)")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--publish", action="store_true", help=f"ship the generator as {MODEL_NAME} after each epoch")
+    parser.add_argument("--publish-only", metavar="GENERATOR", help="ship this generator file (G_epochNNN.safetensors "
+                        "or checkpoint.safetensors of the run) and exit")
     args = parser.parse_args()
     torch.set_num_threads(1)
 
     run = Path("runs") / args.name
     run.mkdir(parents=True, exist_ok=True)
     config = {**DEFAULT_CONFIG, "ngf": args.ngf}
+    if args.publish_only:
+        tensors = load_file(args.publish_only)
+        tensors = {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors
+        G = build(config)
+        G.load_state_dict(tensors)
+        publish_generator(G, config, f"Weights from {Path(args.publish_only).name} of run {args.name}.")
+        print(f"published {MODEL_NAME} from {args.publish_only}")
+        return
     hyper = {**vars(args), "model_config": config}
     data = load_pairs(config["work_size"])
     train = data["split"] == "train"

@@ -1,0 +1,90 @@
+"""Sketch colorizer speed and memory on CPU.
+
+    python -m benchmarks.bench_pix2pix [--threads 2] [--repeats 10]
+
+Prints (1) seconds to colorize a 512x512 sketch (median of repeats, model already loaded; target <= 0.3 s on 2 cores)
+and (2) the peak RSS of a fresh process that loads the model, reads a 2000x2000 PNG upload through models.uploads
+and colorizes it (target <= 512 MB).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+MODEL = "pix2pix-openmoji"
+
+
+def synthetic_sketch(size: int, seed: int = 0) -> Image.Image:
+    """Black strokes on white: circles, lines and rectangles at random."""
+    rng = np.random.default_rng(seed)
+    image = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(image)
+    width = max(2, size // 100)
+    for _ in range(12):
+        x0, y0 = rng.integers(0, int(size * 0.7), 2)
+        x1, y1 = np.array([x0, y0]) + rng.integers(size // 10, size // 3, 2)
+        shape = rng.integers(3)
+        if shape == 0:
+            draw.ellipse((x0, y0, x1, y1), outline=0, width=width)
+        elif shape == 1:
+            draw.rectangle((x0, y0, x1, y1), outline=0, width=width)
+        else:
+            draw.line((x0, y0, x1, y1), fill=0, width=width)
+    return image
+
+
+def child_peak_rss() -> None:
+    """Runs in the fresh process: load, upload 2000x2000, colorize, report the peak RSS."""
+    import resource
+
+    from models.loading import load_model
+    from models.uploads import load_upload
+
+    buf = io.BytesIO()
+    synthetic_sketch(2000).convert("RGB").save(buf, format="PNG")
+    colorizer = load_model(MODEL)
+    t = time.perf_counter()
+    out = colorizer.colorize(load_upload(buf.getvalue()), [{"x": 1000, "y": 1000, "color": "#ff0000"}])
+    assert out.size == (2000, 2000)
+    seconds = time.perf_counter() - t
+    print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} {seconds:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    if args.child:
+        child_peak_rss()
+        return
+    from models.loading import load_model
+
+    colorizer = load_model(MODEL)
+    sketch = synthetic_sketch(512)
+    colorizer.colorize(sketch)  # warm-up
+    times = []
+    for _ in range(args.repeats):
+        t = time.perf_counter()
+        colorizer.colorize(sketch, [{"x": 256, "y": 256, "color": "#3366ff"}])
+        times.append(time.perf_counter() - t)
+    print(f"colorize 512x512 on CPU ({args.threads} threads): median {statistics.median(times):.3f} s, "
+          f"min {min(times):.3f} s over {args.repeats} (target <= 0.3 s)")
+    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_pix2pix", "--child", "--threads", str(args.threads)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    print(f"fresh process, 2000x2000 upload: peak RSS {out[0]} MB (target <= 512 MB), colorized in {out[1]} s")
+
+
+if __name__ == "__main__":
+    main()

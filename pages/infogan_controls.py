@@ -1,0 +1,105 @@
+"""InfoGAN Controls page: pick a digit, rotation, width and noise seed; see one digit and a traversal grid of a code."""
+from __future__ import annotations
+
+import math
+import random
+
+import streamlit as st
+
+from models.imaging import grid, png_bytes, to_pil
+from pages.common import get_model
+
+MODEL_NAME = "infogan-mnist"
+MAX_SEED = 2**31 - 1
+CODE_LIMIT = 2.0
+SWEEP_VALUES = [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0]
+SWEEPS = ["rotation", "width"]
+DEFAULTS = {"digit": 3, "rotation": 0.0, "width": 0.0, "seed": 0, "sweep": "rotation"}
+STATE = {name: f"ig_{name}" for name in DEFAULTS}  # query parameter -> widget key
+
+
+def parse_params(params) -> tuple[dict, list[str]]:
+    """Validated control values from the URL query, with defaults for missing ones; plus one note per bad value."""
+    values, bad = dict(DEFAULTS), []
+
+    def number(name, text, cast, low, high):
+        try:
+            value = cast(text)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not math.isfinite(value) or not low <= value <= high:
+            bad.append(f"{name}={text!r} (expected {low:g} to {high:g})")
+            return None
+        return value
+
+    if "digit" in params:
+        v = number("digit", params["digit"], int, 0, 9)
+        values["digit"] = DEFAULTS["digit"] if v is None else v
+    for name in ("rotation", "width"):
+        if name in params:
+            v = number(name, params[name], float, -CODE_LIMIT, CODE_LIMIT)
+            values[name] = DEFAULTS[name] if v is None else round(v, 2)
+    if "seed" in params:
+        v = number("seed", params["seed"], int, 0, MAX_SEED)
+        values["seed"] = DEFAULTS["seed"] if v is None else v
+    if "sweep" in params:
+        if params["sweep"] in SWEEPS:
+            values["sweep"] = params["sweep"]
+        else:
+            bad.append(f"sweep={params['sweep']!r} (expected rotation or width)")
+    return values, bad
+
+
+def new_seed() -> None:
+    st.session_state[STATE["seed"]] = random.randint(0, 99_999)
+
+
+st.title("🔢 InfoGAN Controls")
+st.write("An InfoGAN learned, without ever seeing a label, a 10-way category and two continuous codes that "
+         "turned out to mean *which digit*, *rotation* and *width*. The remaining 62 noise values (the seed) "
+         "set the handwriting style.")
+
+model = get_model(MODEL_NAME)
+if model is None:
+    st.stop()
+
+if STATE["digit"] not in st.session_state:  # first run of this session: start from the link's values
+    start, problems = parse_params(st.query_params)
+    if problems:
+        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    for name, key in STATE.items():
+        st.session_state[key] = start[name]
+
+
+@st.fragment
+def controls() -> None:
+    left, right = st.columns([1, 1])
+    with left:
+        digit = st.radio("Digit", list(range(10)), key=STATE["digit"], horizontal=True)
+        rotation = st.slider("Rotation (+ = clockwise)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["rotation"])
+        width = st.slider("Width (+ = thicker)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["width"])
+        seed_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        seed = seed_col.number_input("Noise seed (handwriting style)", 0, MAX_SEED, step=1, key=STATE["seed"])
+        button_col.button("🎲 Random", on_click=new_seed, use_container_width=True)
+    image = to_pil(model.generate(digit, rotation, width, seed), scale=8)
+    with right:
+        st.image(image, caption=f"digit {digit} · rotation {rotation:+.1f} · width {width:+.1f} · seed {seed}",
+                 width=224)
+        st.download_button("Download PNG", data=png_bytes(image), mime="image/png",
+                           file_name=f"infogan_digit{digit}_rot{rotation:+.1f}_width{width:+.1f}_seed{seed}.png")
+
+    st.subheader("Traversal")
+    sweep = st.radio("Code to sweep from -2 to 2 (columns); rows are digits 0-9", SWEEPS, key=STATE["sweep"],
+                     horizontal=True)
+    other = width if sweep == "rotation" else rotation
+    batch = model.traversal(sweep, seed, SWEEP_VALUES, other=other)
+    st.image(grid(batch, nrow=len(SWEEP_VALUES), pad=2, scale=3),
+             caption=f"{sweep} = " + ", ".join(f"{v:+g}" for v in SWEEP_VALUES)
+             + f" · other code at {other:+.1f} · seed {seed}")
+    st.query_params.update({"digit": str(digit), "rotation": f"{rotation:g}", "width": f"{width:g}",
+                            "seed": str(seed), "sweep": sweep})
+
+
+controls()
+st.caption("The codes were trained on [-1, 1]; values beyond that extrapolate (as in the InfoGAN paper) and may "
+           "distort the digit. Which category is which digit was found afterwards with an independent classifier.")

@@ -1,0 +1,193 @@
+"""Sketch Colorizer page: upload (or pick, or draw) a line drawing, click to add colour hints, get it colored by pix2pix."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+from PIL import Image, ImageDraw
+
+from models.imaging import png_bytes
+from models.uploads import EXTENSIONS, MAX_BYTES, UploadError, load_upload
+from pages.common import get_model
+
+MODEL_NAME = "pix2pix-openmoji"
+SAMPLES_DIR = Path(__file__).with_name("samples")
+DISPLAY_WIDTH = 384
+SOURCES = ["Upload", "Samples", "Draw"]
+
+st.title("🖍️ Sketch Colorizer")
+st.write("A pix2pix GAN colors black-on-white line drawings. It learned from OpenMoji emoji, so bold, closed "
+         "outlines work best. Click on your sketch to place colour hints that steer it.")
+
+
+@st.cache_data(show_spinner=False)
+def sample_catalogue() -> dict[str, str]:
+    """file name -> label of the sample sketches (held-out OpenMoji line art, never trained on)."""
+    try:
+        meta = json.loads((SAMPLES_DIR / "samples.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return {name: info["label"] for name, info in meta.items() if (SAMPLES_DIR / name).is_file()}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def colorize_png(_colorizer, source_png: bytes, hints_json: str) -> bytes:
+    image = Image.open(io.BytesIO(source_png))
+    return png_bytes(_colorizer.colorize(image, json.loads(hints_json)))
+
+
+def set_source(source_id: str, image: Image.Image) -> None:
+    """Make image the current sketch; hints belong to one sketch, so a new one clears them."""
+    if st.session_state.get("p2p_source_id") != source_id:
+        st.session_state.p2p_source_id = source_id
+        st.session_state.p2p_png = png_bytes(image)
+        st.session_state.p2p_hints = []
+        st.session_state.p2p_last_click = None
+
+
+def upload_source() -> None:
+    file = st.file_uploader("Upload a line drawing (PNG, JPEG, WebP or BMP)", type=EXTENSIONS, key="p2p_upload",
+                            help=f"Dark lines on light paper; at most {MAX_BYTES // (1024 * 1024)} MB.")
+    if file is None:
+        if st.session_state.get("p2p_source_id", "").startswith("upload:"):
+            st.session_state.pop("p2p_source_id", None)
+            st.session_state.pop("p2p_png", None)
+        return
+    data = file.getvalue()
+    source_id = "upload:" + hashlib.sha256(data).hexdigest()[:16]
+    if st.session_state.get("p2p_source_id") == source_id:
+        return
+    try:
+        set_source(source_id, load_upload(data))
+    except UploadError as err:
+        st.error(f"**{file.name}:** {err}")
+        st.session_state.pop("p2p_source_id", None)
+        st.session_state.pop("p2p_png", None)
+
+
+def sample_source(preselected: str | None) -> None:
+    catalogue = sample_catalogue()
+    if not catalogue:
+        st.info("No sample sketches are installed.")
+        return
+    st.caption("Held-out OpenMoji line art (the model never saw these). OpenMoji, CC BY-SA 4.0, openmoji.org.")
+    if preselected in catalogue:
+        set_source("sample:" + preselected, Image.open(SAMPLES_DIR / preselected))
+    cols = st.columns(4)
+    for i, (name, label) in enumerate(catalogue.items()):
+        with cols[i % 4]:
+            st.image(str(SAMPLES_DIR / name), caption=label, width=96)
+            if st.button("Use", key=f"p2p_sample_{name}", help=f"Colorize '{label}'"):
+                set_source("sample:" + name, Image.open(SAMPLES_DIR / name))
+                st.query_params["sample"] = name
+
+
+def draw_source() -> None:
+    try:
+        from streamlit_drawable_canvas import st_canvas
+
+        stroke = st.slider("Pen width", 1, 12, 4, key="p2p_pen")
+        result = st_canvas(stroke_width=stroke, stroke_color="#000000", background_color="#ffffff", height=320,
+                           width=320, drawing_mode="freedraw", return_image_data=True, key="p2p_canvas")
+        data = result.image_data if result.json_data and result.json_data.get("objects") else None
+    except Exception as err:  # the canvas is optional: upload stays the main path
+        st.info(f"The drawing canvas is not available here ({type(err).__name__}). Upload a sketch instead.")
+        return
+    if data is None:
+        st.caption("Draw with the mouse, then add hints below.")
+        return
+    rgba = Image.fromarray(np.asarray(data, dtype=np.uint8), "RGBA")
+    paper = Image.new("RGBA", rgba.size, "white")
+    paper.alpha_composite(rgba)
+    drawing = paper.convert("L")
+    set_source("draw:" + hashlib.sha256(drawing.tobytes()).hexdigest()[:16], drawing)
+
+
+def hint_overlay(image: Image.Image, hints: list[dict], width: int) -> Image.Image:
+    """The sketch at display width with each hint as a coloured dot."""
+    scale = width / image.width
+    shown = image.convert("RGB").resize((width, max(1, round(image.height * scale))), Image.Resampling.LANCZOS)
+    draw = ImageDraw.Draw(shown)
+    for h in hints:
+        x, y = h["x"] * scale, h["y"] * scale
+        draw.ellipse((x - 6, y - 6, x + 6, y + 6), fill=h["color"], outline="black", width=2)
+    return shown
+
+
+def hints_panel() -> None:
+    hints = st.session_state.p2p_hints
+    if not hints:
+        st.caption("No hints yet: the model picks all colours itself.")
+        return
+    swatches = " ".join(f'<span style="display:inline-block;width:14px;height:14px;background:{h["color"]};'
+                        f'border:1px solid #333;vertical-align:middle"></span> ({h["x"]:.0f}, {h["y"]:.0f})'
+                        for h in hints)
+    st.markdown(f"**{len(hints)} hint{'s' if len(hints) > 1 else ''}:** {swatches}", unsafe_allow_html=True)
+    a, b = st.columns(2)
+    if a.button("Undo last hint", key="p2p_undo"):
+        hints.pop()
+        st.rerun()
+    if b.button("Clear hints", key="p2p_clear"):
+        hints.clear()
+        st.rerun()
+
+
+def clickable_sketch(image: Image.Image) -> None:
+    """Show the sketch; a click adds a hint of the picked colour at that point (image pixels)."""
+    hints = st.session_state.p2p_hints
+    width = min(DISPLAY_WIDTH, max(256, image.width))
+    shown = hint_overlay(image, hints, width)
+    try:
+        from streamlit_image_coordinates import streamlit_image_coordinates
+
+        click = streamlit_image_coordinates(shown, width=width, key=f"p2p_click_{st.session_state.p2p_source_id}",
+                                            cursor="crosshair")
+    except Exception as err:  # the component is optional
+        st.image(shown)
+        st.caption(f"Clicking for hints is unavailable here ({type(err).__name__}).")
+        return
+    if click and click.get("unix_time") != st.session_state.p2p_last_click:
+        st.session_state.p2p_last_click = click.get("unix_time")
+        sx, sy = image.width / max(click["width"], 1), image.height / max(click["height"], 1)
+        hints.append({"x": round(click["x"] * sx, 1), "y": round(click["y"] * sy, 1),
+                      "color": st.session_state.get("p2p_colour", "#e53935")})
+        st.rerun()
+
+
+query_sample = st.query_params.get("sample")
+if query_sample is not None and query_sample not in sample_catalogue():
+    st.warning(f"There is no sample sketch called '{query_sample}'; showing the page without it.")
+    query_sample = None
+source = st.radio("Sketch from", SOURCES, index=1 if query_sample else 0, horizontal=True, key="p2p_source",
+                  label_visibility="collapsed")
+if source == "Upload":
+    upload_source()
+elif source == "Samples":
+    sample_source(query_sample)
+else:
+    draw_source()
+
+if "p2p_png" in st.session_state:
+    colorizer = get_model(MODEL_NAME)
+    sketch = Image.open(io.BytesIO(st.session_state.p2p_png))
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Your sketch")
+        st.color_picker("Hint colour (then click on the sketch)", "#e53935", key="p2p_colour")
+        clickable_sketch(sketch)
+        hints_panel()
+    with right:
+        st.subheader("Colored")
+        if colorizer is not None:
+            with st.spinner("Coloring..."):
+                result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))
+            st.session_state.p2p_result = result
+            st.image(result, width=min(DISPLAY_WIDTH, max(256, sketch.width)))
+            st.caption(f"{sketch.width} x {sketch.height} px, same as your sketch.")
+            st.download_button("Download PNG", result, file_name="colored.png", mime="image/png", key="p2p_download")
+else:
+    st.info("Upload a line drawing, pick a sample, or draw one to start.")
