@@ -63,7 +63,7 @@ def test_large_upload_keeps_crisp_lines(colorizer):
 
 
 def test_model_beats_both_baselines_on_held_out_fixtures(colorizer):
-    from training.evaluate_pix2pix import fill_baseline, held_out_hints, mean_scores, run_generator, sketch_baseline
+    from training.evaluate_pix2pix import fill_baseline, held_out_hints, mean_scores, run_colorizer, sketch_baseline
 
     pairs = fixture_pairs()
     assert len(pairs) >= 12
@@ -73,8 +73,8 @@ def test_model_beats_both_baselines_on_held_out_fixtures(colorizer):
     base_sketch = mean_scores([sketch_baseline(s) for s in sketches], truths)
     base_fill = mean_scores([fill_baseline(s, fill) for s in sketches], truths)
     no_hints = [np.zeros((4, *s.shape), np.float32) for s in sketches]
-    model = mean_scores(run_generator(colorizer.generator, sketches, no_hints), truths)
-    hinted = mean_scores(run_generator(colorizer.generator, sketches, held_out_hints(sketches, truths)), truths)
+    model = mean_scores(run_colorizer(colorizer, sketches, no_hints), truths)
+    hinted = mean_scores(run_colorizer(colorizer, sketches, held_out_hints(sketches, truths)), truths)
     for base in (base_sketch, base_fill):
         assert model["psnr"] > base["psnr"] and model["ssim"] > base["ssim"], (model, base)
         assert model["l1"] < base["l1"] and model["ciede2000"] < base["ciede2000"], (model, base)

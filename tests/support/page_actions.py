@@ -1,0 +1,110 @@
+"""What a person does on each page, in a real browser (Selenium): shared by the end-to-end tests and the load script.
+
+Each action returns once the page shows its result; a Streamlit exception box on the page raises PageBroken.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class PageBroken(AssertionError):
+    """The page shows a Streamlit exception (a traceback) or never reached the expected state."""
+
+
+def check_no_exception(driver: WebDriver) -> None:
+    boxes = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')
+    if boxes:
+        raise PageBroken("the page shows an exception: " + boxes[0].text[:500])
+
+
+def wait_until(driver: WebDriver, condition, timeout: float = 60.0, what: str = "condition"):
+    """Poll condition(driver) until truthy; fail fast when the page shows an exception."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        check_no_exception(driver)
+        try:
+            value = condition(driver)
+            if value:
+                return value
+        except (StaleElementReferenceException, WebDriverException):
+            pass
+        time.sleep(0.2)
+    raise PageBroken(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def idle(driver: WebDriver) -> bool:
+    """True when the script is not running (no 'Running...' status widget)."""
+    return not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+
+
+def body_text(driver: WebDriver) -> str:
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def image_sources(driver: WebDriver) -> list[str]:
+    return [img.get_attribute("src") for img in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stImage"] img')]
+
+
+def open_page(driver: WebDriver, base: str, path: str, expect_text: str, timeout: float = 90.0) -> None:
+    driver.get(f"{base}/{path}")
+    wait_until(driver, lambda d: expect_text in body_text(d), timeout, f"'{expect_text}' on /{path}")
+    wait_until(driver, idle, timeout, "the script run to finish")
+
+
+def upload_file(driver: WebDriver, path: Path, index: int = 0) -> None:
+    inputs = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'input[type="file"]'), 30, "a file input")
+    inputs[index].send_keys(str(path))
+
+
+def nudge_slider(driver: WebDriver, index: int = 0, presses: int = 5, key=Keys.ARROW_RIGHT) -> None:
+    """Focus the index-th slider thumb and move it with the keyboard, as a person would with arrow keys."""
+    thumbs = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stSlider"] [role="slider"]'),
+                        30, "a slider")
+    thumb = thumbs[index]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", thumb)
+    thumb.click()
+    for _ in range(presses):
+        thumb.send_keys(key)
+
+
+def click_button(driver: WebDriver, label: str) -> None:
+    buttons = [b for b in driver.find_elements(By.CSS_SELECTOR, "button") if b.text.strip() == label]
+    if not buttons:
+        raise PageBroken(f"no button labelled '{label}'")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", buttons[0])
+    buttons[0].click()
+
+
+def wait_new_image(driver: WebDriver, before: list[str], timeout: float = 60.0) -> list[str]:
+    return wait_until(driver, lambda d: (s := image_sources(d)) and s != before and idle(d) and s, timeout,
+                      "the image to change")
+
+
+def click_component_image(driver: WebDriver, title_part: str, x: int, y: int) -> None:
+    """Click at (x, y) on the image inside a custom-component iframe (e.g. streamlit-image-coordinates).
+
+    A synthetic click event dispatched inside the frame: chromedriver's pointer clicks do not reach into this
+    component's iframe in headless Chromium, but the component's own click handler runs exactly as for a person.
+    """
+    frame = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'iframe[title*="{title_part}"]'),
+                       30, f"the {title_part} component")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", frame)
+    driver.switch_to.frame(frame)
+    try:
+        wait_until(driver, lambda d: d.execute_script(
+            "const i = document.querySelector('img'); return i && i.complete && i.naturalWidth > 0 && !!i.onclick;"),
+            30, "the component's image")
+        driver.execute_script(
+            "const i = document.querySelector('img'); const r = i.getBoundingClientRect();"
+            "i.dispatchEvent(new MouseEvent('click', {clientX: r.left + arguments[0], clientY: r.top + arguments[1],"
+            " bubbles: true}));", x, y)
+    finally:
+        driver.switch_to.default_content()

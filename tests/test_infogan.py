@@ -1,0 +1,170 @@
+"""InfoGAN: deterministic generation, the shipped model's category accuracy, the CLI and the InfoGAN Controls page."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from models.cli import main as cli_main
+from models.infogan import InfoGANModel, noise_for_seed
+from models.loading import load_model
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "infogan_controls.py")
+
+
+@pytest.fixture(scope="module")
+def model() -> InfoGANModel:
+    torch.set_num_threads(1)
+    return load_model("infogan-mnist")
+
+
+def test_noise_is_a_function_of_the_seed():
+    assert torch.equal(noise_for_seed(7), noise_for_seed(7))
+    assert not torch.equal(noise_for_seed(7), noise_for_seed(8))
+    assert noise_for_seed(7).abs().max() <= 1
+
+
+def test_generation_is_deterministic_for_a_seed(model):
+    a = model.generate(3, 0.5, -1.0, seed=1)
+    assert a.shape == (1, 28, 28) and a.min() >= -1 and a.max() <= 1
+    assert torch.equal(a, model.generate(3, 0.5, -1.0, seed=1))
+    assert not torch.equal(a, model.generate(3, 0.5, -1.0, seed=2))
+    assert not torch.equal(a, model.generate(4, 0.5, -1.0, seed=1))
+    batch = model.generate_batch([3, 4], [0.5, 0.0], [-1.0, 0.0], [1, 1])
+    assert torch.allclose(batch[0], a, atol=1e-5)
+
+
+def test_traversal_grid_has_digits_as_rows(model):
+    batch = model.traversal("width", seed=3, values=[-2, 0, 2])
+    assert batch.shape == (30, 1, 28, 28)
+    assert torch.allclose(batch[3 * 5 + 1], model.generate(5, 0.0, 0.0, seed=3), atol=1e-5)
+    with pytest.raises(ValueError):
+        model.traversal("colour", seed=3)
+
+
+@pytest.mark.parametrize("digit, rotation, width, seed",
+                         [(10, 0, 0, 0), (-1, 0, 0, 0), (2.5, 0, 0, 0), (3, 2.5, 0, 0), (3, 0, float("nan"), 0),
+                          (3, 0, 0, -1), (3, 0, 0, 2**31)])
+def test_bad_values_raise_value_error(model, digit, rotation, width, seed):
+    with pytest.raises(ValueError):
+        model.generate(digit, rotation, width, seed)
+
+
+def test_shipped_mapping_and_codes_are_consistent(model):
+    assert sorted(model.category_to_digit) == list(range(10))
+    assert "category_to_digit" in model.config and "rotation_code" in model.config
+
+
+def test_shipped_model_meets_category_accuracy_target(model):
+    """100 samples per digit through the app's path, judged by the independently trained classifier-mnist."""
+    from training.evaluate_infogan import digit_accuracy
+
+    classifier = load_model("classifier-mnist")
+    assert digit_accuracy(model, classifier, per_digit=100) >= 0.95
+
+
+def test_info_loss_trains_the_shared_discriminator_body():
+    """Q's loss must reach D's body: one step with and without it from the same start gives different bodies."""
+    from training.train_infogan import DEFAULTS, InfoGAN
+
+    real = torch.rand(16, 1, 28, 28) * 2 - 1
+    bodies = []
+    for lambdas in ((1.0, 0.1), (0.0, 0.0)):
+        torch.manual_seed(0)
+        gan = InfoGAN(DEFAULTS | {"lambda_cat": lambdas[0], "lambda_cont": lambdas[1]})
+        gan.step(real, torch.Generator().manual_seed(1))
+        bodies.append(torch.cat([p.detach().flatten() for p in gan.body.parameters()]))
+    assert not torch.allclose(bodies[0], bodies[1])
+
+
+# ---- CLI ----
+
+def test_cli_writes_one_png_and_a_folder(tmp_path, capsys):
+    assert cli_main(["infogan", "--digit", "3", "--rotation", "0.5", "--width", "-1", "--seed", "1",
+                     "--out", str(tmp_path / "three.png")]) == 0
+    img = Image.open(tmp_path / "three.png")
+    assert img.size == (28, 28)
+    assert cli_main(["infogan", "--digit", "7", "--n", "3", "--seed", "5", "--out-dir", str(tmp_path / "d")]) == 0
+    names = sorted(p.name for p in (tmp_path / "d").iterdir())
+    assert names == ["digit7_seed5.png", "digit7_seed6.png", "digit7_seed7.png"]
+    a, b = (np.asarray(Image.open(tmp_path / "d" / n)) for n in names[:2])
+    assert not np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("argv", [
+    ["--digit", "12", "--out", "x.png"],
+    ["--digit", "three", "--out", "x.png"],
+    ["--digit", "3", "--rotation", "abc", "--out", "x.png"],
+    ["--digit", "3", "--width", "5", "--out", "x.png"],
+    ["--digit", "3", "--width", "nan", "--out", "x.png"],
+    ["--digit", "3", "--seed", "-4", "--out", "x.png"],
+    ["--digit", "3", "--n", "0", "--out-dir", "d"],
+    ["--digit", "3", "--n", "5", "--out", "x.png"],
+    ["--digit", "3"],
+    ["--out", "x.png"],
+])
+def test_cli_rejects_bad_input_with_one_line(argv, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["infogan", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "\n" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_as_a_process(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "models", "infogan", "--digit", "8", "--seed", "2", "--scale", "4",
+                          "--out", str(tmp_path / "eight.png")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert Image.open(tmp_path / "eight.png").size == (112, 112)
+    bad = subprocess.run([sys.executable, "-m", "models", "infogan", "--digit", "x", "--out", str(tmp_path / "b.png")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+# ---- page ----
+
+def image_urls(at: AppTest) -> list[str]:
+    """The media URLs of the page's images (they name a hash of the image bytes)."""
+    return [img.url for el in at.get("image") for img in el.proto.imgs]
+
+
+def test_page_changing_the_digit_changes_the_image():
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception and not at.error and not at.warning
+    before = image_urls(at)
+    assert len(before) == 2  # the digit and the traversal grid
+    at.radio(key="ig_digit").set_value(7).run()
+    assert not at.exception
+    after = image_urls(at)
+    assert after[0] != before[0]
+    assert at.query_params["digit"] == ["7"] or at.query_params["digit"] == "7"
+
+
+def test_page_reads_valid_query_params():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update({"digit": "5", "rotation": "1.5", "width": "-0.5", "seed": "42", "sweep": "width"})
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.radio(key="ig_digit").value == 5
+    assert at.slider(key="ig_rotation").value == 1.5
+    assert at.number_input(key="ig_seed").value == 42
+    assert at.radio(key="ig_sweep").value == "width"
+
+
+def test_page_warns_on_malformed_query_params_and_uses_defaults():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update({"digit": "eleven", "rotation": "9", "seed": "-3", "sweep": "colour", "width": "0.5"})
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.warning) == 1 and "digit" in at.warning[0].value and "sweep" in at.warning[0].value
+    assert at.radio(key="ig_digit").value == 3
+    assert at.slider(key="ig_rotation").value == 0.0
+    assert at.slider(key="ig_width").value == 0.5
+    assert at.number_input(key="ig_seed").value == 0
