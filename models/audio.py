@@ -34,6 +34,13 @@ def wav_bytes(audio: np.ndarray, sample_rate: int) -> bytes:
     return buf.getvalue()
 
 
+def waveform_envelope(audio: np.ndarray, sample_rate: int, points: int = 600) -> dict[str, np.ndarray]:
+    """Per-bin min and max of the waveform (what a waveform display draws), with each bin's time in seconds."""
+    n = max(len(audio) // points, 1)
+    usable = audio[: len(audio) // n * n].reshape(-1, n) if len(audio) >= n else audio.reshape(1, -1)
+    return {"time (s)": np.arange(len(usable)) * n / sample_rate, "max": usable.max(axis=1), "min": usable.min(axis=1)}
+
+
 def note_envelope(n: int, sample_rate: int, attack_s: float = 0.003, release_s: float = 0.03) -> np.ndarray:
     """A gain curve of n samples: short linear fade in and out so joined notes do not click."""
     env = np.ones(n, np.float32)
@@ -47,7 +54,7 @@ def note_envelope(n: int, sample_rate: int, attack_s: float = 0.003, release_s: 
 
 
 def spectrogram_image(audio: np.ndarray, sample_rate: int, n_fft: int = 512, hop: int = 128, height: int = 160,
-                      max_hz: float = 8000.0) -> np.ndarray:
+                      width: int | None = 720, max_hz: float = 8000.0) -> np.ndarray:
     """A log-magnitude spectrogram as a uint8 RGB image (low frequencies at the bottom), for st.image."""
     if len(audio) < n_fft:
         audio = np.pad(audio, (0, n_fft - len(audio)))
@@ -58,6 +65,8 @@ def spectrogram_image(audio: np.ndarray, sample_rate: int, n_fft: int = 512, hop
     db = np.clip((db - (db.max() - 80)) / 80, 0, 1)[::-1]
     rows = np.linspace(0, db.shape[0] - 1, height).astype(int)
     img = db[rows]
+    if width:
+        img = img[:, np.linspace(0, img.shape[1] - 1, width).astype(int)]
     # a simple dark-blue -> orange -> yellow colour map
     r = np.clip(img * 2.0, 0, 1)
     g = np.clip(img * 1.6 - 0.5, 0, 1)

@@ -40,6 +40,20 @@ def read_hints(path: str | None) -> list[dict] | None:
     return hints
 
 
+class ModelUnavailable(Exception):
+    """The colorizer's weights are missing or broken (message for the user)."""
+
+
+def _load_colorizer():
+    from models import registry, store
+    from models.loading import load_model
+
+    try:
+        return load_model(MODEL_NAME)
+    except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
+        raise ModelUnavailable(str(err)) from None
+
+
 def cmd_colorize(args) -> int:
     if args.out and args.out_dir:
         return _fail("give either --out (one input) or --out-dir (any number of inputs), not both")
@@ -52,31 +66,29 @@ def cmd_colorize(args) -> int:
     except ValueError as err:
         return _fail(str(err))
 
-    from models import registry, store
-    from models.loading import load_model
     from models.uploads import UploadError, load_upload
 
-    try:
-        colorizer = load_model(MODEL_NAME)
-    except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
-        return _fail(str(err))
     out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             return _fail(f"cannot create output folder {out_dir}: {err.strerror or err}")
-    failed = 0
+    colorizer, failed = None, 0
     for name in args.inputs:
         target = Path(args.out) if args.out else out_dir / (Path(name).stem + ".png")
         try:
             image = load_upload(name)
+            if colorizer is None:  # loaded once, and only when there is something to color
+                colorizer = _load_colorizer()
             result = colorizer.colorize(image, hints)
             result.save(target, format="PNG")
         except UploadError as err:
             print(f"error: {name}: {err}", file=sys.stderr)
             failed += 1
             continue
+        except ModelUnavailable as err:
+            return _fail(str(err))
         except (OSError, ValueError) as err:
             print(f"error: {name}: cannot write {target}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
             failed += 1

@@ -65,8 +65,8 @@ def parse_melody(text: str, low: int | None = None, high: int | None = None, ins
         if not m:
             raise ValueError(f"Note {pos} '{token}' is not a note: {EXAMPLE}.")
         letter, accidental, octave, dur = m.groups()
-        pitch = (int(octave) + 1) * 12 + SEMITONES[letter.upper()] + (1 if accidental in "#♯" and accidental else 0) \
-            - (1 if accidental in ("b", "♭") else 0)
+        shift = {"#": 1, "♯": 1, "b": -1, "♭": -1}.get(accidental, 0)
+        pitch = (int(octave) + 1) * 12 + SEMITONES[letter.upper()] + shift
         if not 0 <= pitch <= 127:
             raise ValueError(f"Note {pos} '{token}' is outside MIDI (C-1 to G9).")
         if low is not None and high is not None and not low <= pitch <= high:

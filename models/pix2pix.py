@@ -15,7 +15,8 @@ import torch
 import torch.nn as nn
 from PIL import Image, ImageChops
 
-DEFAULT_CONFIG = {"ngf": 32, "depth": 7, "in_channels": 5, "out_channels": 3, "work_size": 128, "hint_patch": 5}
+DEFAULT_CONFIG = {"ngf": 32, "depth": 7, "in_channels": 5, "out_channels": 3, "work_size": 128, "hint_patch": 5,
+                  "keep_lines": True, "paper_snap": 12}
 
 
 class UNetGenerator(nn.Module):
@@ -107,6 +108,24 @@ class Colorizer:
         return max(1, round(width * scale)), max(1, round(height * scale))
 
     @torch.inference_mode()
+    def run_batch(self, inputs: np.ndarray) -> np.ndarray:
+        """Network inputs (B, 5, H, W) float32 (H, W multiples of the grid) -> (B, H, W, 3) uint8 colours."""
+        with self._lock:
+            out = self.generator(torch.from_numpy(np.ascontiguousarray(inputs, np.float32)).to(self.device))
+        colour = ((out.float().cpu().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+        return self.clean_up(colour, ((inputs[:, 0] + 1) * 127.5).round().clip(0, 255).astype(np.uint8))
+
+    def clean_up(self, colour: np.ndarray, sketch: np.ndarray) -> np.ndarray:
+        """Product clean-up, both switchable in the config: the user's lines win over the network's (darken blend with
+        the sketch, `keep_lines`), and faint speckle on blank paper goes: where the sketch is paper and every channel
+        is within `paper_snap` levels of white, the output is white."""
+        if self.config.get("paper_snap"):
+            near_white = (colour.min(axis=-1) >= 255 - self.config["paper_snap"]) & (sketch >= 250)
+            colour = np.where(near_white[..., None], np.uint8(255), colour)
+        if self.config.get("keep_lines"):
+            colour = np.minimum(colour, sketch[..., None])
+        return colour
+
     def colorize_array(self, sketch: np.ndarray, hints=None) -> np.ndarray:
         """sketch (H, W) uint8 greyscale at the working size -> (H, W, 3) uint8 colours; hints in sketch pixels."""
         h, w = sketch.shape
@@ -115,9 +134,7 @@ class Colorizer:
         x[1:] = 0
         x[0, :h, :w] = sketch.astype(np.float32) / 127.5 - 1
         x[1:, :h, :w] = hint_planes(hints, h, w, 1.0, 1.0, self.config["hint_patch"])
-        with self._lock:
-            out = self.generator(torch.from_numpy(x)[None].to(self.device))[0, :, :h, :w]
-        return ((out.float().cpu().clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).numpy()
+        return self.run_batch(x[None])[0, :h, :w]
 
     def colorize(self, image: Image.Image, hints=None) -> Image.Image:
         """An RGB image of exactly the input's size. hints: [{"x", "y", "color": "#rrggbb"}] in input pixels.

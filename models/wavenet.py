@@ -20,6 +20,7 @@ from models import audio as audio_lib
 from models import melody as melody_lib
 
 SILENCE = 128  # mu-law class of 0.0
+MAX_SECONDS = 30  # longest melody one request may generate
 
 
 class WaveNet(nn.Module):
@@ -76,6 +77,17 @@ def build(config: dict) -> WaveNet:
                    skip=arch["skip"], cond=arch["cond"])
 
 
+def check_duration(notes: list[melody_lib.Note], tempo: float) -> float:
+    """The melody's length in seconds; ValueError when it is longer than one request may generate."""
+    if not 20 <= tempo <= 300:
+        raise ValueError(f"The tempo must be between 20 and 300 beats per minute, not {tempo:g}.")
+    total_s = sum(n.beats for n in notes) * 60.0 / tempo
+    if total_s > MAX_SECONDS:
+        raise ValueError(f"The melody lasts {total_s:.1f} s at {tempo:g} bpm; at most {MAX_SECONDS} s can be "
+                         "generated: use fewer or shorter notes, or a faster tempo.")
+    return total_s
+
+
 class WaveNetSynth:
     """A loaded WaveNet plus everything needed to play melodies with it (numba sampling on CPU)."""
 
@@ -111,9 +123,10 @@ class WaveNetSynth:
             self._fused = wavenet_fast.FusedWeights.from_net(self.net)
         return self._fused
 
-    def generate_notes(self, instrument: str, pitches: list[int], n_samples: int, temperature: float = 1.0,
+    def generate_notes(self, instrument: str, pitches: list[int], n_samples: int | list[int], temperature: float = 1.0,
                        seed: int = 0, progress: Callable[[float], None] | None = None) -> np.ndarray:
-        """One batch: float32 audio (len(pitches), n_samples), each row a note of the given MIDI pitch."""
+        """One batch: float32 audio (len(pitches), max length), row i a note of MIDI pitch pitches[i] lasting
+        n_samples (or n_samples[i]) samples, silent after its length."""
         from models import wavenet_fast
 
         inst = self.instrument_index(instrument)
@@ -132,24 +145,25 @@ class WaveNetSynth:
 
     def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0, temperature: float = 1.0,
                seed: int = 0, progress: Callable[[float], None] | None = None) -> np.ndarray:
-        """A melody as float32 mono audio: all notes generated as one batch, then enveloped and overlap-added."""
+        """A melody as float32 mono audio: all notes generated as one batch, then enveloped and overlap-added
+        (each note rings 40 ms into the next one and fades out there: a short crossfade, no clicks)."""
+        check_duration(notes, tempo)
         sr = self.sample_rate
         beat = 60.0 / tempo
-        tail = int(0.04 * sr)  # each note rings 40 ms into the next one: a short crossfade
+        tail = int(0.04 * sr)
         starts, lengths, t = [], [], 0.0
         for note in notes:
             starts.append(int(round(t * sr)))
-            lengths.append(int(round(note.beats * beat * sr)))
+            lengths.append(int(round(note.beats * beat * sr)) + tail)
             t += note.beats * beat
-        total = int(round(t * sr)) + tail
-        out = np.zeros(total, np.float32)
+        out = np.zeros(int(round(t * sr)) + tail, np.float32)
         sounding = [i for i, n in enumerate(notes) if n.pitch is not None]
         if not sounding:
             return out
-        n_gen = max(lengths[i] for i in sounding) + tail
-        rows = self.generate_notes(instrument, [notes[i].pitch for i in sounding], n_gen, temperature, seed, progress)
+        rows = self.generate_notes(instrument, [notes[i].pitch for i in sounding], [lengths[i] for i in sounding],
+                                   temperature, seed, progress)
         for row, i in zip(rows, sounding):
-            n = lengths[i] + tail
+            n = lengths[i]
             out[starts[i]: starts[i] + n] += row[:n] * audio_lib.note_envelope(n, sr, release_s=0.04)
         return out
 

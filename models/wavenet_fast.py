@@ -191,6 +191,13 @@ class Sampler:
         self.t = 0
         self.batch = batch
 
+    def keep(self, mask: np.ndarray) -> None:
+        """Continue with only the notes where mask is True."""
+        self.bias = np.ascontiguousarray(self.bias[:, mask])
+        self.buffers = np.ascontiguousarray(self.buffers[:, :, mask])
+        self.current = np.ascontiguousarray(self.current[mask])
+        self.batch = int(mask.sum())
+
     def run(self, n: int, uniforms: np.ndarray | None = None, forced: np.ndarray | None = None,
             temperature: float = 1.0, keep_logits: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
         w = self.w
@@ -208,24 +215,40 @@ class Sampler:
         return out, (logits if keep_logits else None)
 
 
-def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int, temperature: float = 1.0, seed: int = 0,
-           progress: Callable[[float], None] | None = None, chunk: int = 1600) -> np.ndarray:
-    """Mu-law classes (B, n_samples) of B notes that start after a receptive field of silence (as in training)."""
+def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], temperature: float = 1.0,
+           seed: int = 0, progress: Callable[[float], None] | None = None, chunk: int = 1600) -> np.ndarray:
+    """Mu-law classes (B, max length) of B notes that start after a receptive field of silence (as in training).
+
+    n_samples is one length for all notes or one per note; notes that are done leave the batch at the next chunk
+    boundary (their rows are padded with silence), so a melody of short notes and one long one costs little more
+    than its notes' total length."""
     if not temperature >= 0:
         raise ValueError("temperature must be >= 0")
+    batch = biases.shape[1]
+    lengths = np.full(batch, n_samples, np.int64) if np.isscalar(n_samples) else np.asarray(n_samples, np.int64)
+    total = int(lengths.max()) if batch else 0
+    out = np.full((batch, total), SILENCE, np.int64)
     sampler = Sampler(fused, biases)
     warm = fused.receptive_field - 1
-    sampler.run(warm, forced=np.full((warm, sampler.batch), SILENCE, np.int64))
+    sampler.run(warm, forced=np.full((warm, batch), SILENCE, np.int64))
     rng = np.random.default_rng(seed)
-    pieces, done = [], 0
-    while done < n_samples:
-        n = min(chunk, n_samples - done)
-        out, _ = sampler.run(n, uniforms=rng.random((n, sampler.batch)), temperature=temperature)
-        pieces.append(out)
+    active = np.arange(batch)
+    work_total, work_done, done = max(int(lengths.sum()), 1), 0, 0
+    while done < total:
+        keep = lengths[active] > done
+        if not keep.all():  # drop finished notes from the batch
+            active = active[keep]
+            sampler.keep(keep)
+        n = min(chunk, total - done)
+        classes, _ = sampler.run(n, uniforms=rng.random((n, len(active))), temperature=temperature)
+        out[active, done: done + n] = classes.T
+        work_done += int(np.minimum(lengths[active] - done, n).sum())
         done += n
         if progress:
-            progress(done / n_samples)
-    return np.concatenate(pieces).T if pieces else np.zeros((sampler.batch, 0), np.int64)
+            progress(min(work_done / work_total, 1.0))
+    for b in range(batch):
+        out[b, lengths[b]:] = SILENCE
+    return out
 
 
 @torch.inference_mode()

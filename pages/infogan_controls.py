@@ -84,7 +84,7 @@ def controls() -> None:
     image = to_pil(model.generate(digit, rotation, width, seed), scale=8)
     with right:
         st.image(image, caption=f"digit {digit} · rotation {rotation:+.1f} · width {width:+.1f} · seed {seed}",
-                 width=224)
+                 width=224, output_format="PNG")
         st.download_button("Download PNG", data=png_bytes(image), mime="image/png",
                            file_name=f"infogan_digit{digit}_rot{rotation:+.1f}_width{width:+.1f}_seed{seed}.png")
 
@@ -95,7 +95,7 @@ def controls() -> None:
     batch = model.traversal(sweep, seed, SWEEP_VALUES, other=other)
     st.image(grid(batch, nrow=len(SWEEP_VALUES), pad=2, scale=3),
              caption=f"{sweep} = " + ", ".join(f"{v:+g}" for v in SWEEP_VALUES)
-             + f" · other code at {other:+.1f} · seed {seed}")
+             + f" · other code at {other:+.1f} · seed {seed}", output_format="PNG")
     st.query_params.update({"digit": str(digit), "rotation": f"{rotation:g}", "width": f"{width:g}",
                             "seed": str(seed), "sweep": sweep})
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from tests.support import page_actions as pa
 from tests.support.app_server import procfile_app
@@ -51,3 +52,36 @@ def test_colorizer_upload_then_hint(app, driver):
     pa.wait_until(driver, lambda d: "1 hint" in pa.body_text(d), 60, "the hint to be listed")
     pa.wait_new_image(driver, first, 90)
     shot(driver, "colorizer")
+
+
+def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):
+    pa.open_page(driver, app, "latent", "Latent Explorer")
+    before = pa.image_sources(driver)
+    pa.nudge_slider(driver, index=0, presses=8)
+    after = pa.wait_new_image(driver, before, 60)
+    pa.wait_until(driver, lambda d: "?" in d.current_url, 30, "the state to reach the URL")
+    shared_url = driver.current_url
+    shot(driver, "latent")
+    other = chromium()
+    try:
+        other.get(shared_url)
+        pa.wait_until(other, lambda d: pa.idle(d) and pa.image_sources(d), 90, "the shared page's image")
+        assert pa.image_sources(other)[0] == after[0]
+    finally:
+        other.quit()
+
+
+def test_infogan_digit_changes_image(app, driver):
+    pa.open_page(driver, app, "infogan", "InfoGAN Controls")
+    before = pa.image_sources(driver)
+    pa.click_label(driver, "7")
+    pa.wait_new_image(driver, before, 60)
+    shot(driver, "infogan")
+
+
+def test_wavenet_generates_playable_audio(app, driver):
+    pa.open_page(driver, app, "wavenet", "WaveNet Audio")
+    pa.click_button(driver, "Generate")
+    pa.wait_until(driver, lambda d: pa.idle(d) and d.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"]'),
+                  180, "the audio player")
+    shot(driver, "wavenet")

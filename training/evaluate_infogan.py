@@ -221,14 +221,16 @@ def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int) -
     """-> (config additions: mapping and code assignment, metrics in app terms)."""
     cat = category_accuracy(model, classifier, per_category)
     mapped = InfoGANModel(model.generator, model.config | {"category_to_digit": cat["category_to_digit"]})
-    rho = code_sweeps(mapped, n_seeds)
-    codes = assign_codes(rho)
     metrics = {"category_accuracy": cat["accuracy"], "category_accuracy_fit": cat["accuracy_fit"],
                "category_accuracy_per_digit": cat["accuracy_per_digit"],
-               "category_samples_per_category": per_category, "sweep_noise_seeds": n_seeds,
-               **code_metrics(rho, codes)}
-    details = {"confusion_fit": cat["confusion_fit"],
-               "rho_raw": {f"code{j}": {a: rho[j][a] for a in ATTRIBUTES} for j in rho}}
+               "category_samples_per_category": per_category}
+    details = {"confusion_fit": cat["confusion_fit"]}
+    codes = {}
+    if n_seeds > 0:  # 0 = categories only (quick comparisons during training)
+        rho = code_sweeps(mapped, n_seeds)
+        codes = assign_codes(rho)
+        metrics |= {"sweep_noise_seeds": n_seeds, **code_metrics(rho, codes)}
+        details["rho_raw"] = {f"code{j}": {a: rho[j][a] for a in ATTRIBUTES} for j in rho}
     return {"category_to_digit": cat["category_to_digit"], **codes}, metrics | {"_details": details}
 
 
@@ -238,11 +240,13 @@ def main(argv: list[str] | None = None) -> None:
     src.add_argument("--weights", type=Path, help="a run's generator*.safetensors")
     src.add_argument("--model", help="a shipped model name, e.g. infogan-mnist")
     parser.add_argument("--per-category", type=int, default=1000)
-    parser.add_argument("--seeds", type=int, default=20, help="noise seeds per digit for the code sweeps")
+    parser.add_argument("--seeds", type=int, default=20, help="noise seeds per digit for the code sweeps (0: skip)")
     parser.add_argument("--publish", metavar="NAME", help="ship --weights as NAME with the measured mapping and metrics")
     parser.add_argument("--record", action="store_true", help="record the metrics of --model in the manifest")
     parser.add_argument("--json", type=Path, help="also write all figures to this file")
     args = parser.parse_args(argv)
+    if args.publish and (not args.weights or args.seeds < 1):
+        parser.error("--publish needs --weights and --seeds >= 1 (the code sweeps decide rotation/width)")
     torch.set_num_threads(1)
     from models.loading import load_model
     classifier = load_model("classifier-mnist")

@@ -22,7 +22,7 @@ from safetensors.torch import load_file
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from models.pix2pix import DEFAULT_CONFIG, build
+from models.pix2pix import DEFAULT_CONFIG, Colorizer, build
 from training.sketch_augment import network_input, simulate_hints
 from training.train_pix2pix import MODEL_NAME, load_pairs
 
@@ -75,12 +75,12 @@ def mean_scores(preds, truths) -> dict[str, float]:
     return {k: round(float(np.mean([r[k] for r in rows])), 4) for k in rows[0]}
 
 
-def run_generator(G, sketches: np.ndarray, hints: list[np.ndarray], batch: int = 16) -> np.ndarray:
+def run_colorizer(colorizer, sketches: np.ndarray, hints: list[np.ndarray], batch: int = 16) -> np.ndarray:
+    """The shipped inference path (Colorizer.run_batch) on 128 px sketches with hint planes."""
     outs = []
-    with torch.inference_mode():
-        for i in range(0, len(sketches), batch):
-            x = torch.from_numpy(np.stack([network_input(s, h) for s, h in zip(sketches[i:i + batch], hints[i:i + batch])]))
-            outs.append(((G(x).clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy())
+    for i in range(0, len(sketches), batch):
+        outs.append(colorizer.run_batch(np.stack([network_input(s, h) for s, h in
+                                                  zip(sketches[i:i + batch], hints[i:i + batch])])))
     return np.concatenate(outs)
 
 
@@ -89,25 +89,31 @@ def held_out_hints(sketches, colours, seed: int = 1234, count: int = HINTS_PER_I
     return [simulate_hints(c, s, rng, count=count) for s, c in zip(sketches, colours)]
 
 
-def evaluate(G, sketches, colours, fill) -> dict[str, dict[str, float]]:
+def evaluate(colorizer, sketches, colours, fill, baselines: bool = True) -> dict[str, dict[str, float]]:
     no_hints = [np.zeros((4, *s.shape), np.float32) for s in sketches]
-    return {
+    base = {
         "sketch_baseline": mean_scores([sketch_baseline(s) for s in sketches], colours),
         "mean_fill_baseline": mean_scores([fill_baseline(s, fill) for s in sketches], colours),
-        "model_no_hints": mean_scores(run_generator(G, sketches, no_hints), colours),
-        f"model_{HINTS_PER_IMAGE}_hints": mean_scores(run_generator(G, sketches, held_out_hints(sketches, colours)), colours),
+    } if baselines else {}
+    return {
+        **base,
+        "model_no_hints": mean_scores(run_colorizer(colorizer, sketches, no_hints), colours),
+        f"model_{HINTS_PER_IMAGE}_hints": mean_scores(run_colorizer(colorizer, sketches, held_out_hints(sketches, colours)), colours),
     }
 
 
-def load_generator(weights: str | None):
+def load_colorizer(weights: str | None) -> Colorizer:
+    """The published model, or a Colorizer around a generator file from a run (same inference path)."""
     if weights:
         tensors = load_file(weights)
-        G = build(DEFAULT_CONFIG)
-        G.load_state_dict({k: v.float() for k, v in tensors.items()}, strict=False)
-        return G.eval()
+        tensors = {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors
+        cfg = dict(DEFAULT_CONFIG)
+        G = build(cfg)
+        G.load_state_dict({k: v.float() for k, v in tensors.items()})
+        return Colorizer(G, cfg)
     from models.loading import load_model
 
-    return load_model(MODEL_NAME).generator
+    return load_model(MODEL_NAME)
 
 
 def write_fixtures(sketches, colours, names, fill, n: int = 16) -> None:
@@ -126,6 +132,8 @@ def write_fixtures(sketches, colours, names, fill, n: int = 16) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--weights", help="a generator safetensors file (default: the published model)")
+    parser.add_argument("--raw", action="store_true", help="also score the network output without clean-up "
+                        "(keep_lines, paper_snap off)")
     parser.add_argument("--no-record", action="store_true", help="do not write metrics into the manifest")
     parser.add_argument("--fixtures", action="store_true", help="(re)write tests/fixtures/pix2pix")
     args = parser.parse_args()
@@ -136,7 +144,12 @@ def main() -> None:
     sketches, colours = data["sketch"][test], data["colour"][test]
     if args.fixtures:
         write_fixtures(sketches, colours, data["name"][test], fill)
-    results = evaluate(load_generator(args.weights), sketches, colours, fill)
+    colorizer = load_colorizer(args.weights)
+    results = evaluate(colorizer, sketches, colours, fill)
+    if args.raw:
+        colorizer.config = {**colorizer.config, "keep_lines": False, "paper_snap": 0}
+        raw = evaluate(colorizer, sketches, colours, fill, baselines=False)
+        results.update({f"{k}_raw_network": v for k, v in raw.items()})
     print(f"held-out pairs: {len(sketches)}; mean fill colour (train): {fill.tolist()}")
     print(f"{'':22s} {'PSNR dB':>8s} {'SSIM':>7s} {'L1':>7s} {'CIEDE2000':>10s}")
     for row, m in results.items():

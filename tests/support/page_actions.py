@@ -108,3 +108,12 @@ def click_component_image(driver: WebDriver, title_part: str, x: int, y: int) ->
             " bubbles: true}));", x, y)
     finally:
         driver.switch_to.default_content()
+
+
+def click_label(driver: WebDriver, text: str) -> None:
+    """Click the radio/checkbox option whose visible label is exactly text."""
+    labels = [el for el in driver.find_elements(By.CSS_SELECTOR, "label") if el.text.strip() == text]
+    if not labels:
+        raise PageBroken(f"no option labelled '{text}'")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", labels[0])
+    labels[0].click()

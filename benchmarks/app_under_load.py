@@ -1,0 +1,162 @@
+"""The whole app under real conditions: cold start, first image per page, peak server memory, concurrent sessions.
+
+Starts the app exactly as the Procfile does, then drives it with real headless Chromium browsers (Debian chromium):
+  1. cold start: seconds from process start to a healthy /_stcore/health, then to the first result on each page;
+  2. memory: the server's peak RSS (VmHWM of the streamlit process) after every page was used once;
+  3. concurrency: N browser sessions (default 10) at once, each repeating its page's main action for --seconds,
+     printing errors, and median / p95 latency per action; then the peak RSS again.
+Bounded in count and time; loopback only.  Usage:  python -m benchmarks.app_under_load [--sessions 10] [--seconds 60]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+from selenium.webdriver.common.by import By
+
+from tests.support import page_actions as pa
+from tests.support.app_server import procfile_app
+from tests.support.browser import chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+SKETCH = ROOT / "pages" / "samples" / "penguin.png"
+
+
+def latent(driver, base, first: bool):
+    if first:
+        pa.open_page(driver, base, "latent", "Latent Explorer")
+        return
+    before = pa.image_sources(driver)
+    pa.nudge_slider(driver, index=0, presses=3)
+    pa.wait_new_image(driver, before, 120)
+
+
+def infogan(driver, base, first: bool):
+    if first:
+        pa.open_page(driver, base, "infogan", "InfoGAN Controls")
+        return
+    before = pa.image_sources(driver)
+    pa.click_button(driver, "🎲 Random")
+    pa.wait_new_image(driver, before, 120)
+
+
+def colorizer(driver, base, first: bool):
+    if first:
+        pa.open_page(driver, base, "colorizer", "Sketch Colorizer")
+        pa.upload_file(driver, SKETCH)
+        pa.wait_until(driver, lambda d: pa.idle(d) and pa.image_sources(d), 120, "the colored image")
+        return
+    before = pa.image_sources(driver)
+    pa.click_component_image(driver, "image_coordinates", 40 + int(time.time() * 7) % 150, 90)
+    pa.wait_new_image(driver, before, 120)
+
+
+def wavenet(driver, base, first: bool):
+    if first:
+        pa.open_page(driver, base, "wavenet", "WaveNet Audio")
+    n_before = len(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio'))
+    src_before = [a.get_attribute("src") for a in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio')]
+    pa.click_button(driver, "Generate")
+    pa.wait_until(driver, lambda d: pa.idle(d) and (
+        [a.get_attribute("src") for a in d.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio')]
+        not in ([], src_before) or n_before == 0 and d.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"]')),
+        240, "new audio")
+
+
+ACTIONS = {"latent slider": latent, "infogan code": infogan, "colorize + hint": colorizer, "wavenet generate": wavenet}
+
+
+def server_pid(shell_pid: int) -> int:
+    """The streamlit python process under the Procfile's shell."""
+    for child in Path(f"/proc/{shell_pid}/task/{shell_pid}/children").read_text().split():
+        if "streamlit" in Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace"):
+            return int(child)
+        try:
+            return server_pid(int(child))
+        except (StopIteration, ValueError):
+            continue
+    raise ValueError("no streamlit process found")
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current RSS, peak RSS) in MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def session_loop(name, base, until, results, errors):
+    driver = chromium(1200, 900)
+    try:
+        ACTIONS[name](driver, base, True)
+        while time.time() < until:
+            t = time.perf_counter()
+            try:
+                ACTIONS[name](driver, base, False)
+                results[name].append(time.perf_counter() - t)
+            except Exception as err:  # noqa: BLE001 - every failure is counted and reported
+                errors.append(f"{name}: {str(err)[:200]}")
+                ACTIONS[name](driver, base, True)
+    except Exception as err:  # noqa: BLE001
+        errors.append(f"{name} (setup): {str(err)[:200]}")
+    finally:
+        driver.quit()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--seconds", type=float, default=60)
+    args = ap.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="gan-studio-load-"))
+    t0 = time.perf_counter()
+    with procfile_app(home) as (base, proc):
+        healthy = time.perf_counter() - t0
+        pid = server_pid(proc.pid)
+        print(f"cold start: healthy after {healthy:.1f} s (RSS {rss_mb(pid)[0]:.0f} MB)")
+        for name, action in ACTIONS.items():
+            driver = chromium(1200, 900)
+            try:
+                t = time.perf_counter()
+                action(driver, base, True)
+                if name == "wavenet generate":
+                    pass  # first=True already generated once
+                print(f"first use of {name:>17}: {time.perf_counter() - t:6.1f} s   server RSS now "
+                      f"{rss_mb(pid)[0]:.0f} MB")
+            finally:
+                driver.quit()
+        now, peak = rss_mb(pid)
+        print(f"memory after every page used once: RSS {now:.0f} MB, peak {peak:.0f} MB (budget 512 MB)")
+
+        results = {name: [] for name in ACTIONS}
+        errors: list[str] = []
+        until = time.time() + args.seconds
+        names = [list(ACTIONS)[i % len(ACTIONS)] for i in range(args.sessions)]
+        threads = [threading.Thread(target=session_loop, args=(n, base, until, results, errors)) for n in names]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=args.seconds + 600)
+        healthy_after = requests.get(f"{base}/_stcore/health", timeout=10).text == "ok"
+        now, peak = rss_mb(pid)
+        print(f"\n{args.sessions} concurrent sessions for {args.seconds:.0f} s:")
+        print(f"{'action':>17}  {'n':>4}  {'median s':>8}  {'p95 s':>6}")
+        for name, times in results.items():
+            if times:
+                p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+                print(f"{name:>17}  {len(times):>4}  {statistics.median(times):8.2f}  {p95:6.2f}")
+            else:
+                print(f"{name:>17}  {0:>4}  {'-':>8}  {'-':>6}")
+        print(f"errors: {len(errors)}")
+        for e in errors[:20]:
+            print("  " + e)
+        print(f"server still healthy: {healthy_after}; RSS {now:.0f} MB, peak {peak:.0f} MB (budget 512 MB)")
+    return 1 if errors or not healthy_after else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""WaveNet sampling speed, same weights, one run: naive recompute vs cached torch loop vs the shipped numba path.
+
+    python -m benchmarks.bench_wavenet [--threads 1] [--weights runs/wavenet/best_ema.safetensors]
+
+(a) naive: every new sample reruns the full convolutional forward over the last receptive field of inputs;
+(b) cached torch: Fast WaveNet ring buffers, one eager PyTorch step per sample (models.wavenet_fast.torch_cached_sample);
+(c) numba: the shipped path (models.wavenet_fast.sample), batch 1 and a batch of 8 notes.
+Prints samples/s by wall clock and by this process's CPU time (the machine is shared: CPU time is the fairer figure),
+and the real-time factor for 16 kHz audio. The (c) figures exclude numba's one-off compile (cached on disk).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from models import wavenet_fast
+from models.wavenet import SILENCE
+
+
+def timed(fn) -> tuple[float, float]:
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w, time.process_time() - c
+
+
+def report(label: str, samples: int, wall: float, cpu: float, rate: int) -> None:
+    print(f"{label:44s} {samples / wall:10.0f} samples/s wall {samples / cpu:10.0f} samples/s CPU   "
+          f"1 s of audio: {rate / (samples / wall):7.3f} s wall, {rate / (samples / cpu):7.3f} s CPU")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads for (a) and (b)")
+    parser.add_argument("--weights", type=Path, default=None, help="default: the published wavenet-instruments")
+    parser.add_argument("--naive-steps", type=int, default=200)
+    parser.add_argument("--torch-steps", type=int, default=1500)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    from training.evaluate_wavenet import load_synth
+
+    synth = load_synth(args.weights)
+    net, rate = synth.net, synth.sample_rate
+    rf = net.receptive_field
+    inst, pitch = synth.instrument_index("piano"), 60
+    pitch_index = torch.tensor([pitch - synth.config["pitch_low"]])
+    inst_t = torch.tensor([inst])
+    print(f"WaveNet {sum(p.numel() for p in net.parameters()) / 1e3:.0f}k params, {len(net.dilations)} layers, "
+          f"receptive field {rf}; torch threads {torch.get_num_threads()}")
+
+    @torch.inference_mode()
+    def naive():
+        window = torch.full((1, rf), SILENCE, dtype=torch.long)
+        for _ in range(args.naive_steps):
+            logits = net(window, inst_t, pitch_index)[0, -1]
+            nxt = torch.multinomial(torch.softmax(logits, 0), 1)
+            window = torch.cat([window[:, 1:], nxt[None]], dim=1)
+
+    wall, cpu = timed(naive)
+    report(f"(a) naive recompute ({args.naive_steps} steps)", args.naive_steps, wall, cpu, rate)
+    steps = args.torch_steps
+
+    def cached():
+        wavenet_fast.torch_cached_sample(net, inst_t, pitch_index, steps - (rf - 1))
+
+    wall, cpu = timed(cached)  # includes the rf - 1 warm-up steps: count every step
+    report(f"(b) cached torch loop ({steps} steps)", steps, wall, cpu, rate)
+
+    synth.generate_notes("piano", [pitch], 100)  # compile / load numba's cache
+    for batch in (1, 8):
+        pitches = [pitch + k for k in range(batch)]
+        n = rate
+        wall, cpu = timed(lambda: synth.generate_notes("piano", pitches, n, seed=1))
+        report(f"(c) numba, batch {batch} x 1 s (incl. warm-up)", batch * n, wall, cpu, rate)
+
+
+if __name__ == "__main__":
+    main()

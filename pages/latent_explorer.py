@@ -1,0 +1,175 @@
+"""Latent Explorer page: walk a DCGAN's latent space with SeFa sliders, interpolate between seeds, browse neighbours.
+
+State lives in the URL (model, seed, sefa, raw, seed_b, method) so a shared link shows the same image.
+"""
+from __future__ import annotations
+
+import math
+import random
+
+import streamlit as st
+
+from models.imaging import gif_bytes, grid, png_bytes, to_pil
+from pages.common import get_model
+
+MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MNIST)"}
+MAX_SEED = 2**31 - 1
+N_SEFA, SEFA_LIMIT = 8, 5.0
+N_RAW, RAW_LIMIT = 16, 3.0
+METHODS = ["slerp", "lerp"]
+DEFAULTS = {"model": "dcgan-mnist", "seed": 7, "sefa": [0.0] * N_SEFA, "raw": [0.0] * N_RAW, "seed_b": 42,
+            "method": "slerp"}
+SCALE = 10  # 28 px -> 280 px, nearest neighbour
+
+SEFA_KEYS = [f"le_sefa_{i}" for i in range(N_SEFA)]
+RAW_KEYS = [f"le_raw_{j}" for j in range(N_RAW)]
+
+
+def parse_params(params) -> tuple[dict, list[str]]:
+    """Validated state from the URL query (defaults for what is missing); one note per malformed value."""
+    values = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
+    bad: list[str] = []
+
+    def seed(name):
+        text = params[name]
+        try:
+            value = int(text)
+        except (TypeError, ValueError):
+            value = -1
+        if not 0 <= value <= MAX_SEED:
+            bad.append(f"{name}={text!r} (expected a whole number from 0 to {MAX_SEED})")
+            return DEFAULTS[name]
+        return value
+
+    def numbers(name, count, limit):
+        text = params[name]
+        try:
+            items = [float(t) for t in str(text).split(",")] if str(text).strip() else []
+        except ValueError:
+            items = None
+        if items is None or len(items) > count or not all(math.isfinite(v) and abs(v) <= limit for v in items):
+            bad.append(f"{name}={text!r} (expected up to {count} comma-separated numbers from -{limit:g} to {limit:g})")
+            return list(DEFAULTS[name])
+        return [round(v, 1) for v in items] + [0.0] * (count - len(items))
+
+    if "model" in params:
+        if params["model"] in MODELS:
+            values["model"] = params["model"]
+        else:
+            bad.append(f"model={params['model']!r} (expected one of {', '.join(MODELS)})")
+    for name in ("seed", "seed_b"):
+        if name in params:
+            values[name] = seed(name)
+    if "sefa" in params:
+        values["sefa"] = numbers("sefa", N_SEFA, SEFA_LIMIT)
+    if "raw" in params:
+        values["raw"] = numbers("raw", N_RAW, RAW_LIMIT)
+    if "method" in params:
+        if params["method"] in METHODS:
+            values["method"] = params["method"]
+        else:
+            bad.append(f"method={params['method']!r} (expected slerp or lerp)")
+    return values, bad
+
+
+def as_list(values: list[float]) -> str:
+    """Comma list without trailing zeros: '1.5,0,-2'."""
+    trimmed = list(values)
+    while trimmed and trimmed[-1] == 0:
+        trimmed.pop()
+    return ",".join(f"{v:g}" for v in trimmed)
+
+
+def random_seed() -> None:
+    st.session_state["le_seed"] = random.randint(0, 99_999)
+
+
+def reset_sliders() -> None:
+    for key in SEFA_KEYS + RAW_KEYS:
+        st.session_state[key] = 0.0
+
+
+def new_neighbours() -> None:
+    st.session_state["le_nb_seed"] = random.randint(0, 99_999)
+
+
+st.title("🎚️ Latent Explorer")
+st.write("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) into a 28x28 image. The sliders move "
+         "the latent along the generator's strongest directions, found with SeFa: the eigenvectors of WᵀW of its "
+         "first layer, strongest first.")
+
+if "le_seed" not in st.session_state:  # first run of this session: start from the link's values
+    start, problems = parse_params(st.query_params)
+    if problems:
+        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    st.session_state.update({"le_model": start["model"], "le_seed": start["seed"], "le_seed_b": start["seed_b"],
+                             "le_method": start["method"], "le_nb_seed": 0, "le_radius": 0.8})
+    st.session_state.update(dict(zip(SEFA_KEYS, start["sefa"])))
+    st.session_state.update(dict(zip(RAW_KEYS, start["raw"])))
+
+name = st.selectbox("Model", list(MODELS), format_func=lambda m: f"{MODELS[m]} · {m}", key="le_model")
+model = get_model(name)
+if model is None:
+    st.stop()
+directions, eigenvalues = model.sefa_directions(N_SEFA)
+share = eigenvalues / model.sefa_directions()[1].sum()
+
+
+@st.fragment
+def explorer() -> None:
+    controls, picture = st.columns([3, 2])
+    with controls:
+        seed_col, random_col, reset_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+        seed = seed_col.number_input("Seed", 0, MAX_SEED, step=1, key="le_seed")
+        random_col.button("🎲 Random", on_click=random_seed, use_container_width=True)
+        reset_col.button("↺ Reset", on_click=reset_sliders, use_container_width=True,
+                         help="Put every slider back to 0: the seed's own image")
+        slider_cols = st.columns(2)
+        sefa_steps = [slider_cols[i % 2].slider(f"Direction {i + 1}", -SEFA_LIMIT, SEFA_LIMIT, step=0.1,
+                                                key=SEFA_KEYS[i],
+                                                help=f"SeFa eigenvalue {eigenvalues[i]:.2f} "
+                                                     f"({share[i]:.1%} of the first layer's energy)")
+                      for i in range(N_SEFA)]
+        with st.expander(f"Raw latent dimensions (shift z[0]..z[{N_RAW - 1}])"):
+            raw_cols = st.columns(4)
+            raw_steps = [raw_cols[j % 4].slider(f"z[{j}]", -RAW_LIMIT, RAW_LIMIT, step=0.1, key=RAW_KEYS[j])
+                         for j in range(N_RAW)]
+    z = model.edit(model.latent(seed), sefa_steps, raw_steps)
+    image = to_pil(model.generate(z)[0], scale=SCALE)
+    with picture:
+        st.image(image, caption=f"{name} · seed {seed} · |z| = {float(z.norm()):.1f}", width=280)
+        st.download_button("Download PNG", data=png_bytes(image), mime="image/png", file_name=f"{name}_seed{seed}.png")
+
+    st.subheader("Interpolation")
+    a_col, b_col, m_col, s_col = st.columns(4)
+    a_col.markdown("**From:** the image above")
+    seed_b = b_col.number_input("To seed", 0, MAX_SEED, step=1, key="le_seed_b")
+    method = m_col.radio("Path", METHODS, key="le_method", horizontal=True,
+                         help="slerp follows the sphere where N(0, I) latents live; lerp is a straight line")
+    steps = s_col.slider("Frames", 3, 16, 10, key="le_steps")
+    path = model.generate(model.interpolate(z, model.latent(seed_b), steps, method))
+    st.image(grid(path, nrow=steps, scale=3), caption=f"{method}: seed {seed} (edited) → seed {seed_b}")
+    gif = gif_bytes([to_pil(frame, scale=6) for frame in path], ms_per_frame=120)
+    gif_col, dl_col = st.columns([1, 3])
+    gif_col.image(gif, caption="animated", width=168)
+    dl_col.download_button("Download GIF", data=gif, mime="image/gif",
+                           file_name=f"{name}_{method}_{seed}_to_{seed_b}.gif")
+
+    st.subheader("Neighbours")
+    r_col, n_col = st.columns([3, 1], vertical_alignment="bottom")
+    radius = r_col.slider("Radius (latent noise added to the current point)", 0.1, 2.0, step=0.1, key="le_radius")
+    n_col.button("🎲 New neighbours", on_click=new_neighbours, use_container_width=True)
+    around = model.generate(model.neighbours(z, 16, radius, seed=st.session_state["le_nb_seed"]))
+    st.image(grid(around, nrow=8, scale=3), caption=f"16 random points within radius ~{radius:g} of the current one")
+
+    query = {"model": name, "seed": str(seed), "seed_b": str(seed_b), "method": method}
+    if any(sefa_steps):
+        query["sefa"] = as_list(sefa_steps)
+    if any(raw_steps):
+        query["raw"] = as_list(raw_steps)
+    st.query_params.from_dict(query)
+
+
+explorer()
+st.caption("Sliders move the latent by that many units along each unit-length direction (a typical latent has "
+           "length ~10). Far from 0 the generator leaves the region it was trained on and images degrade.")

@@ -1,0 +1,109 @@
+"""Evaluate a DCGAN with the independent classifier of its dataset (never the training split as the reference).
+
+    python -m training.evaluate_dcgan dcgan-mnist   [--samples 10000] [--record]
+    python -m training.evaluate_dcgan dcgan-fashion [--samples 10000] [--record]
+    python -m training.evaluate_dcgan dcgan-mnist --checkpoint runs/dcgan-mnist/checkpoint.pt   # a run in progress
+
+Prints, for N generated samples (latents from a fixed seed):
+ (a) FID in the classifier's 128-d feature space against the held-out test split, next to the real-vs-real floor
+     (train split vs test split). Both sides always hold the same number of images, n = min(N, test size):
+     for MNIST the test split has only 2,000 digits, so FID is computed on chunks of 2,000 generated (or train)
+     images against the 2,000 test digits and averaged over the chunks; for Fashion n = 10,000.
+ (b) recognizability: the share of samples the classifier labels with confidence >= 0.9;
+ (c) diversity: max / min predicted-class frequency (1 = perfectly balanced).
+--record merges the figures into the manifest (training.publish.record_metrics).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import torch
+
+from models.dcgan import LATENT_DIM, DCGANModel, Generator
+from models.loading import load_model
+from training.data import load_tensors
+from training.metrics import class_balance, fid, recognizability
+
+TARGETS = {"recognizability": 0.90, "class_max_min_ratio": 2.0, "fid_over_floor": 5.0}
+
+
+def chunked_fid(features: torch.Tensor, reference: torch.Tensor) -> tuple[float, float, int]:
+    """Mean and sd of FID over disjoint chunks of features, each the size of reference; (mean, sd, chunks)."""
+    n = len(reference)
+    scores = [fid(features[i:i + n], reference) for i in range(0, len(features) - n + 1, n)]
+    return float(np.mean(scores)), float(np.std(scores)), len(scores)
+
+
+def from_checkpoint(path: str) -> DCGANModel:
+    """The EMA generator of a training checkpoint, BN recalibrated as at publish time."""
+    from training.train_dcgan import recalibrate_batchnorm
+    state = torch.load(path, weights_only=True)["G_ema"]
+    width = state["net.0.weight"].shape[1] // 2
+    gen = Generator(LATENT_DIM, width)
+    gen.load_state_dict(state)
+    recalibrate_batchnorm(gen)
+    return DCGANModel(gen, {}, torch.device("cpu"))
+
+
+def evaluate(model: DCGANModel, dataset: str, samples: int, seed: int) -> dict:
+    judge = load_model(f"classifier-{dataset}")
+    train_x, _ = load_tensors(dataset, "train")
+    test_x, _ = load_tensors(dataset, "test")
+    n = min(samples, len(test_x))
+    z = torch.randn(samples, model.latent_dim, generator=torch.Generator().manual_seed(seed))
+    fake = model.generate(z)
+    fake_f, test_f = judge.features(fake), judge.features(test_x[:n])
+    order = torch.randperm(len(train_x), generator=torch.Generator().manual_seed(seed))
+    train_f = judge.features(train_x[order[: min(len(train_x), samples) // n * n]])
+    fid_mean, fid_sd, fid_chunks = chunked_fid(fake_f, test_f)
+    floor_mean, floor_sd, floor_chunks = chunked_fid(train_f, test_f)
+    predicted, confidence = judge.predict(fake)
+    ratio, counts = class_balance(predicted)
+    return {
+        "eval_samples": samples, "fid_images_per_side": n,
+        "fid": round(fid_mean, 3), "fid_sd": round(fid_sd, 3), "fid_chunks": fid_chunks,
+        "fid_floor": round(floor_mean, 3), "fid_floor_sd": round(floor_sd, 3), "fid_floor_chunks": floor_chunks,
+        "fid_over_floor": round(fid_mean / floor_mean, 2),
+        "recognizability": round(recognizability(confidence), 4),
+        "class_max_min_ratio": round(ratio, 3), "class_counts": counts,
+        "judge": f"classifier-{dataset}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("name", help="a shipped DCGAN: dcgan-mnist or dcgan-fashion")
+    parser.add_argument("--samples", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--checkpoint", help="evaluate a training checkpoint instead of the shipped weights")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--record", action="store_true", help="write the figures into the manifest")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    dataset = args.name.removeprefix("dcgan-")
+    model = from_checkpoint(args.checkpoint) if args.checkpoint else load_model(args.name)
+    m = evaluate(model, dataset, args.samples, args.seed)
+    print(f"{args.name} ({'checkpoint ' + args.checkpoint if args.checkpoint else 'shipped weights'}), "
+          f"{m['eval_samples']} samples, judge {m['judge']}")
+    print(f"  FID (classifier features, {m['fid_images_per_side']} images per side, vs held-out test): "
+          f"{m['fid']:.3f} +- {m['fid_sd']:.3f} over {m['fid_chunks']} chunk(s)")
+    print(f"  real-vs-real floor (train vs held-out test, same count): {m['fid_floor']:.3f} +- {m['fid_floor_sd']:.3f}"
+          f" over {m['fid_floor_chunks']} chunk(s)   -> FID / floor = {m['fid_over_floor']:.2f}")
+    print(f"  recognizability (confidence >= 0.9): {m['recognizability']:.2%}")
+    print(f"  class max/min frequency: {m['class_max_min_ratio']:.2f}   counts {m['class_counts']}")
+    met = {"recognizability": m["recognizability"] >= TARGETS["recognizability"],
+           "class_max_min_ratio": m["class_max_min_ratio"] <= TARGETS["class_max_min_ratio"],
+           "fid_over_floor": m["fid_over_floor"] <= TARGETS["fid_over_floor"]}
+    print("  targets (dcgan-mnist): " + ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in met.items()))
+    if args.record:
+        from training.publish import record_metrics
+        record_metrics(args.name, {**m, "eval_command": f"python -m training.evaluate_dcgan {args.name} "
+                                                        f"--samples {args.samples} --seed {args.seed}"})
+        print("  recorded in models/manifest.json")
+    print(json.dumps(m))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Evaluate the instrument WaveNet on held-out notes and record the figures in the manifest.
+
+    python -m training.evaluate_wavenet                      # the published wavenet-instruments, records metrics
+    python -m training.evaluate_wavenet --weights runs/wavenet/best_ema.safetensors --no-record
+
+1. Held-out NLL in bits per sample (8 bits = uniform over 256 mu-law classes) on the held-out FluidSynth notes
+   (velocity index == pitch % 4, never trained on), each preceded by silence as in training. The headline figure
+   excludes each note's first receptive field of samples (its attack); the figure with the attack is given too.
+2. Pitch accuracy of generated notes: every pitch of each instrument's range is generated (0.6 s, temperature 1,
+   seed = pitch), its f0 estimated with YIN (models/pitch.py, no networks) on 0.08-0.6 s, and counted correct within
+   50 cents of the requested pitch. The same estimator on the SoundFont's own notes is reported as the ceiling.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+from models import registry
+from models.pitch import cents_off, note_f0
+from models.wavenet import SILENCE, WaveNetSynth, build
+from training.prepare_audio import data_dir
+from training.train_wavenet import MODEL_NAME, load_notes
+
+NOTE_S = 0.6
+
+
+def load_synth(weights: Path | None) -> WaveNetSynth:
+    if weights is None:
+        from models.wavenet import from_entry
+
+        return from_entry(registry.get(MODEL_NAME), torch.device("cpu"))
+    with safe_open(str(weights), "pt") as f:
+        meta = f.metadata() or {}
+    config = json.loads(meta["config"]) if "config" in meta else \
+        json.loads((weights.parent / "config.json").read_text())
+    net = build(config)
+    net.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
+    return WaveNetSynth(net, config)
+
+
+@torch.inference_mode()
+def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
+    """Bits per sample on the held-out notes: overall and per instrument, without and with the first receptive field."""
+    net, cfg = synth.net, synth.config
+    rf = net.receptive_field
+    idx = np.flatnonzero(data["held_out"])
+    sums = {}  # instrument -> [nats after rf, count after rf, nats all, count all]
+    for s in range(0, len(idx), batch):
+        rows = idx[s: s + batch]
+        clips = torch.from_numpy(data["classes"][rows].astype(np.int64))
+        seq = torch.cat([torch.full((len(rows), rf), SILENCE, dtype=torch.long), clips], dim=1)
+        logits = net(seq[:, :-1], torch.from_numpy(data["instrument"][rows]),
+                     torch.from_numpy(data["pitch"][rows]) - cfg["pitch_low"], skip_first=rf - 1)
+        nats = F.cross_entropy(logits.transpose(1, 2), clips, reduction="none")  # (B, clip_len)
+        for r, row in enumerate(rows):
+            acc = sums.setdefault(int(data["instrument"][row]), [0.0, 0, 0.0, 0])
+            acc[0] += nats[r, rf:].sum().item()
+            acc[1] += nats.shape[1] - rf
+            acc[2] += nats[r].sum().item()
+            acc[3] += nats.shape[1]
+    names = synth.instruments
+    out = {"heldout_bits_per_sample": sum(v[0] for v in sums.values()) / sum(v[1] for v in sums.values()) / math.log(2),
+           "heldout_bits_per_sample_with_attack":
+               sum(v[2] for v in sums.values()) / sum(v[3] for v in sums.values()) / math.log(2),
+           "heldout_notes": int(len(idx))}
+    for i, v in sorted(sums.items()):
+        out[f"heldout_bits_{names[i]}"] = v[0] / v[1] / math.log(2)
+    return out
+
+
+def pitch_accuracy(synth: WaveNetSynth, temperature: float = 1.0, every: int = 1) -> tuple[dict, list]:
+    sr = synth.sample_rate
+    metrics, rows = {}, []
+    all_ok = []
+    for name in synth.instruments:
+        low, high = synth.pitch_range(name)
+        pitches = list(range(low, high + 1, every))
+        ok = []
+        for p in pitches:  # seed = pitch; notes of one instrument in one batch would share the seed, so one by one
+            audio = synth.generate_notes(name, [p], int(NOTE_S * sr), temperature=temperature, seed=p)[0]
+            c = cents_off(note_f0(audio, sr, end_s=NOTE_S), p)
+            ok.append(bool(abs(c) < 50))
+            rows.append({"instrument": name, "pitch": p, "cents": None if math.isnan(c) else round(float(c), 1)})
+        metrics[f"pitch_acc_{name}"] = float(np.mean(ok))
+        all_ok += ok
+    metrics["pitch_acc_within_50_cents"] = float(np.mean(all_ok))
+    metrics["pitch_acc_notes"] = len(all_ok)
+    return metrics, rows
+
+
+def data_pitch_ceiling(data: dict, sr: int) -> float:
+    """The estimator's accuracy on the SoundFont's own held-out notes (what a perfect model would get)."""
+    idx = np.flatnonzero(data["held_out"])
+    ok = []
+    for i in idx:
+        audio = data["audio"][i]
+        ok.append(abs(cents_off(note_f0(audio, sr, end_s=NOTE_S), int(data["pitch"][i]))) < 50)
+    return float(np.mean(ok))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weights", type=Path, default=None, help="a safetensors file (default: the published model)")
+    parser.add_argument("--no-record", action="store_true", help="do not write the figures into the manifest")
+    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument("--out", type=Path, default=Path("runs/wavenet/eval.json"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    synth = load_synth(args.weights)
+    data = load_notes()
+    raw = np.load(data_dir() / "notes.npz")
+    data["audio"] = raw["audio"].astype(np.float32) / 32767
+    t0 = time.time()
+    metrics = heldout_bits(synth, data)
+    print(f"held-out NLL: {metrics['heldout_bits_per_sample']:.3f} bits/sample ({time.time() - t0:.0f} s)")
+    t0 = time.time()
+    pitch, rows = pitch_accuracy(synth, args.temperature)
+    metrics.update(pitch)
+    print(f"pitch accuracy: {pitch['pitch_acc_within_50_cents']:.1%} of {pitch['pitch_acc_notes']} notes "
+          f"({time.time() - t0:.0f} s)")
+    metrics["pitch_acc_soundfont_ceiling"] = data_pitch_ceiling(data, synth.sample_rate)
+    metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
+    metrics["pitch_eval_temperature"] = args.temperature
+    for k, v in metrics.items():
+        print(f"  {k}: {v}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"metrics": metrics, "notes": rows}, indent=2))
+    if not args.no_record and args.weights is None:
+        from training.publish import record_metrics
+
+        record_metrics(MODEL_NAME, metrics)
+        print(f"recorded in models/manifest.json under {MODEL_NAME}")
+
+
+if __name__ == "__main__":
+    main()
