@@ -62,11 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="fetch every model in the manifest")
     p.set_defaults(func=cmd_fetch)
     for module in FAMILY_COMMANDS:
-        try:
-            importlib.import_module(module).register(sub)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
+        importlib.import_module(module).register(sub)
     return parser
 
 

@@ -174,4 +174,7 @@ def from_entry(entry, device, progress=None) -> WaveNetSynth:
 
     net = build(entry.config)
     load_into(net, entry, progress)
-    return WaveNetSynth(net, entry.config, device)
+    synth = WaveNetSynth(net, entry.config, device)
+    first = synth.instruments[0]
+    synth.generate_notes(first, [synth.pitch_range(first)[0]], 1)  # load numba's compiled loop now, not on first click
+    return synth

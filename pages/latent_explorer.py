@@ -121,8 +121,8 @@ def explorer() -> None:
     with controls:
         seed_col, random_col, reset_col = st.columns([3, 1, 1], vertical_alignment="bottom")
         seed = seed_col.number_input("Seed", 0, MAX_SEED, step=1, key="le_seed")
-        random_col.button("🎲 Random", on_click=random_seed, use_container_width=True)
-        reset_col.button("↺ Reset", on_click=reset_sliders, use_container_width=True,
+        random_col.button("🎲 Random", on_click=random_seed, width="stretch", key="le_random")
+        reset_col.button("↺ Reset", on_click=reset_sliders, width="stretch", key="le_reset",
                          help="Put every slider back to 0: the seed's own image")
         slider_cols = st.columns(2)
         sefa_steps = [slider_cols[i % 2].slider(f"Direction {i + 1}", -SEFA_LIMIT, SEFA_LIMIT, step=0.1,
@@ -138,7 +138,8 @@ def explorer() -> None:
     image = to_pil(model.generate(z)[0], scale=SCALE)
     with picture:
         st.image(image, caption=f"{name} · seed {seed} · |z| = {float(z.norm()):.1f}", width=280)
-        st.download_button("Download PNG", data=png_bytes(image), mime="image/png", file_name=f"{name}_seed{seed}.png")
+        st.download_button("Download PNG", data=png_bytes(image), mime="image/png", file_name=f"{name}_seed{seed}.png",
+                           on_click="ignore")
 
     st.subheader("Interpolation")
     a_col, b_col, m_col, s_col = st.columns(4)
@@ -153,12 +154,12 @@ def explorer() -> None:
     gif_col, dl_col = st.columns([1, 3])
     gif_col.image(gif, caption="animated", width=168)
     dl_col.download_button("Download GIF", data=gif, mime="image/gif",
-                           file_name=f"{name}_{method}_{seed}_to_{seed_b}.gif")
+                           file_name=f"{name}_{method}_{seed}_to_{seed_b}.gif", on_click="ignore")
 
     st.subheader("Neighbours")
     r_col, n_col = st.columns([3, 1], vertical_alignment="bottom")
     radius = r_col.slider("Radius (latent noise added to the current point)", 0.1, 2.0, step=0.1, key="le_radius")
-    n_col.button("🎲 New neighbours", on_click=new_neighbours, use_container_width=True)
+    n_col.button("🎲 New neighbours", on_click=new_neighbours, width="stretch", key="le_new_nb")
     around = model.generate(model.neighbours(z, 16, radius, seed=st.session_state["le_nb_seed"]))
     st.image(grid(around, nrow=8, scale=3), caption=f"16 random points within radius ~{radius:g} of the current one")
 

@@ -11,7 +11,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from models.imaging import png_bytes
-from models.uploads import EXTENSIONS, MAX_BYTES, UploadError, load_upload
+from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.common import get_model
 
 MODEL_NAME = "pix2pix-openmoji"
@@ -50,7 +50,7 @@ def set_source(source_id: str, image: Image.Image) -> None:
 
 
 def upload_source() -> None:
-    file = st.file_uploader("Upload a line drawing (PNG, JPEG, WebP or BMP)", type=EXTENSIONS, key="p2p_upload",
+    file = st.file_uploader("Upload a line drawing (PNG, JPEG, WebP or BMP)", key="p2p_upload",
                             help=f"Dark lines on light paper; at most {MAX_BYTES // (1024 * 1024)} MB.")
     if file is None:
         if st.session_state.get("p2p_source_id", "").startswith("upload:"):
@@ -186,7 +186,9 @@ if "p2p_png" in st.session_state:
             with st.spinner("Coloring..."):
                 result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))
             st.session_state.p2p_result = result
-            st.image(result, width=min(DISPLAY_WIDTH, max(256, sketch.width)))
+            shown = Image.open(io.BytesIO(result))
+            width = min(DISPLAY_WIDTH, max(256, sketch.width))
+            st.image(shown.resize((width, max(1, round(shown.height * width / shown.width))), Image.Resampling.LANCZOS))
             st.caption(f"{sketch.width} x {sketch.height} px, same as your sketch.")
             st.download_button("Download PNG", result, file_name="colored.png", mime="image/png", key="p2p_download")
 else:

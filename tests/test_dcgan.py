@@ -145,7 +145,7 @@ def test_page_slider_changes_the_image_and_the_link():
     after = image_urls(at)
     assert after[0] != before[0]
     assert at.query_params["sefa"] in ("3", ["3"])
-    at.button[1].click().run()  # Reset
+    at.button(key="le_reset").click().run()
     assert image_urls(at)[0] == before[0]
 
 

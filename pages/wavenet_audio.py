@@ -1,0 +1,189 @@
+"""WaveNet Audio page: type or click a melody, pick an instrument, and hear a WaveNet play it sample by sample,
+next to the SoundFont's own rendering of the same notes."""
+from __future__ import annotations
+
+import math
+import random
+import time
+
+import pandas as pd
+import streamlit as st
+
+from models import soundfont
+from models.audio import spectrogram_image, wav_bytes, waveform_envelope
+from models.melody import NAMES, midi_to_name
+from models.wavenet import check_duration
+from pages.common import get_model
+
+MODEL_NAME = "wavenet-instruments"
+MAX_SEED = 2**31 - 1
+PRESETS = {  # all within C4..E5, which every instrument plays
+    "Arpeggio": "C4 E4 G4 C5:2",
+    "Scale": "C4:0.5 D4:0.5 E4:0.5 F4:0.5 G4:0.5 A4:0.5 B4:0.5 C5:2",
+    "Twinkle, twinkle": "C4 C4 G4 G4 A4 A4 G4:2 F4 F4 E4 E4 D4 D4 C4:2",
+    "Ode to Joy": "E4 E4 F4 G4 G4 F4 E4 D4 C4 C4 D4 E4 E4:1.5 D4:0.5 D4:2",
+    "Blues lick": "C4:0.5 Eb4:0.5 F4:0.5 F#4:0.5 G4 Bb4:0.5 C5:1.5",
+}
+DURATIONS = {"1/2 beat": ":0.5", "1 beat": "", "2 beats": ":2", "4 beats": ":4"}
+DEFAULTS = {"instrument": "piano", "notes": PRESETS["Arpeggio"], "tempo": 120, "temperature": 1.0, "seed": 0}
+KEYS = {name: f"wn_{name}" for name in DEFAULTS}  # query parameter -> widget key
+
+
+def parse_params(params, instruments: list[str]) -> tuple[dict, list[str]]:
+    """Validated values from the URL query (defaults for missing or malformed ones) and one note per bad value."""
+    values, bad = dict(DEFAULTS), []
+    if "instrument" in params:
+        if params["instrument"] in instruments:
+            values["instrument"] = params["instrument"]
+        else:
+            bad.append(f"instrument={params['instrument']!r} (expected one of {', '.join(instruments)})")
+    if "notes" in params:
+        text = str(params["notes"])[:500]
+        values["notes"] = text  # a malformed melody is shown and explained when generating, like a typed one
+    for name, cast, low, high in (("tempo", int, 40, 240), ("temperature", float, 0.0, 1.5), ("seed", int, 0, MAX_SEED)):
+        if name in params:
+            try:
+                value = cast(params[name])
+                ok = math.isfinite(value) and low <= value <= high
+            except (TypeError, ValueError):
+                ok = False
+            if ok:
+                values[name] = round(value, 2) if cast is float else value
+            else:
+                bad.append(f"{name}={params[name]!r} (expected {low:g} to {high:g})")
+    return values, bad
+
+
+def set_preset() -> None:
+    choice = st.session_state.get("wn_preset")
+    if choice in PRESETS:
+        st.session_state[KEYS["notes"]] = PRESETS[choice]
+
+
+def add_token(token: str) -> None:
+    text = st.session_state.get(KEYS["notes"], "").strip()
+    st.session_state[KEYS["notes"]] = f"{text} {token}".strip()
+
+
+def add_picked_note() -> None:
+    name = st.session_state.get("wn_pick_note") or "C"
+    add_token(f"{name}{st.session_state.get('wn_pick_octave', 4)}{DURATIONS[st.session_state.get('wn_pick_dur', '1 beat')]}")
+
+
+def undo_token() -> None:
+    tokens = st.session_state.get(KEYS["notes"], "").split()
+    st.session_state[KEYS["notes"]] = " ".join(tokens[:-1])
+
+
+def new_seed() -> None:
+    st.session_state[KEYS["seed"]] = random.randint(0, 99_999)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def soundfont_reference(program: int, events: tuple, total_s: float) -> bytes:
+    return wav_bytes(soundfont.render(program, list(events), total_s, gain=1.5), 16000)
+
+
+st.title("🎵 WaveNet Audio")
+st.write("A small WaveNet, trained here on single notes that FluidSynth rendered from a General MIDI SoundFont, "
+         "generates every sample of your melody one after another (16,000 per second), conditioned on the "
+         "instrument and the pitch. All notes of the melody are generated together, then joined with short fades.")
+
+model = get_model(MODEL_NAME)
+if model is None:
+    st.stop()
+
+if KEYS["instrument"] not in st.session_state:  # first run of this session: start from the link's values
+    start, problems = parse_params(st.query_params, model.instruments)
+    if problems:
+        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    for name, key in KEYS.items():
+        st.session_state[key] = start[name]
+
+left, right = st.columns([3, 2])
+with left:
+    instrument = st.radio("Instrument", model.instruments, key=KEYS["instrument"], horizontal=True,
+                          format_func=str.capitalize)
+    low, high = model.pitch_range(instrument)
+    st.caption(f"{instrument.capitalize()} plays {midi_to_name(low)} to {midi_to_name(high)} "
+               "(the pitches it was trained on).")
+    st.selectbox("Preset melody", ["—"] + list(PRESETS), key="wn_preset", on_change=set_preset)
+    text = st.text_area("Melody", key=KEYS["notes"], height=80,
+                        help="Note names A-G with optional # or b and an octave (C4 = middle C); add :beats for a "
+                             "longer or shorter note (G4:2, E4:0.5); R is a rest.")
+    with st.expander("Note picker", expanded=False):
+        octaves = list(range(low // 12 - 1, high // 12))
+        st.pills("Note", NAMES, key="wn_pick_note", default="C")
+        a, b = st.columns(2)
+        a.selectbox("Octave", octaves, index=octaves.index(4) if 4 in octaves else 0, key="wn_pick_octave")
+        b.selectbox("Length", list(DURATIONS), index=1, key="wn_pick_dur")
+        c1, c2, c3, c4 = st.columns(4)
+        c1.button("➕ Add note", on_click=add_picked_note, width="stretch")
+        c2.button("Add rest", on_click=add_token, args=("R",), width="stretch")
+        c3.button("↩ Undo", on_click=undo_token, width="stretch")
+        c4.button("Clear", on_click=lambda: st.session_state.update({KEYS["notes"]: ""}), width="stretch")
+with right:
+    tempo = st.slider("Tempo (beats per minute)", 40, 240, key=KEYS["tempo"])
+    temperature = st.slider("Temperature", 0.0, 1.5, step=0.05, key=KEYS["temperature"],
+                            help="1 samples the model's distribution as learned; lower is more conservative, 0 always "
+                                 "takes the likeliest sample (often dull or silent).")
+    s1, s2 = st.columns([3, 1])
+    seed = s1.number_input("Seed", 0, MAX_SEED, step=1, key=KEYS["seed"])
+    s2.button("🎲", on_click=new_seed, help="a random seed")
+    generate = st.button("🎵 Generate", type="primary", width="stretch")
+
+if generate:
+    try:
+        notes = model.parse(text, instrument)
+        seconds = check_duration(notes, tempo)
+    except ValueError as err:
+        st.error(f"**Fix the melody:** {err}")
+    else:
+        bar = st.progress(0.0, text="Generating sample by sample...")
+        t0 = time.perf_counter()
+        audio = model.render(notes, instrument, tempo=tempo, temperature=temperature, seed=int(seed),
+                             progress=lambda f: bar.progress(f, text=f"Generating sample by sample... {f:.0%}"))
+        elapsed = time.perf_counter() - t0
+        bar.empty()
+        beat = 60.0 / tempo
+        events, t = [], 0.0
+        for n in notes:
+            if n.pitch is not None:
+                events.append((round(t, 4), round(n.beats * beat, 4), n.pitch, 100))
+            t += n.beats * beat
+        st.session_state["wn_result"] = {
+            "audio": audio, "instrument": instrument, "notes": " ".join(n.name + (f":{n.beats:g}" if n.beats != 1 else "")
+                                                                        for n in notes),
+            "seconds": seconds, "elapsed": elapsed, "events": tuple(events), "total_s": len(audio) / model.sample_rate,
+        }
+        st.query_params.update({"instrument": instrument, "notes": text.strip(), "tempo": str(tempo),
+                                "temperature": f"{temperature:g}", "seed": str(int(seed))})
+
+result = st.session_state.get("wn_result")
+if result:
+    sr = model.sample_rate
+    audio = result["audio"]
+    st.subheader(f"{result['instrument'].capitalize()}: {result['notes']}")
+    st.caption(f"{result['seconds']:.2f} s of audio generated in {result['elapsed']:.2f} s "
+               f"({result['seconds'] / max(result['elapsed'], 1e-6):.1f}x real time).")
+    col_model, col_sf = st.columns(2)
+    with col_model:
+        st.markdown("**WaveNet**")
+        data = wav_bytes(audio, sr)
+        st.audio(data, format="audio/wav")
+        st.download_button("⬇️ Download WAV", data, file_name=f"wavenet-{result['instrument']}.wav", mime="audio/wav")
+    with col_sf:
+        st.markdown("**SoundFont (FluidSynth) rendering of the same notes**")
+        missing = soundfont.available()
+        if missing:
+            st.info(f"The SoundFont reference is not available here: {missing}")
+        else:
+            program = model.config["instruments"][model.instrument_index(result["instrument"])]["program"]
+            try:
+                st.audio(soundfont_reference(program, result["events"], result["total_s"]), format="audio/wav")
+            except (soundfont.SoundFontUnavailable, OSError) as err:
+                st.warning(f"FluidSynth could not render the reference: {err}")
+    st.markdown("**Waveform**")
+    st.line_chart(pd.DataFrame(waveform_envelope(audio, sr)), x="time (s)", y=["max", "min"], height=180)
+    st.markdown("**Spectrogram** (0-8 kHz, log magnitude)")
+    st.image(spectrogram_image(audio, sr), width="stretch")

@@ -1,0 +1,172 @@
+"""WaveNet: fast sampling equals the full forward, the shipped model plays in tune, melodies, CLI and page."""
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from models import soundfont, wavenet_fast
+from models.audio import mu_law_decode, mu_law_encode, wav_bytes
+from models.loading import load_model
+from models.melody import parse_melody
+from models.pitch import cents_off, note_f0
+from models.wavenet import WaveNet
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL_NAME = "wavenet-instruments"
+
+
+@pytest.fixture(scope="module")
+def synth():
+    return load_model(MODEL_NAME)
+
+
+def cond_biases(net, instrument, pitch_index):
+    with torch.inference_mode():
+        c = net.cond_vector(torch.tensor(instrument), torch.tensor(pitch_index))
+        return torch.stack([cond(c) + dil.bias for cond, dil in zip(net.condition, net.dilated)]).numpy()
+
+
+def incremental_logits(net, inputs: np.ndarray, biases: np.ndarray) -> np.ndarray:
+    """Teacher-forced numba steps: logits (B, T, C) for inputs (B, T), from zeroed ring buffers."""
+    sampler = wavenet_fast.Sampler(wavenet_fast.FusedWeights.from_net(net), biases)
+    sampler.current[:] = inputs[:, 0]
+    forced = np.concatenate([inputs[:, 1:].T, np.full((1, inputs.shape[0]), -1)], axis=0)
+    _, logits = sampler.run(inputs.shape[1], forced=forced, keep_logits=True)
+    return logits.transpose(1, 0, 2)
+
+
+def check_incremental_equals_full(net, instrument, pitch_index, length, seed=0):
+    rng = np.random.default_rng(seed)
+    inputs = rng.integers(0, 256, size=(len(instrument), length))
+    with torch.inference_mode():
+        full = net(torch.from_numpy(inputs), torch.tensor(instrument), torch.tensor(pitch_index)).numpy()
+    fast = incremental_logits(net, inputs, cond_biases(net, instrument, pitch_index))
+    assert fast.shape == full.shape
+    np.testing.assert_allclose(fast, full, atol=2e-3 * max(1.0, np.abs(full).max() / 10), rtol=0)
+
+
+def test_incremental_numba_logits_equal_full_forward_shipped(synth):
+    net = synth.net
+    low = synth.config["pitch_low"]
+    # longer than the receptive field, so the ring buffers wrap around for every dilation
+    check_incremental_equals_full(net, [0, 3], [60 - low, 72 - low], net.receptive_field + 200)
+
+
+def test_incremental_equals_full_forward_other_shape():
+    torch.manual_seed(1)
+    net = WaveNet(n_instruments=2, n_pitches=5, layers_per_stack=3, stacks=3, residual=8, skip=12, cond=6).eval()
+    for p in net.parameters():  # larger weights than at init, so a wrong tap or slot would show
+        p.data.normal_(0, 0.3)
+    check_incremental_equals_full(net, [0, 1, 1], [0, 2, 4], 3 * net.receptive_field)
+
+
+def test_sampling_is_seeded_and_independent_of_chunking(synth):
+    net = synth.net
+    biases = cond_biases(net, [1, 1], [30, 33])
+    fused = synth.fused()
+    a = wavenet_fast.sample(fused, biases, [700, 300], seed=5, chunk=1600)
+    b = wavenet_fast.sample(fused, biases, [700, 300], seed=5, chunk=1600)
+    c = wavenet_fast.sample(fused, biases, [700, 300], seed=6, chunk=1600)
+    assert a.shape == (2, 700) and (a == b).all() and (a != c).any()
+    assert (a[1, 300:] == 128).all()  # a finished note is silent after its length
+    small = wavenet_fast.sample(fused, biases, 500, seed=5, chunk=64)  # progress chunks do not change the result
+    assert (small == wavenet_fast.sample(fused, biases, 500, seed=5, chunk=1600)).all()
+
+
+def test_shipped_model_plays_requested_pitches(synth):
+    """One mid-range note per instrument (plus a low and a high piano note): f0 (YIN) within 50 cents."""
+    sr = synth.sample_rate
+    cases = [("piano", 48), ("piano", 72), ("marimba", 67), ("guitar", 55), ("violin", 76), ("flute", 79)]
+    misses = []
+    for name, pitch in cases:
+        audio = synth.generate_notes(name, [pitch], int(0.5 * sr), seed=pitch)[0]
+        cents = cents_off(note_f0(audio, sr), pitch)
+        if not abs(cents) < 50:
+            misses.append((name, pitch, cents))
+    assert len(misses) <= 1, misses
+
+
+@pytest.mark.skipif(soundfont.available() is not None, reason="fluidsynth / SoundFont not installed")
+def test_pitch_estimator_on_real_soundfont_notes():
+    for program, pitch in [(0, 40), (24, 52), (73, 84)]:
+        audio = soundfont.render(program, [(0.0, 0.6, pitch, 100)], 0.6)
+        assert abs(cents_off(note_f0(audio, 16000), pitch)) < 50, (program, pitch)
+
+
+def test_melody_parsing():
+    notes = parse_melody("C4 c#4 Db4:2, R:1/2 B3 G4:0.5")
+    assert [n.pitch for n in notes] == [60, 61, 61, None, 59, 67]
+    assert [n.beats for n in notes] == [1, 1, 2, 0.5, 1, 0.5]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", ["empty"]),
+    ("C4 H4", ["Note 2", "'H4'", "not a note"]),
+    ("C4 E", ["Note 2", "'E'"]),
+    ("C4:abc", ["'C4:abc'", "number of beats"]),
+    ("C4:0", ["between"]),
+    ("R R", ["only rests"]),
+])
+def test_malformed_melody_messages(text, words):
+    with pytest.raises(ValueError) as err:
+        parse_melody(text)
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_out_of_range_note_names_the_range(synth):
+    with pytest.raises(ValueError) as err:
+        synth.parse("C4 C7", "guitar")
+    msg = str(err.value)
+    assert "'C7'" in msg and "guitar" in msg and "E2" in msg and "E5" in msg
+    with pytest.raises(ValueError, match="Unknown instrument"):
+        synth.parse("C4", "tuba")
+
+
+def test_mu_law_and_wav_keep_levels():
+    x = np.linspace(-0.3, 0.3, 1000).astype(np.float32)
+    assert np.abs(mu_law_decode(mu_law_encode(x)) - x).max() < 0.01
+    with wave.open(io.BytesIO(wav_bytes(x, 16000))) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2")
+        assert w.getframerate() == 16000 and abs(pcm.max() / 32767 - 0.3) < 1e-3  # not peak-normalised
+
+
+def test_cli_writes_wav_and_rejects_bad_melody(tmp_path, capsys):
+    from models.cli import main
+
+    out = tmp_path / "tune.wav"
+    assert main(["wavenet", "--instrument", "flute", "--notes", "C5:0.5 R:0.5 E5", "--tempo", "240",
+                 "--seed", "3", "--out", str(out)]) == 0
+    with wave.open(str(out)) as w:
+        assert w.getframerate() == 16000 and w.getnchannels() == 1
+        assert abs(w.getnframes() / 16000 - (2 * 0.25 + 0.04)) < 0.01  # 2 beats at 240 bpm + the last note's tail
+    capsys.readouterr()
+    assert main(["wavenet", "--notes", "C4 X9", "--out", str(tmp_path / "bad.wav")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "'X9'" in err and "Traceback" not in err
+    assert not (tmp_path / "bad.wav").exists()
+
+
+def test_page_generates_audio_and_explains_bad_melody():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "wavenet_audio.py"), default_timeout=180).run()
+    assert not at.exception and not at.error
+    at.text_area(key="wn_notes").set_value("C4:0.5 G4:0.5")
+    at.slider(key="wn_tempo").set_value(240)
+    next(b for b in at.button if "Generate" in b.label).click()
+    at.run()
+    assert not at.exception and not at.error
+    audio = [e for e in at.main if getattr(e, "proto", None) is not None and type(e.proto).__name__ == "Audio"]
+    assert len(audio) >= 1  # the WaveNet's WAV (and the SoundFont's when fluidsynth is installed)
+    assert any("generated in" in c.value for c in at.caption)
+    at.text_area(key="wn_notes").set_value("C4 C9")
+    next(b for b in at.button if "Generate" in b.label).click()
+    at.run()
+    assert not at.exception
+    assert at.error and "out of range" in at.error[0].value
