@@ -37,7 +37,7 @@ def cmd_generate(args) -> int:
         entry = registry.get(args.model)
         if entry.family != "dcgan":
             names = ", ".join(e.name for e in registry.by_family("dcgan")) or "none"
-            return _fail(f"'{args.model}' is a {entry.family} model; generate takes a DCGAN: {names}")
+            return _fail(f"'{args.model}' belongs to the {entry.family} family; generate takes a DCGAN: {names}")
         model = load_model(args.model)
     except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
         return _fail(str(err))

@@ -4,7 +4,9 @@ Network input, 5 channels in [-1, 1] at a grid that is a multiple of 2**depth (1
     0   the sketch, greyscale (white paper = 1, black ink = -1)
     1-3 hint colours in RGB where the hint mask is 1, else 0
     4   hint mask (1 where the user gave a colour)
-Output: RGB in [-1, 1] (tanh).
+Output: RGB in [-1, 1]. With `paint_mask` (the shipped model) the last layer gives a colour (tanh) and a paint
+mask m (sigmoid) per pixel, and the output is m * colour + (1 - m) * sketch: paper and lines stay as drawn
+unless the network decides to paint there.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import torch.nn as nn
 from PIL import Image, ImageChops
 
 DEFAULT_CONFIG = {"ngf": 32, "depth": 7, "in_channels": 5, "out_channels": 3, "work_size": 128, "hint_patch": 5,
-                  "keep_lines": True, "paper_snap": 12}
+                  "keep_lines": True, "paper_snap": 12, "paint_mask": False}
 
 
 class UNetGenerator(nn.Module):
@@ -24,10 +26,13 @@ class UNetGenerator(nn.Module):
 
     Channels per level: ngf * min(2**i, 8). BatchNorm everywhere except the outermost layers and the innermost down
     convolution; dropout 0.5 in the three innermost up blocks during training (off at inference: deterministic).
+    paint_mask: one more output channel blends the colour with the input sketch (channel 0), see the module doc.
     """
 
-    def __init__(self, ngf: int = 32, depth: int = 7, in_channels: int = 5, out_channels: int = 3):
+    def __init__(self, ngf: int = 32, depth: int = 7, in_channels: int = 5, out_channels: int = 3,
+                 paint_mask: bool = False):
         super().__init__()
+        self.paint_mask = paint_mask
         ch = [ngf * min(2 ** i, 8) for i in range(depth)]
         self.downs = nn.ModuleList()
         for i in range(depth):
@@ -42,7 +47,8 @@ class UNetGenerator(nn.Module):
         for i in reversed(range(depth)):  # up block i undoes down block i
             in_ch = ch[i] if i == depth - 1 else 2 * ch[i]
             if i == 0:
-                self.ups.append(nn.Sequential(nn.ReLU(), nn.ConvTranspose2d(in_ch, out_channels, 4, 2, 1), nn.Tanh()))
+                last = nn.ConvTranspose2d(in_ch, out_channels + int(paint_mask), 4, 2, 1)
+                self.ups.append(nn.Sequential(nn.ReLU(), last) if paint_mask else nn.Sequential(nn.ReLU(), last, nn.Tanh()))
             else:
                 layers = [nn.ReLU(), nn.ConvTranspose2d(in_ch, ch[i - 1], 4, 2, 1, bias=False), nn.BatchNorm2d(ch[i - 1])]
                 if i >= depth - 3:
@@ -50,6 +56,7 @@ class UNetGenerator(nn.Module):
                 self.ups.append(nn.Sequential(*layers))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        sketch = x[:, :1]
         skips = []
         for down in self.downs:
             x = down(x)
@@ -59,6 +66,9 @@ class UNetGenerator(nn.Module):
             if j > 0:
                 x = torch.cat([x, skips.pop()], 1)
             x = up(x)
+        if self.paint_mask:
+            colour, mask = torch.tanh(x[:, :-1]), torch.sigmoid(x[:, -1:])
+            return mask * colour + (1 - mask) * sketch
         return x
 
 
@@ -167,7 +177,7 @@ def compose_on_lines(colour: np.ndarray, small_sketch: np.ndarray, sketch: Image
 
 def build(config: dict) -> UNetGenerator:
     cfg = {**DEFAULT_CONFIG, **config}
-    return UNetGenerator(cfg["ngf"], cfg["depth"], cfg["in_channels"], cfg["out_channels"])
+    return UNetGenerator(cfg["ngf"], cfg["depth"], cfg["in_channels"], cfg["out_channels"], cfg["paint_mask"])
 
 
 def from_entry(entry, device, progress=None) -> Colorizer:

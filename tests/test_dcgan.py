@@ -132,7 +132,7 @@ def test_cli_bad_input_is_one_line_no_traceback(tmp_path):
 
 def image_urls(at: AppTest) -> list[str]:
     """Media URLs of the page's images: they name a hash of the image bytes."""
-    return [img.url for el in at.get("imgs") for img in el.proto.imgs]
+    return [img.url for el in at.get("image") for img in el.proto.imgs]
 
 
 def test_page_slider_changes_the_image_and_the_link():

@@ -18,6 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
@@ -105,9 +106,12 @@ def evaluate(colorizer, sketches, colours, fill, baselines: bool = True) -> dict
 def load_colorizer(weights: str | None) -> Colorizer:
     """The published model, or a Colorizer around a generator file from a run (same inference path)."""
     if weights:
+        with safe_open(weights, "pt") as f:
+            saved = json.loads((f.metadata() or {}).get("config", "{}"))
         tensors = load_file(weights)
         tensors = {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors
-        cfg = dict(DEFAULT_CONFIG)
+        cfg = {**DEFAULT_CONFIG, **saved}
+        cfg["paint_mask"] = tensors["ups.6.1.weight"].shape[1] == cfg["out_channels"] + 1
         G = build(cfg)
         G.load_state_dict({k: v.float() for k, v in tensors.items()})
         return Colorizer(G, cfg)

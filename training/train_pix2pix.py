@@ -101,13 +101,29 @@ def optimizer_tensors(opt: torch.optim.Optimizer, prefix: str) -> dict[str, torc
     return out
 
 
+def grow(value: torch.Tensor, shape) -> torch.Tensor:
+    """value copied into zeros of a larger shape (a layer that gained output channels keeps what it learned)."""
+    if tuple(value.shape) == tuple(shape):
+        return value
+    out = torch.zeros(shape, dtype=value.dtype)
+    out[tuple(slice(0, n) for n in value.shape)] = value
+    return out
+
+
+def fit_shapes(saved: dict[str, torch.Tensor], fresh: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Saved weights adapted to the current network (e.g. a plain generator resumed as a paint-mask one: the extra
+    mask channel starts at zero, i.e. mask 0.5)."""
+    return {k: grow(v, fresh[k].shape) if k in fresh else v for k, v in saved.items()}
+
+
 def restore_optimizer(opt: torch.optim.Optimizer, tensors: dict[str, torch.Tensor], prefix: str) -> None:
     sd = opt.state_dict()
+    params = [p for group in opt.param_groups for p in group["params"]]
     state: dict[int, dict] = {}
     for key, value in tensors.items():
         if key.startswith(prefix + "."):
             _, pid, name = key.split(".", 2)
-            state.setdefault(int(pid), {})[name] = value
+            state.setdefault(int(pid), {})[name] = value if value.dim() == 0 else grow(value, params[int(pid)].shape)
     sd["state"] = state
     opt.load_state_dict(sd)
 
@@ -140,6 +156,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--ngf", type=int, default=32)
     parser.add_argument("--ndf", type=int, default=32)
+    parser.add_argument("--paint-mask", type=int, default=1, choices=[0, 1],
+                        help="generator blends its colour with the sketch through a learned mask (1) or not (0); a "
+                             "checkpoint of the other kind is converted on --resume")
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--lambda-l1", type=float, default=100.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -154,12 +173,12 @@ def main() -> None:
 
     run = Path("runs") / args.name
     run.mkdir(parents=True, exist_ok=True)
-    config = {**DEFAULT_CONFIG, "ngf": args.ngf}
+    config = {**DEFAULT_CONFIG, "ngf": args.ngf, "paint_mask": bool(args.paint_mask)}
     if args.publish_only:
         tensors = load_file(args.publish_only)
         tensors = {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors
         G = build(config)
-        G.load_state_dict(tensors)
+        G.load_state_dict({k: v.float() for k, v in tensors.items()})
         publish_generator(G, config, f"Weights from {Path(args.publish_only).name} of run {args.name}.")
         print(f"published {MODEL_NAME} from {args.publish_only}")
         return
@@ -177,7 +196,7 @@ def main() -> None:
     epoch, start_batch = 0, 0
     if args.resume and (run / "checkpoint.safetensors").exists():
         tensors = load_file(str(run / "checkpoint.safetensors"))
-        G.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("G.")})
+        G.load_state_dict(fit_shapes({k[2:]: v for k, v in tensors.items() if k.startswith("G.")}, G.state_dict()))
         D.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("D.")})
         restore_optimizer(optG, tensors, "optG")
         restore_optimizer(optD, tensors, "optD")
