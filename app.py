@@ -5,10 +5,10 @@ st.set_page_config(page_title="GAN Studio", page_icon="🎨", layout="wide")
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/sketch_colorizer.py", title="Sketch Colorizer", icon="🖍️", url_path="colorizer"),
-    st.Page("pages/latent_explorer.py", title="Latent Explorer", icon="🎚️", url_path="latent"),
-    st.Page("pages/infogan_controls.py", title="InfoGAN Controls", icon="🔢", url_path="infogan"),
-    st.Page("pages/wavenet_audio.py", title="WaveNet Audio", icon="🎵", url_path="wavenet"),
+    st.Page("pages/sketch_colorizer.py", title="Sketch Colorizer", icon="🖍️"),
+    st.Page("pages/latent_explorer.py", title="Latent Explorer", icon="🎚️"),
+    st.Page("pages/infogan_controls.py", title="InfoGAN Controls", icon="🔢"),
+    st.Page("pages/wavenet_audio.py", title="WaveNet Audio", icon="🎵"),
 ]
 
 st.navigation(PAGES).run()

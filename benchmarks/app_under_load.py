@@ -29,7 +29,7 @@ SKETCH = ROOT / "pages" / "samples" / "penguin.png"
 
 def latent(driver, base, first: bool):
     if first:
-        pa.open_page(driver, base, "latent", "Latent Explorer")
+        pa.open_page(driver, base, "latent_explorer", "Latent Explorer")
         return
     before = pa.image_sources(driver)
     pa.nudge_slider(driver, index=0, presses=3)
@@ -38,16 +38,16 @@ def latent(driver, base, first: bool):
 
 def infogan(driver, base, first: bool):
     if first:
-        pa.open_page(driver, base, "infogan", "InfoGAN Controls")
+        pa.open_page(driver, base, "infogan_controls", "InfoGAN Controls")
         return
     before = pa.image_sources(driver)
-    pa.click_button(driver, "🎲 Random")
+    pa.click_button(driver, "Random")
     pa.wait_new_image(driver, before, 120)
 
 
 def colorizer(driver, base, first: bool):
     if first:
-        pa.open_page(driver, base, "colorizer", "Sketch Colorizer")
+        pa.open_page(driver, base, "sketch_colorizer", "Sketch Colorizer")
         pa.upload_file(driver, SKETCH)
         pa.wait_until(driver, lambda d: pa.idle(d) and pa.image_sources(d), 120, "the colored image")
         return
@@ -58,7 +58,7 @@ def colorizer(driver, base, first: bool):
 
 def wavenet(driver, base, first: bool):
     if first:
-        pa.open_page(driver, base, "wavenet", "WaveNet Audio")
+        pa.open_page(driver, base, "wavenet_audio", "WaveNet Audio")
     n_before = len(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio'))
     src_before = [a.get_attribute("src") for a in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio')]
     pa.click_button(driver, "Generate")

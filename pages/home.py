@@ -30,7 +30,7 @@ def model_table() -> list[dict]:
         rows.append({
             "model": entry.name,
             "what": entry.title,
-            "size (MB)": round(entry.bytes / 1e6, 2),
+            "size": f"{entry.bytes / 1e6:.1f} MB",
             "status": "present ✅" if st_["present"] else ("corrupt ⚠️" if st_.get("corrupt") else st_["source"]),
             "from": st_["source"] if st_["present"] else "",
             "licence": entry.licence,
@@ -46,7 +46,7 @@ except RuntimeError as err:
 st.caption(f"Inference runs on: **{device_text}**")
 rows = model_table()
 if rows:
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.table(rows)
 else:
     st.info("No models are registered yet.")
 st.caption("Weights are checked against their SHA-256 before use. Missing weights download on first use "

@@ -119,7 +119,7 @@ share = eigenvalues / model.sefa_directions()[1].sum()
 def explorer() -> None:
     controls, picture = st.columns([3, 2])
     with controls:
-        seed_col, random_col, reset_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+        seed_col, random_col, reset_col = st.columns([2, 1, 1], vertical_alignment="bottom")
         seed = seed_col.number_input("Seed", 0, MAX_SEED, step=1, key="le_seed")
         random_col.button("🎲 Random", on_click=random_seed, width="stretch", key="le_random")
         reset_col.button("↺ Reset", on_click=reset_sliders, width="stretch", key="le_reset",

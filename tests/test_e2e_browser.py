@@ -37,14 +37,14 @@ def shot(driver, name: str) -> None:
 
 def test_home_lists_pages_and_models(app, driver):
     pa.open_page(driver, app, "", "Models")
-    text = pa.body_text(driver)
+    text = pa.wait_until(driver, lambda d: "present" in (t := pa.body_text(d)) and t, 60, "the model table")
     for title in ("Sketch Colorizer", "Latent Explorer", "InfoGAN Controls", "WaveNet Audio", "pix2pix-openmoji"):
         assert title in text
     shot(driver, "home")
 
 
 def test_colorizer_upload_then_hint(app, driver):
-    pa.open_page(driver, app, "colorizer", "Sketch Colorizer")
+    pa.open_page(driver, app, "sketch_colorizer", "Sketch Colorizer")
     pa.upload_file(driver, ROOT / "pages" / "samples" / "penguin.png")
     first = pa.wait_until(driver, lambda d: pa.idle(d) and "Download PNG" in pa.body_text(d) and pa.image_sources(d),
                           90, "the colored image")
@@ -55,11 +55,11 @@ def test_colorizer_upload_then_hint(app, driver):
 
 
 def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):
-    pa.open_page(driver, app, "latent", "Latent Explorer")
+    pa.open_page(driver, app, "latent_explorer", "Latent Explorer")
     before = pa.image_sources(driver)
     pa.nudge_slider(driver, index=0, presses=8)
     after = pa.wait_new_image(driver, before, 60)
-    pa.wait_until(driver, lambda d: "?" in d.current_url, 30, "the state to reach the URL")
+    pa.wait_until(driver, lambda d: "sefa=" in d.current_url, 30, "the slider state to reach the URL")
     shared_url = driver.current_url
     shot(driver, "latent")
     other = chromium()
@@ -72,7 +72,7 @@ def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):
 
 
 def test_infogan_digit_changes_image(app, driver):
-    pa.open_page(driver, app, "infogan", "InfoGAN Controls")
+    pa.open_page(driver, app, "infogan_controls", "InfoGAN Controls")
     before = pa.image_sources(driver)
     pa.click_label(driver, "7")
     pa.wait_new_image(driver, before, 60)
@@ -80,7 +80,7 @@ def test_infogan_digit_changes_image(app, driver):
 
 
 def test_wavenet_generates_playable_audio(app, driver):
-    pa.open_page(driver, app, "wavenet", "WaveNet Audio")
+    pa.open_page(driver, app, "wavenet_audio", "WaveNet Audio")
     pa.click_button(driver, "Generate")
     pa.wait_until(driver, lambda d: pa.idle(d) and d.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"]'),
                   180, "the audio player")

@@ -109,7 +109,8 @@ def load_colorizer(weights: str | None) -> Colorizer:
         with safe_open(weights, "pt") as f:
             saved = json.loads((f.metadata() or {}).get("config", "{}"))
         tensors = load_file(weights)
-        tensors = {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors
+        tensors = ({k[2:]: v for k, v in tensors.items() if k.startswith("E.")}
+                   or {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors)
         cfg = {**DEFAULT_CONFIG, **saved}
         cfg["paint_mask"] = tensors["ups.6.1.weight"].shape[1] == cfg["out_channels"] + 1
         G = build(cfg)

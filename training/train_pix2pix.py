@@ -8,10 +8,12 @@ real user sketches and carry simulated colour hints (training/sketch_augment.py)
 from (seed, epoch, batch), so a resumed run continues exactly as an uninterrupted one would.
 Checkpoints (safetensors + JSON, no pickle) go to runs/<name>/ every few minutes; a sample grid of held-out emoji
 per epoch goes to runs/<name>/samples/. --publish ships the generator (fp16) as `pix2pix-openmoji` after each epoch.
+What ships, is sampled and saved per epoch is an exponential moving average of the generator's weights (--ema).
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import time
@@ -128,13 +130,23 @@ def restore_optimizer(opt: torch.optim.Optimizer, tensors: dict[str, torch.Tenso
     opt.load_state_dict(sd)
 
 
-def save_checkpoint(run: Path, G, D, optG, optD, progress: dict) -> None:
+def save_checkpoint(run: Path, G, D, optG, optD, progress: dict, ema=None) -> None:
     tensors = {**{f"G.{k}": v for k, v in G.state_dict().items()}, **{f"D.{k}": v for k, v in D.state_dict().items()},
+               **({f"E.{k}": v for k, v in ema.state_dict().items()} if ema is not None else {}),
                **optimizer_tensors(optG, "optG"), **optimizer_tensors(optD, "optD")}
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
     save_file(tensors, str(run / "checkpoint.tmp"))
     os.replace(run / "checkpoint.tmp", run / "checkpoint.safetensors")
     (run / "progress.json").write_text(json.dumps(progress, indent=2))
+
+
+@torch.no_grad()
+def update_ema(ema, G, decay: float) -> None:
+    """ema <- decay * ema + (1 - decay) * G for weights; BatchNorm statistics are copied."""
+    for e, g in zip(ema.parameters(), G.parameters()):
+        e.lerp_(g, 1 - decay)
+    for e, g in zip(ema.buffers(), G.buffers()):
+        e.copy_(g)
 
 
 def generator_tensors(G) -> dict[str, torch.Tensor]:
@@ -160,6 +172,7 @@ def main() -> None:
                         help="generator blends its colour with the sketch through a learned mask (1) or not (0); a "
                              "checkpoint of the other kind is converted on --resume")
     parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--ema", type=float, default=0.998, help="decay of the generator weight average (0: off)")
     parser.add_argument("--lambda-l1", type=float, default=100.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--checkpoint-minutes", type=float, default=4.0)
@@ -176,7 +189,8 @@ def main() -> None:
     config = {**DEFAULT_CONFIG, "ngf": args.ngf, "paint_mask": bool(args.paint_mask)}
     if args.publish_only:
         tensors = load_file(args.publish_only)
-        tensors = {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors
+        tensors = ({k[2:]: v for k, v in tensors.items() if k.startswith("E.")}
+                   or {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors)
         G = build(config)
         G.load_state_dict({k: v.float() for k, v in tensors.items()})
         publish_generator(G, config, f"Weights from {Path(args.publish_only).name} of run {args.name}.")
@@ -191,12 +205,16 @@ def main() -> None:
 
     torch.manual_seed(args.seed)
     G, D = build(config), PatchDiscriminator(8, args.ndf)
+    ema = copy.deepcopy(G).eval() if args.ema else None  # weight average: what ships, evaluates and is sampled
     optG = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     optD = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
     epoch, start_batch = 0, 0
     if args.resume and (run / "checkpoint.safetensors").exists():
         tensors = load_file(str(run / "checkpoint.safetensors"))
         G.load_state_dict(fit_shapes({k[2:]: v for k, v in tensors.items() if k.startswith("G.")}, G.state_dict()))
+        if ema is not None:
+            saved_ema = {k[2:]: v for k, v in tensors.items() if k.startswith("E.")}
+            ema.load_state_dict(saved_ema if saved_ema else G.state_dict())
         D.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("D.")})
         restore_optimizer(optG, tensors, "optG")
         restore_optimizer(optD, tensors, "optD")
@@ -229,22 +247,25 @@ def main() -> None:
             optG.zero_grad(set_to_none=True)
             loss_g.backward()
             optG.step()
+            if ema is not None:
+                update_ema(ema, G, args.ema)
             bar.set_postfix(D=f"{loss_d.item():.3f}", G_gan=f"{loss_gan.item():.3f}", L1=f"{loss_l1.item():.4f}")
             done += 1
             if time.time() - last_save > args.checkpoint_minutes * 60:
-                save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": b + 1})
+                save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": b + 1}, ema)
                 last_save = time.time()
             if args.max_batches and done >= args.max_batches:
-                save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": b + 1})
+                save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": b + 1}, ema)
                 print("stopped after --max-batches", flush=True)
                 return
         epoch, start_batch = epoch + 1, 0
-        save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": 0})
-        save_file({k: v.contiguous() for k, v in generator_tensors(G).items()}, str(run / f"G_epoch{epoch:03d}.safetensors"),
+        save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": 0}, ema)
+        shipped = ema if ema is not None else G
+        save_file({k: v.contiguous() for k, v in generator_tensors(shipped).items()}, str(run / f"G_epoch{epoch:03d}.safetensors"),
                   metadata={"config": json.dumps(config)})
-        sample_grid(G, sk_test, col_test, run / "samples" / f"epoch_{epoch:03d}.png", args.seed)
+        sample_grid(shipped, sk_test, col_test, run / "samples" / f"epoch_{epoch:03d}.png", args.seed)
         if args.publish:
-            publish_generator(G, config, f"Checkpoint after epoch {epoch}.")
+            publish_generator(shipped, config, f"Checkpoint after epoch {epoch}.")
         print(f"epoch {epoch} done; checkpoint, generator and samples in {run}", flush=True)
 
 

@@ -49,12 +49,17 @@ def make_config(meta: dict, args) -> dict:
         "arch": {"layers_per_stack": args.layers, "stacks": args.stacks, "residual": args.residual, "skip": args.skip,
                  "cond": args.cond},
         "train": {"seed": args.seed, "batch": args.batch, "crop": args.crop, "lr": args.lr, "steps": args.steps,
-                  "ema": args.ema, "onset_share": args.onset_share},
+                  "ema": args.ema, "onset_share": args.onset_share, "input_noise": args.input_noise},
     }
 
 
-def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Generator, onset_share: float):
-    """Input/target class crops (B, rf + crop) with left silence padding; loss is taken on the last `crop` targets."""
+def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Generator, onset_share: float,
+          input_noise: float = 0.0):
+    """Input/target class crops (B, rf + crop) with left silence padding; loss is taken on the last `crop` targets.
+
+    input_noise > 0 adds rounded Gaussian noise (std drawn per crop from U(0, input_noise), in mu-law classes) to the
+    inputs only, as LPCNet does: the model learns to predict the clean next sample from a slightly wrong past, which
+    is what it faces when it feeds its own samples back while generating."""
     clip_len = data["classes"].shape[1]
     seqs = np.full((len(idx), rf + crop + 1), SILENCE, dtype=np.int64)
     for row, i in enumerate(idx):
@@ -69,7 +74,12 @@ def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Genera
         if take_to > take_from:
             seqs[row, take_from - lo: take_to - lo] = data["classes"][i, take_from:take_to]
     x = torch.from_numpy(seqs)
-    return x[:, :-1], x[:, 1:], torch.from_numpy(data["instrument"][idx]), torch.from_numpy(data["pitch"][idx])
+    inputs = x[:, :-1]
+    if input_noise > 0:
+        sigma = rng.uniform(0, input_noise, size=(len(idx), 1))
+        noise = np.rint(rng.standard_normal(inputs.shape) * sigma).astype(np.int64)
+        inputs = (inputs + torch.from_numpy(noise)).clamp(0, 255)
+    return inputs, x[:, 1:], torch.from_numpy(data["instrument"][idx]), torch.from_numpy(data["pitch"][idx])
 
 
 def bits_per_sample(net, x, y, inst, pitch_index, rf: int) -> float:
@@ -146,6 +156,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--ema", type=float, default=0.998)
     parser.add_argument("--onset-share", type=float, default=0.25)
+    parser.add_argument("--input-noise", type=float, default=0.0, help="max std of input noise in mu-law classes")
     parser.add_argument("--layers", type=int, default=8)
     parser.add_argument("--stacks", type=int, default=2)
     parser.add_argument("--residual", type=int, default=32)
@@ -165,6 +176,8 @@ def main() -> None:
     if args.resume:  # the run's own config wins over command-line architecture flags
         config = json.loads((args.run / "checkpoint.json").read_text())["config"]
         config["train"]["steps"] = args.steps
+        if args.input_noise:  # e.g. fine-tune a clean-input run with noisy inputs
+            config["train"]["input_noise"] = args.input_noise
     else:
         config = make_config(data["meta"], args)
     (args.run / "config.json").write_text(json.dumps(config, indent=2))
@@ -197,7 +210,7 @@ def main() -> None:
     while step < tr["steps"]:
         rng = np.random.default_rng([tr["seed"], step])
         idx = rng.choice(train_idx, size=tr["batch"])
-        x, y, inst, pitch = crops(data, idx, rf, tr["crop"], rng, tr["onset_share"])
+        x, y, inst, pitch = crops(data, idx, rf, tr["crop"], rng, tr["onset_share"], tr.get("input_noise", 0.0))
         lr = tr["lr"] * 0.5 * (1 + math.cos(math.pi * min(step / tr["steps"], 1.0)))  # cosine decay
         for g in opt.param_groups:
             g["lr"] = max(lr, tr["lr"] * 0.02)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -57,6 +58,8 @@ def open_page(driver: WebDriver, base: str, path: str, expect_text: str, timeout
     driver.get(f"{base}/{path}")
     wait_until(driver, lambda d: expect_text in body_text(d), timeout, f"'{expect_text}' on /{path}")
     wait_until(driver, idle, timeout, "the script run to finish")
+    if "Page not found" in body_text(driver):
+        raise PageBroken(f"/{path} shows Streamlit's 'Page not found' dialog")
 
 
 def upload_file(driver: WebDriver, path: Path, index: int = 0) -> None:
@@ -65,20 +68,17 @@ def upload_file(driver: WebDriver, path: Path, index: int = 0) -> None:
 
 
 def nudge_slider(driver: WebDriver, index: int = 0, presses: int = 5, key=Keys.ARROW_RIGHT) -> None:
-    """Focus the index-th slider thumb and move it with the keyboard, as a person would with arrow keys."""
-    thumbs = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stSlider"] [role="slider"]'),
+    """Focus the index-th slider and move it with the keyboard's arrow keys, as a person can."""
+    inputs = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stSlider"] input[type="range"]'),
                         30, "a slider")
-    thumb = thumbs[index]
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", thumb)
-    thumb.click()
-    for _ in range(presses):
-        thumb.send_keys(key)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", inputs[index])
+    ActionChains(driver).send_keys(key * presses).perform()
 
 
 def click_button(driver: WebDriver, label: str) -> None:
-    buttons = [b for b in driver.find_elements(By.CSS_SELECTOR, "button") if b.text.strip() == label]
-    if not buttons:
-        raise PageBroken(f"no button labelled '{label}'")
+    buttons = wait_until(driver, lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, "button")
+                                            if b.text.strip() == label or b.text.split()[-1:] == [label]],
+                         30, f"a button labelled '{label}'")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", buttons[0])
     buttons[0].click()
 
@@ -112,8 +112,7 @@ def click_component_image(driver: WebDriver, title_part: str, x: int, y: int) ->
 
 def click_label(driver: WebDriver, text: str) -> None:
     """Click the radio/checkbox option whose visible label is exactly text."""
-    labels = [el for el in driver.find_elements(By.CSS_SELECTOR, "label") if el.text.strip() == text]
-    if not labels:
-        raise PageBroken(f"no option labelled '{text}'")
+    labels = wait_until(driver, lambda d: [el for el in d.find_elements(By.CSS_SELECTOR, "label")
+                                           if el.text.strip() == text], 30, f"an option labelled '{text}'")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", labels[0])
     labels[0].click()
