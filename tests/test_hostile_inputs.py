@@ -101,3 +101,27 @@ def test_weight_file_problems_are_explained(untouched_repo, tmp_path, monkeypatc
     expected = {"corrupt": "does not match", "missing": "no copy was found",
                 "missing, no network": "no network"}[damage]
     assert "pix2pix-openmoji" in message and expected in message, message
+
+
+def test_missing_weights_download_on_first_use_in_the_page(untouched_repo, tmp_path, monkeypatch):
+    """A deploy without shipped weights: the page fetches them from GAN_STUDIO_WEIGHTS_URL, verifies, and works."""
+    from models.loading import unload_all
+    from tests.support.http_server import FileServer
+
+    entry = registry.get("pix2pix-openmoji")
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / entry.file).write_bytes((registry.SHIPPED_DIR / entry.file).read_bytes())
+    monkeypatch.setattr(store, "SHIPPED_DIR", tmp_path / "empty")
+    monkeypatch.setenv(store.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.delenv(store.ENV_DIR, raising=False)
+    unload_all()
+    with FileServer(served) as server:
+        monkeypatch.setenv(store.ENV_URL, server.base_url + "/ok")
+        at = AppTest.from_file(COLORIZER, default_timeout=120)
+        at.query_params["sample"] = "penguin.png"
+        at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert (tmp_path / "cache" / entry.file).is_file()
+    assert [p for p, _ in server.log] == [f"/ok/{entry.file}"]
+    assert "Download PNG" in [b.label for b in at.get("download_button")]
