@@ -3,7 +3,8 @@
     python -m benchmarks.bench_wavenet [--threads 1] [--weights runs/wavenet/best_ema.safetensors]
 
 (a) naive: every new sample reruns the full convolutional forward over the last receptive field of inputs;
-(b) cached torch: Fast WaveNet ring buffers, one eager PyTorch step per sample (models.wavenet_fast.torch_cached_sample);
+(b) cached torch: Fast WaveNet ring buffers, one eager PyTorch step per sample
+    (models.wavenet_fast.torch_cached_sample);
 (c) numba: the shipped path (models.wavenet_fast.sample), batch 1 and a batch of 8 notes.
 Prints samples/s by wall clock and by this process's CPU time (the machine is shared: CPU time is the fairer figure),
 and the real-time factor for 16 kHz audio. The (c) figures exclude numba's one-off compile (cached on disk).
@@ -14,7 +15,6 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from models import wavenet_fast

@@ -18,7 +18,7 @@ import torch.nn as nn
 from PIL import Image, ImageChops
 
 DEFAULT_CONFIG = {"ngf": 32, "depth": 7, "in_channels": 5, "out_channels": 3, "work_size": 128, "hint_patch": 5,
-                  "keep_lines": True, "paper_snap": 12, "paint_mask": False}
+                  "keep_lines": True, "paper_snap": 12, "flat_fill": True, "flip_average": True, "paint_mask": False}
 
 
 class UNetGenerator(nn.Module):
@@ -120,15 +120,21 @@ class Colorizer:
     @torch.inference_mode()
     def run_batch(self, inputs: np.ndarray) -> np.ndarray:
         """Network inputs (B, 5, H, W) float32 (H, W multiples of the grid) -> (B, H, W, 3) uint8 colours."""
+        x = torch.from_numpy(np.ascontiguousarray(inputs, np.float32)).to(self.device)
         with self._lock:
-            out = self.generator(torch.from_numpy(np.ascontiguousarray(inputs, np.float32)).to(self.device))
+            out = self.generator(x)
+            if self.config.get("flip_average"):  # average with the mirrored picture's colours: steadier colours
+                out = 0.5 * (out + self.generator(x.flip(-1)).flip(-1))
         colour = ((out.float().cpu().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
         return self.clean_up(colour, ((inputs[:, 0] + 1) * 127.5).round().clip(0, 255).astype(np.uint8))
 
     def clean_up(self, colour: np.ndarray, sketch: np.ndarray) -> np.ndarray:
-        """Product clean-up, both switchable in the config: the user's lines win over the network's (darken blend with
-        the sketch, `keep_lines`), and faint speckle on blank paper goes: where the sketch is paper and every channel
-        is within `paper_snap` levels of white, the output is white."""
+        """Product clean-up, each switchable in the config: coloring-book fills (`flat_fill`: every region enclosed
+        by lines gets the median of the network's colours there), faint speckle on blank paper goes (`paper_snap`:
+        where the sketch is paper and every channel is within that many levels of white, the output is white), and
+        the user's lines win over the network's (`keep_lines`: darken blend with the sketch)."""
+        if self.config.get("flat_fill"):
+            colour = np.stack([flat_fill(c, s) for c, s in zip(colour, sketch)])
         if self.config.get("paper_snap"):
             near_white = (colour.min(axis=-1) >= 255 - self.config["paper_snap"]) & (sketch >= 250)
             colour = np.where(near_white[..., None], np.uint8(255), colour)
@@ -162,6 +168,26 @@ class Colorizer:
         if max(width / ww, height / wh) < 1.5:
             return Image.fromarray(colour).resize((width, height), Image.Resampling.BICUBIC)
         return compose_on_lines(colour, small, sketch)
+
+
+def flat_fill(colour: np.ndarray, sketch: np.ndarray) -> np.ndarray:
+    """Each region that the lines enclose (light pixels not connected to the border) takes its median colour."""
+    import cv2
+
+    n, labels = cv2.connectedComponents((sketch > 128).astype(np.uint8), connectivity=4)
+    if n <= 2:
+        return colour
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    out = colour.copy()
+    order = np.argsort(labels, axis=None, kind="stable")
+    starts = np.searchsorted(labels.ravel()[order], np.arange(n + 1))
+    flat_colour, flat_out = colour.reshape(-1, 3), out.reshape(-1, 3)
+    for k in range(1, n):
+        if k in border:
+            continue
+        pixels = order[starts[k]:starts[k + 1]]
+        flat_out[pixels] = np.median(flat_colour[pixels], axis=0).astype(np.uint8)
+    return out
 
 
 def compose_on_lines(colour: np.ndarray, small_sketch: np.ndarray, sketch: Image.Image) -> Image.Image:

@@ -9,7 +9,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from models import soundfont
+from models import registry, soundfont
 from models.audio import spectrogram_image, wav_bytes, waveform_envelope
 from models.melody import NAMES, midi_to_name
 from models.wavenet import check_duration
@@ -40,7 +40,8 @@ def parse_params(params, instruments: list[str]) -> tuple[dict, list[str]]:
     if "notes" in params:
         text = str(params["notes"])[:500]
         values["notes"] = text  # a malformed melody is shown and explained when generating, like a typed one
-    for name, cast, low, high in (("tempo", int, 40, 240), ("temperature", float, 0.0, 1.5), ("seed", int, 0, MAX_SEED)):
+    limits = (("tempo", int, 40, 240), ("temperature", float, 0.0, 1.5), ("seed", int, 0, MAX_SEED))
+    for name, cast, low, high in limits:
         if name in params:
             try:
                 value = cast(params[name])
@@ -67,7 +68,8 @@ def add_token(token: str) -> None:
 
 def add_picked_note() -> None:
     name = st.session_state.get("wn_pick_note") or "C"
-    add_token(f"{name}{st.session_state.get('wn_pick_octave', 4)}{DURATIONS[st.session_state.get('wn_pick_dur', '1 beat')]}")
+    octave = st.session_state.get("wn_pick_octave", 4)
+    add_token(f"{name}{octave}{DURATIONS[st.session_state.get('wn_pick_dur', '1 beat')]}")
 
 
 def undo_token() -> None:
@@ -92,6 +94,17 @@ st.write("A small WaveNet, trained here on single notes that FluidSynth rendered
 model = get_model(MODEL_NAME)
 if model is None:
     st.stop()
+
+metrics = registry.get(MODEL_NAME).metrics
+if metrics.get("pitch_acc_within_50_cents") is not None:
+    acc, bits = metrics["pitch_acc_within_50_cents"], metrics.get("heldout_bits_per_sample")
+    note = (f"Held-out evaluation: {acc:.0%} of generated notes within 50 cents of the requested pitch"
+            + (f", {bits:.2f} bits per sample on held-out notes (8 = chance)." if bits is not None else "."))
+    if acc < 0.9:
+        st.info(f"**This model is still undertrained** (CPU budget): its notes are noisy and often not at the "
+                f"requested pitch. {note} The SoundFont rendering shown next to it is what it is learning to play.")
+    else:
+        st.caption(note)
 
 if KEYS["instrument"] not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params, model.instruments)
@@ -152,8 +165,8 @@ if generate:
                 events.append((round(t, 4), round(n.beats * beat, 4), n.pitch, 100))
             t += n.beats * beat
         st.session_state["wn_result"] = {
-            "audio": audio, "instrument": instrument, "notes": " ".join(n.name + (f":{n.beats:g}" if n.beats != 1 else "")
-                                                                        for n in notes),
+            "audio": audio, "instrument": instrument,
+            "notes": " ".join(n.name + (f":{n.beats:g}" if n.beats != 1 else "") for n in notes),
             "seconds": seconds, "elapsed": elapsed, "events": tuple(events), "total_s": len(audio) / model.sample_rate,
         }
         st.query_params.update({"instrument": instrument, "notes": text.strip(), "tempo": str(tempo),
@@ -171,7 +184,8 @@ if result:
         st.markdown("**WaveNet**")
         data = wav_bytes(audio, sr)
         st.audio(data, format="audio/wav")
-        st.download_button("⬇️ Download WAV", data, file_name=f"wavenet-{result['instrument']}.wav", mime="audio/wav")
+        st.download_button("⬇️ Download WAV", data, file_name=f"wavenet-{result['instrument']}.wav",
+                           mime="audio/wav")
     with col_sf:
         st.markdown("**SoundFont (FluidSynth) rendering of the same notes**")
         missing = soundfont.available()

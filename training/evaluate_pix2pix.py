@@ -137,8 +137,8 @@ def write_fixtures(sketches, colours, names, fill, n: int = 16) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--weights", help="a generator safetensors file (default: the published model)")
-    parser.add_argument("--raw", action="store_true", help="also score the network output without clean-up "
-                        "(keep_lines, paper_snap off)")
+    parser.add_argument("--raw", action="store_true", help="also score the bare network output (flip_average, "
+                        "flat_fill, paper_snap, keep_lines off)")
     parser.add_argument("--no-record", action="store_true", help="do not write metrics into the manifest")
     parser.add_argument("--fixtures", action="store_true", help="(re)write tests/fixtures/pix2pix")
     args = parser.parse_args()
@@ -152,7 +152,8 @@ def main() -> None:
     colorizer = load_colorizer(args.weights)
     results = evaluate(colorizer, sketches, colours, fill)
     if args.raw:
-        colorizer.config = {**colorizer.config, "keep_lines": False, "paper_snap": 0}
+        colorizer.config = {**colorizer.config, "keep_lines": False, "paper_snap": 0, "flat_fill": False,
+                            "flip_average": False}
         raw = evaluate(colorizer, sketches, colours, fill, baselines=False)
         results.update({f"{k}_raw_network": v for k, v in raw.items()})
     print(f"held-out pairs: {len(sketches)}; mean fill colour (train): {fill.tolist()}")

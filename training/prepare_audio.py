@@ -24,7 +24,7 @@ CLIP_S = 1.0
 SLOT_S = 2.0  # a note every 2 s in the rendered file: the previous note's release has died away by the next onset
 VELOCITIES = [60, 80, 100, 120]
 GAIN = 1.5
-# name -> (General MIDI program, lowest MIDI pitch, highest MIDI pitch): about three octaves each, in the instrument's range
+# name -> (General MIDI program, lowest MIDI pitch, highest MIDI pitch): about three octaves each, in range
 INSTRUMENTS = {
     "piano": (0, 36, 84),  # C2..C6
     "marimba": (12, 48, 84),  # C3..C6

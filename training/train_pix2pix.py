@@ -54,6 +54,13 @@ class PatchDiscriminator(nn.Module):
         return self.net(x)
 
 
+def lr_factor(progress: float, epochs: int, decay_epochs: float) -> float:
+    """1 until the last decay_epochs epochs, then linearly down to 0 at the end (progress in epochs)."""
+    if decay_epochs <= 0:
+        return 1.0
+    return float(min(1.0, max(0.0, (epochs - progress) / decay_epochs)))
+
+
 def load_pairs(size: int = 128):
     path = Path(os.environ.get("GAN_STUDIO_DATA", "data")) / "openmoji" / f"pairs_{size}.npz"
     if not path.exists():
@@ -172,6 +179,8 @@ def main() -> None:
                         help="generator blends its colour with the sketch through a learned mask (1) or not (0); a "
                              "checkpoint of the other kind is converted on --resume")
     parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--decay-epochs", type=float, default=0, help="decay the learning rate linearly to 0 over "
+                        "the last N epochs (pix2pix's schedule: constant, then linear decay)")
     parser.add_argument("--ema", type=float, default=0.998, help="decay of the generator weight average (0: off)")
     parser.add_argument("--lambda-l1", type=float, default=100.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -230,6 +239,10 @@ def main() -> None:
         order = np.random.default_rng([args.seed, epoch]).permutation(len(sk_train))
         bar = tqdm(range(start_batch, batches), desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=10)
         for b in bar:
+            lr = args.lr * lr_factor(epoch + b / batches, args.epochs, args.decay_epochs)
+            for opt in (optG, optD):
+                for group in opt.param_groups:
+                    group["lr"] = lr
             rng = np.random.default_rng([args.seed, epoch, b])
             torch.manual_seed(int(rng.integers(2 ** 31)))  # dropout
             x, y = make_batch(sk_train, col_train, order[b * args.batch_size:(b + 1) * args.batch_size], rng)
@@ -249,7 +262,7 @@ def main() -> None:
             optG.step()
             if ema is not None:
                 update_ema(ema, G, args.ema)
-            bar.set_postfix(D=f"{loss_d.item():.3f}", G_gan=f"{loss_gan.item():.3f}", L1=f"{loss_l1.item():.4f}")
+            bar.set_postfix(lr=f"{lr:.1e}", D=f"{loss_d.item():.3f}", G_gan=f"{loss_gan.item():.3f}", L1=f"{loss_l1.item():.4f}")
             done += 1
             if time.time() - last_save > args.checkpoint_minutes * 60:
                 save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": b + 1}, ema)

@@ -37,7 +37,8 @@ def load_notes(path: Path | None = None) -> dict:
     raw = np.load(folder / "notes.npz")
     meta = json.loads((folder / "meta.json").read_text())
     classes = audio_lib.mu_law_encode(raw["audio"].astype(np.float32) / 32767).astype(np.int16)
-    return {"classes": classes, "instrument": raw["instrument"].astype(np.int64), "pitch": raw["pitch"].astype(np.int64),
+    return {"classes": classes, "instrument": raw["instrument"].astype(np.int64),
+            "pitch": raw["pitch"].astype(np.int64),
             "held_out": raw["held_out"].astype(bool), "meta": meta}
 
 
@@ -45,7 +46,8 @@ def make_config(meta: dict, args) -> dict:
     return {
         "sample_rate": meta["sample_rate"], "mu": audio_lib.MU, "clip_s": meta["clip_s"],
         "instruments": meta["instruments"],
-        "pitch_low": min(i["low"] for i in meta["instruments"]), "pitch_high": max(i["high"] for i in meta["instruments"]),
+        "pitch_low": min(i["low"] for i in meta["instruments"]),
+        "pitch_high": max(i["high"] for i in meta["instruments"]),
         "arch": {"layers_per_stack": args.layers, "stacks": args.stacks, "residual": args.residual, "skip": args.skip,
                  "cond": args.cond},
         "train": {"seed": args.seed, "batch": args.batch, "crop": args.crop, "lr": args.lr, "steps": args.steps,
@@ -240,7 +242,8 @@ def main() -> None:
             save_sample(args.run, ema, config, step)
             if bits < best:
                 best = bits
-                save_file({k: v.contiguous() for k, v in ema.state_dict().items()}, str(args.run / "best_ema.safetensors"))
+                best_state = {k: v.contiguous() for k, v in ema.state_dict().items()}
+                save_file(best_state, str(args.run / "best_ema.safetensors"))
                 first = step == args.eval_every
                 if not args.no_publish and (first or time.time() - last_pub > args.publish_minutes * 60
                                             or step == tr["steps"]):
