@@ -2,8 +2,9 @@
 
 Latent = 62 noise values ~ Unif(-1, 1) + a one-hot Cat(10) code + 2 continuous codes ~ Unif(-1, 1).
 The categories were learned without labels; the shipped config maps each category to the digit it draws
-("category_to_digit", found by Hungarian matching against an independent classifier) and says which continuous
-code is rotation and which is width ("rotation_code"/"width_code" with a sign, so +rotation = clockwise slant).
+("category_to_digit", found by Hungarian matching against an independent classifier) and how the user's rotation and
+width drive the two raw continuous codes ("code_matrix": raw = M @ (rotation, width), chosen from measured sweeps so
+that +rotation = clockwise slant and +width = wider/thicker).
 """
 from __future__ import annotations
 
@@ -141,10 +142,11 @@ class InfoGANModel:
             raise ValueError(f"category_to_digit must be a permutation of 0-9, got {mapping}")
         self.category_to_digit = mapping
         self.digit_to_category = [mapping.index(d) for d in range(N_CATEGORIES)]
-        self.code_index = {name: int(self.config.get(f"{name}_code", i)) for i, name in enumerate(CODES)}
-        self.code_sign = {name: float(self.config.get(f"{name}_sign", 1.0)) for name in CODES}
-        if sorted(self.code_index.values()) != [0, 1]:
-            raise ValueError(f"rotation_code and width_code must be 0 and 1, got {self.code_index}")
+        # raw continuous codes = code_matrix @ (rotation, width); the shipped matrix comes from evaluate_infogan
+        matrix = torch.tensor(self.config.get("code_matrix", [[1.0, 0.0], [0.0, 1.0]]), dtype=torch.float32)
+        if matrix.shape != (N_CONTINUOUS, 2) or not torch.isfinite(matrix).all():
+            raise ValueError(f"code_matrix must be a finite 2x2 list, got {self.config.get('code_matrix')}")
+        self.code_matrix = matrix
         self._lock = threading.Lock()
 
     # validation shared by the CLI and the page
@@ -172,10 +174,7 @@ class InfoGANModel:
 
     def continuous(self, rotation: float, width: float) -> torch.Tensor:
         """User-facing (rotation, width) -> the generator's two continuous code values."""
-        codes = torch.zeros(N_CONTINUOUS)
-        codes[self.code_index["rotation"]] = self.code_sign["rotation"] * rotation
-        codes[self.code_index["width"]] = self.code_sign["width"] * width
-        return codes
+        return self.code_matrix @ torch.tensor([float(rotation), float(width)])
 
     @torch.inference_mode()
     def generate_batch(self, digits, rotations, widths, seeds) -> torch.Tensor:

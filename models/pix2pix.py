@@ -126,15 +126,21 @@ class Colorizer:
             if self.config.get("flip_average"):  # average with the mirrored picture's colours: steadier colours
                 out = 0.5 * (out + self.generator(x.flip(-1)).flip(-1))
         colour = ((out.float().cpu().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
-        return self.clean_up(colour, ((inputs[:, 0] + 1) * 127.5).round().clip(0, 255).astype(np.uint8))
+        to_uint8 = lambda a: ((a + 1) * 127.5).round().clip(0, 255).astype(np.uint8)  # noqa: E731
+        return self.clean_up(colour, to_uint8(inputs[:, 0]), to_uint8(inputs[:, 1:4]).transpose(0, 2, 3, 1),
+                             inputs[:, 4] > 0.5)
 
-    def clean_up(self, colour: np.ndarray, sketch: np.ndarray) -> np.ndarray:
+    def clean_up(self, colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray | None = None,
+                 hint_mask: np.ndarray | None = None) -> np.ndarray:
         """Product clean-up, each switchable in the config: coloring-book fills (`flat_fill`: every region enclosed
-        by lines gets the median of the network's colours there), faint speckle on blank paper goes (`paper_snap`:
+        by lines gets the median of the network's colours there, or of the user's hint colours if it holds hints), faint speckle on blank paper goes (`paper_snap`:
         where the sketch is paper and every channel is within that many levels of white, the output is white), and
         the user's lines win over the network's (`keep_lines`: darken blend with the sketch)."""
         if self.config.get("flat_fill"):
-            colour = np.stack([flat_fill(c, s) for c, s in zip(colour, sketch)])
+            if hint_mask is None:
+                colour = np.stack([flat_fill(c, s) for c, s in zip(colour, sketch)])
+            else:
+                colour = np.stack([flat_fill(c, s, hr, hm) for c, s, hr, hm in zip(colour, sketch, hint_rgb, hint_mask)])
         if self.config.get("paper_snap"):
             near_white = (colour.min(axis=-1) >= 255 - self.config["paper_snap"]) & (sketch >= 250)
             colour = np.where(near_white[..., None], np.uint8(255), colour)
@@ -170,8 +176,10 @@ class Colorizer:
         return compose_on_lines(colour, small, sketch)
 
 
-def flat_fill(colour: np.ndarray, sketch: np.ndarray) -> np.ndarray:
-    """Each region that the lines enclose (light pixels not connected to the border) takes its median colour."""
+def flat_fill(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray | None = None,
+              hint_mask: np.ndarray | None = None) -> np.ndarray:
+    """Each region that the lines enclose (light pixels not connected to the border) takes its median colour, or the
+    median of the hint colours placed in it."""
     import cv2
 
     n, labels = cv2.connectedComponents((sketch > 128).astype(np.uint8), connectivity=4)
@@ -182,11 +190,15 @@ def flat_fill(colour: np.ndarray, sketch: np.ndarray) -> np.ndarray:
     order = np.argsort(labels, axis=None, kind="stable")
     starts = np.searchsorted(labels.ravel()[order], np.arange(n + 1))
     flat_colour, flat_out = colour.reshape(-1, 3), out.reshape(-1, 3)
+    flat_hints = hint_rgb.reshape(-1, 3) if hint_rgb is not None else None
+    flat_mask = hint_mask.ravel() if hint_mask is not None else None
     for k in range(1, n):
         if k in border:
             continue
         pixels = order[starts[k]:starts[k + 1]]
-        flat_out[pixels] = np.median(flat_colour[pixels], axis=0).astype(np.uint8)
+        hinted = pixels[flat_mask[pixels]] if flat_mask is not None else pixels[:0]
+        source = flat_hints[hinted] if len(hinted) else flat_colour[pixels]
+        flat_out[pixels] = np.median(source, axis=0).astype(np.uint8)
     return out
 
 

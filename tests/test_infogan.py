@@ -59,7 +59,7 @@ def test_bad_values_raise_value_error(model, digit, rotation, width, seed):
 
 def test_shipped_mapping_and_codes_are_consistent(model):
     assert sorted(model.category_to_digit) == list(range(10))
-    assert "category_to_digit" in model.config and "rotation_code" in model.config
+    assert "category_to_digit" in model.config and "code_matrix" in model.config
 
 
 @pytest.fixture(scope="module")

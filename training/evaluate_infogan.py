@@ -10,8 +10,10 @@
                    the image upscaled 4x and thresholded at half intensity (skeleton by Zhang-Suen thinning, written
                    here in numpy instead of skimage's medial axis),
       extent     = horizontal spread of the de-slanted ink (2 x its std along x), a proxy for the digit's width,
-    and average Spearman's rho(code value, attribute) over noise seeds and digits. The code with the larger |rho| on
-    slant becomes 'rotation' (its sign flipped if needed so + means clockwise), the other 'width' (+ means thicker).
+    and average Spearman's rho(code value, attribute) over noise seeds and digits. Two ways of driving the raw codes
+    from the app's (rotation, width) are then measured: each raw code alone (the one that slants more is rotation,
+    signs flipped so + = clockwise / wider), or their sum and difference (when both raw codes slant the digit while
+    moving its width in opposite directions); the one meeting more targets is shipped as config "code_matrix".
 
     python -m training.evaluate_infogan --weights runs/infogan-s1/generator_e030.safetensors   # compare runs/epochs
     python -m training.evaluate_infogan --weights runs/infogan-s1/generator_e030.safetensors --publish infogan-mnist
@@ -165,46 +167,62 @@ def digit_accuracy(model: InfoGANModel, classifier, per_digit: int = 100, first_
 
 # ---------------------------------------------------------------- (b) continuous codes
 
-def code_sweeps(model: InfoGANModel, n_seeds: int = 20, first_seed: int = 500) -> dict:
-    """rho[raw code][attribute], averaged over digits (mean over noise seeds within a digit), plus per-digit values."""
-    per_digit = {j: {a: [] for a in ATTRIBUTES} for j in range(N_CONTINUOUS)}
+def code_sweeps(model: InfoGANModel, directions: dict, n_seeds: int = 20, first_seed: int = 500) -> dict:
+    """For each named direction in raw-code space: rho(value, attribute) per digit (mean over noise seeds), and the
+    mean over digits. Sweeping direction d puts raw codes = value * d, value in -2..2."""
+    names = list(directions)
+    per_digit = {n: {a: [] for a in ATTRIBUTES} for n in names}
+    sweep = torch.tensor(SWEEP, dtype=torch.float32)
     for digit in range(10):
         category = model.digit_to_category[digit]
         latents, keys = [], []
         for s in range(first_seed, first_seed + n_seeds):
             noise = noise_for_seed(s)
-            for j in range(N_CONTINUOUS):
-                cont = torch.zeros(len(SWEEP), N_CONTINUOUS)
-                cont[:, j] = torch.tensor(SWEEP, dtype=torch.float32)
+            for name in names:
+                cont = sweep[:, None] * torch.as_tensor(directions[name], dtype=torch.float32)[None, :]
                 latents.append(make_latent(noise.repeat(len(SWEEP), 1), torch.full((len(SWEEP),), category), cont))
-                keys.append(j)
+                keys.append(name)
         images = model.decode(torch.cat(latents))
         values = {a: MEASURES[a](images).reshape(len(keys), len(SWEEP)) for a in ATTRIBUTES}
-        for j in range(N_CONTINUOUS):
-            idx = [i for i, k in enumerate(keys) if k == j]
+        for name in names:
+            idx = [i for i, k in enumerate(keys) if k == name]
             for a in ATTRIBUTES:
                 rhos = [spearmanr(SWEEP, values[a][i]).statistic for i in idx]
-                per_digit[j][a].append(float(np.nanmean(rhos)) if not np.all(np.isnan(rhos)) else 0.0)
-    return {j: {a: {"mean": float(np.mean(v)), "per_digit": [round(x, 3) for x in v]} for a, v in attrs.items()}
-            for j, attrs in per_digit.items()}
+                per_digit[name][a].append(float(np.nanmean(rhos)) if not np.all(np.isnan(rhos)) else 0.0)
+    return {n: {a: {"mean": float(np.mean(v)), "per_digit": [round(x, 3) for x in v]} for a, v in attrs.items()}
+            for n, attrs in per_digit.items()}
 
 
-def assign_codes(rho: dict) -> dict:
-    """Which raw code is rotation (larger |rho| with slant) and width, with signs: +rotation = clockwise, +width = thicker."""
-    rot = max(range(N_CONTINUOUS), key=lambda j: abs(rho[j]["slant"]["mean"]))
+def candidate_matrices(raw: dict) -> dict:
+    """Ways to drive the raw codes from (rotation, width), as matrices with columns (rotation, width):
+    'axes': each raw code alone (the one with the larger |rho| on slant is rotation), signs so that + rotation =
+    clockwise slant and + width = thicker; 'diagonal': when both raw codes slant the digit but move its width in
+    opposite directions (or the reverse), their sum and difference separate the two (a 45-degree turn)."""
+    r = {j: raw[f"code{j}"] for j in range(N_CONTINUOUS)}
+    rot = max(range(N_CONTINUOUS), key=lambda j: abs(r[j]["slant"]["mean"]))
     wid = 1 - rot
-    return {"rotation_code": rot, "rotation_sign": 1.0 if rho[rot]["slant"]["mean"] >= 0 else -1.0,
-            "width_code": wid, "width_sign": 1.0 if rho[wid]["thickness"]["mean"] >= 0 else -1.0}
-
-
-def code_metrics(rho: dict, codes: dict) -> dict:
-    """Spearman figures in app terms (signs applied): rotation vs slant/thickness, width vs thickness/slant."""
-    out = {}
-    for name in CODES:
-        j, sign = codes[f"{name}_code"], codes[f"{name}_sign"]
-        for a in ATTRIBUTES:
-            out[f"rho_{name}_{a}"] = round(sign * rho[j][a]["mean"], 3)
+    m = np.zeros((2, 2))
+    m[rot, 0] = 1.0 if r[rot]["slant"]["mean"] >= 0 else -1.0
+    m[wid, 1] = 1.0 if r[wid]["thickness"]["mean"] + r[wid]["extent"]["mean"] >= 0 else -1.0
+    out = {"axes": m}
+    s0, s1 = np.sign(r[0]["slant"]["mean"]) or 1.0, np.sign(r[1]["slant"]["mean"]) or 1.0
+    rot_dir = np.array([s0, s1]) / np.sqrt(2)
+    wid_dir = np.array([s0, -s1]) / np.sqrt(2)
+    widening = sum(wid_dir[j] * (r[j]["thickness"]["mean"] + r[j]["extent"]["mean"]) for j in range(2))
+    out["diagonal"] = np.stack([rot_dir, wid_dir if widening >= 0 else -wid_dir], axis=1)
     return out
+
+
+def targets_met(app: dict) -> tuple[int, float]:
+    """(how many of the four issue-#4 targets hold, own-attribute rho minus cross rho) for ranking candidates."""
+    own = [app["rotation"]["slant"]["mean"], app["width"]["thickness"]["mean"]]
+    cross = [abs(app["rotation"]["thickness"]["mean"]), abs(app["width"]["slant"]["mean"])]
+    return sum(o >= 0.8 for o in own) + sum(c <= 0.3 for c in cross), sum(own) - sum(cross)
+
+
+def code_metrics(app: dict) -> dict:
+    """Spearman figures in app terms: rotation vs slant/thickness/extent, width vs the same."""
+    return {f"rho_{name}_{a}": round(app[name][a]["mean"], 3) for name in CODES for a in ATTRIBUTES}
 
 
 # ---------------------------------------------------------------- loading, shipping
@@ -227,10 +245,28 @@ def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int) -
     details = {"confusion_fit": cat["confusion_fit"]}
     codes = {}
     if n_seeds > 0:  # 0 = categories only (quick comparisons during training)
-        rho = code_sweeps(mapped, n_seeds)
-        codes = assign_codes(rho)
-        metrics |= {"sweep_noise_seeds": n_seeds, **code_metrics(rho, codes)}
-        details["rho_raw"] = {f"code{j}": {a: rho[j][a] for a in ATTRIBUTES} for j in rho}
+        raw = code_sweeps(mapped, {"code0": [1.0, 0.0], "code1": [0.0, 1.0]}, n_seeds)
+        details["rho_raw"] = raw
+        best = None
+        for name, m in candidate_matrices(raw).items():
+            if name == "axes":  # app figures follow from the raw sweeps (a code alone, maybe negated)
+                app = {}
+                for col, code in enumerate(CODES):
+                    j = int(np.argmax(np.abs(m[:, col])))
+                    app[code] = {a: {"mean": m[j, col] * raw[f"code{j}"][a]["mean"],
+                                     "per_digit": [m[j, col] * x for x in raw[f"code{j}"][a]["per_digit"]]}
+                                 for a in ATTRIBUTES}
+            else:
+                app = code_sweeps(mapped, {code: m[:, col].tolist() for col, code in enumerate(CODES)}, n_seeds)
+            details[f"rho_app_{name}"] = app
+            score = targets_met(app)
+            print(f"code mapping '{name}' {m.round(3).tolist()}: targets met {score[0]}/4, "
+                  f"{code_metrics(app)}", flush=True)
+            if best is None or score > best[0]:
+                best = (score, name, m, app)
+        _, name, m, app = best
+        codes = {"code_matrix": [[round(float(x), 6) for x in row] for row in m], "code_mapping": name}
+        metrics |= {"sweep_noise_seeds": n_seeds, "code_mapping": name, **code_metrics(app)}
     return {"category_to_digit": cat["category_to_digit"], **codes}, metrics | {"_details": details}
 
 

@@ -59,6 +59,25 @@ def recalibrate_batchnorm(gen: Generator, batches: int = 20, batch_size: int = 2
     gen.eval()
 
 
+def diff_augment(images: torch.Tensor, gen: torch.Generator, shift: int = 2, cutout: int = 8) -> torch.Tensor:
+    """DiffAugment (Zhao et al. 2020) for small data: the same kind of random translation (+-shift px, zero = -1
+    background) and cutout (one cutout x cutout square set to background) on real and fake images before D.
+    Differentiable, so G's gradient passes through; it keeps D from memorising the 8,000 training digits."""
+    n, _, h, w = images.shape
+    dx = torch.randint(-shift, shift + 1, (n,), generator=gen)
+    dy = torch.randint(-shift, shift + 1, (n,), generator=gen)
+    rows = (torch.arange(h).view(1, h, 1) - dy.view(n, 1, 1))
+    cols = (torch.arange(w).view(1, 1, w) - dx.view(n, 1, 1))
+    inside = ((rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)).unsqueeze(1)
+    flat = (rows.clamp(0, h - 1) * w + cols.clamp(0, w - 1)).view(n, 1, h * w)
+    shifted = images.view(n, 1, h * w).gather(2, flat).view(n, 1, h, w)
+    cy = torch.randint(0, h, (n, 1, 1), generator=gen)
+    cx = torch.randint(0, w, (n, 1, 1), generator=gen)
+    yy, xx = torch.arange(h).view(1, h, 1), torch.arange(w).view(1, 1, w)
+    cut = (((yy - cy).abs() < cutout // 2) & ((xx - cx).abs() < cutout // 2)).unsqueeze(1)
+    return torch.where(inside & ~cut, shifted, torch.full_like(shifted, -1.0))
+
+
 def save_checkpoint(path: Path, **state) -> None:
     tmp = path.with_suffix(".part")
     torch.save(state, tmp)
@@ -83,6 +102,9 @@ def main() -> None:
     parser.add_argument("--publish-every", type=int, default=0, help="publish every k epochs (0: only at the end)")
     parser.add_argument("--no-publish", action="store_true")
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--resume-from", help="start from another run's checkpoint.pt (e.g. to fine-tune with --diffaug)")
+    parser.add_argument("--publish-as", help="model name to publish under (default: the run name)")
+    parser.add_argument("--diffaug", action="store_true", help="DiffAugment (translation + cutout) before D")
     args = parser.parse_args()
     name = args.name or f"dcgan-{args.dataset}"
     torch.set_num_threads(args.threads)
@@ -101,8 +123,11 @@ def main() -> None:
     noise = torch.Generator().manual_seed(args.seed + 1)
     fixed_z = torch.randn(64, LATENT_DIM, generator=torch.Generator().manual_seed(args.seed + 2))
     epoch, batch_index, step = 0, 0, 0
-    if args.resume and ckpt_path.exists():
-        state = torch.load(ckpt_path, weights_only=True)
+    source = Path(args.resume_from) if args.resume_from else ckpt_path
+    if (args.resume and ckpt_path.exists()) or args.resume_from:
+        if args.resume and ckpt_path.exists():
+            source = ckpt_path
+        state = torch.load(source, weights_only=True)
         G.load_state_dict(state["G"])
         D.load_state_dict(state["D"])
         G_ema.load_state_dict(state["G_ema"])
@@ -110,8 +135,10 @@ def main() -> None:
         opt_d.load_state_dict(state["opt_d"])
         noise.set_state(state["noise_rng"])
         epoch, batch_index, step = int(state["epoch"]), int(state["batch_index"]), int(state["step"])
-        print(f"resumed {name} at epoch {epoch}, batch {batch_index}, step {step}", flush=True)
-    config = {k: v for k, v in vars(args).items() if k not in ("resume", "no_publish", "publish_every")}
+        print(f"resumed {name} from {source} at epoch {epoch}, batch {batch_index}, step {step}", flush=True)
+    config = {k: v for k, v in vars(args).items() if k not in ("resume", "no_publish", "publish_every", "publish_as")}
+    augment_gen = torch.Generator().manual_seed(args.seed + 3)
+    aug = (lambda t: diff_augment(t, augment_gen)) if args.diffaug else (lambda t: t)
     config.update(name=name, latent_dim=LATENT_DIM, train_images=len(images))
     (run_dir / "config.json").write_text(json.dumps(config, indent=2))
 
@@ -136,12 +163,12 @@ def main() -> None:
             real = images[order[batch_index * args.batch_size:(batch_index + 1) * args.batch_size]]
             z = torch.randn(len(real), LATENT_DIM, generator=noise)
             fake = G(z)
-            out_real, out_fake = D(real), D(fake.detach())
+            out_real, out_fake = D(aug(real)), D(aug(fake.detach()))
             loss_d = bce(out_real, torch.full_like(out_real, args.real_label)) + bce(out_fake, torch.zeros_like(out_fake))
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
-            out = D(fake)
+            out = D(aug(fake))
             loss_g = bce(out, torch.ones_like(out))
             opt_g.zero_grad(set_to_none=True)
             loss_g.backward()
@@ -163,12 +190,12 @@ def main() -> None:
         print(f"epoch {epoch}: step {step}, loss_d {loss_d.item():.3f}, loss_g {loss_g.item():.3f}", flush=True)
         if not args.no_publish and (epoch == args.epochs or (args.publish_every and epoch % args.publish_every == 0)):
             data, licence, title = SOURCES[args.dataset]
-            entry = publish(name, "dcgan", shipped.state_dict(), title=title,
+            entry = publish(args.publish_as or name, "dcgan", shipped.state_dict(), title=title,
                             description=f"DCGAN generator (EMA weights) trained {epoch} epochs on {args.dataset}; "
                                         "100-d N(0, I) latent -> 28x28 greyscale.",
                             config={**config, "epochs_trained": epoch, "steps": step}, licence=licence, data=data,
                             metrics={})
-            print(f"published {name} after epoch {epoch} ({entry['bytes'] / 1e6:.2f} MB)", flush=True)
+            print(f"published {args.publish_as or name} after epoch {epoch} ({entry['bytes'] / 1e6:.2f} MB)", flush=True)
 
 
 if __name__ == "__main__":
