@@ -56,10 +56,10 @@ def test_colorizer_upload_then_hint(app, driver):
 
 def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):
     pa.open_page(driver, app, "latent_explorer", "Latent Explorer")
-    before = pa.image_sources(driver)
+    before = pa.wait_until(driver, lambda d: pa.image_sources(d), 60, "the first image")
     pa.nudge_slider(driver, index=0, presses=8)
     after = pa.wait_new_image(driver, before, 60)
-    pa.wait_until(driver, lambda d: "sefa=" in d.current_url, 30, "the slider state to reach the URL")
+    pa.wait_until(driver, lambda d: "sefa=" in d.current_url, 60, "the slider state to reach the URL")
     shared_url = driver.current_url
     shot(driver, "latent")
     other = chromium()
@@ -73,7 +73,7 @@ def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):
 
 def test_infogan_digit_changes_image(app, driver):
     pa.open_page(driver, app, "infogan_controls", "InfoGAN Controls")
-    before = pa.image_sources(driver)
+    before = pa.wait_until(driver, lambda d: pa.image_sources(d), 60, "the first image")
     pa.click_label(driver, "7")
     pa.wait_new_image(driver, before, 60)
     shot(driver, "infogan")

@@ -71,8 +71,17 @@ def nudge_slider(driver: WebDriver, index: int = 0, presses: int = 5, key=Keys.A
     """Focus the index-th slider and move it with the keyboard's arrow keys, as a person can."""
     inputs = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stSlider"] input[type="range"]'),
                         30, "a slider")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", inputs[index])
-    ActionChains(driver).send_keys(key * presses).perform()
+    slider = inputs[index]
+    start = slider.get_attribute("value")
+    for _ in range(3):  # a rerun can replace the element under our feet: focus again until the value moves
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", slider)
+        ActionChains(driver).send_keys(key * presses).perform()
+        try:
+            wait_until(driver, lambda d: slider.get_attribute("value") != start, 10, "the slider to move")
+            return
+        except PageBroken:
+            slider = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSlider"] input[type="range"]')[index]
+    raise PageBroken("the slider did not move")
 
 
 def click_button(driver: WebDriver, label: str) -> None:
