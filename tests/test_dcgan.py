@@ -14,6 +14,7 @@ from models.cli import main as cli_main
 from models.dcgan import DCGANModel, Generator, lerp, sefa, slerp
 from models.loading import load_model
 from training.metrics import class_balance, recognizability
+from tests.support.apptest_helpers import image_urls
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "latent_explorer.py")
@@ -144,11 +145,6 @@ def test_cli_bad_input_is_one_line_no_traceback(tmp_path):
 
 
 # ---- page ----
-
-def image_urls(at: AppTest) -> list[str]:
-    """Media URLs of the page's images: they name a hash of the image bytes."""
-    return [img.url for el in at.get("image") for img in el.proto.imgs]
-
 
 def test_page_slider_changes_the_image_and_the_link():
     at = AppTest.from_file(PAGE, default_timeout=60).run()

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from models.cli import main as cli_main
 from models.infogan import InfoGANModel, noise_for_seed
 from models.loading import load_model
+from tests.support.apptest_helpers import image_urls
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "infogan_controls.py")
@@ -144,11 +145,6 @@ def test_cli_as_a_process(tmp_path):
 
 
 # ---- page ----
-
-def image_urls(at: AppTest) -> list[str]:
-    """The media URLs of the page's images (they name a hash of the image bytes)."""
-    return [img.url for el in at.get("image") for img in el.proto.imgs]
-
 
 def test_page_changing_the_digit_changes_the_image():
     at = AppTest.from_file(PAGE, default_timeout=60).run()

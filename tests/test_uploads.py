@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from models.uploads import UploadError, load_upload
+from tests.support.hostile_files import huge_png
 
 
 def encode(image: Image.Image, fmt: str, **kw) -> bytes:
@@ -92,21 +91,13 @@ def test_file_like_and_path_sources(tmp_path):
     assert load_upload(str(tmp_path / "s.png")).size == (40, 30)
 
 
-def _huge_png(width: int, height: int) -> bytes:
-    """A valid PNG header claiming width x height pixels (the data is tiny and never decoded)."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
-
-
 @pytest.mark.parametrize("data, words", [
     (b"", "empty"),
     (b"just some text, not a picture", "not a picture"),
     (b"GIF89a" + b"\x00" * 40, "GIF files are not supported"),
     (b"\x89PNG\r\n\x1a\n" + b"\x13" * 200, "damaged"),
-    (_huge_png(30000, 30000), "too large"),
-    (_huge_png(6000, 5000), "too large"),
+    (huge_png(30000, 30000), "too large"),
+    (huge_png(6000, 5000), "too large"),
 ])
 def test_bad_inputs_give_clear_messages(data, words):
     with pytest.raises(UploadError, match=words):
