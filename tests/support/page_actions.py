@@ -125,3 +125,18 @@ def click_label(driver: WebDriver, text: str) -> None:
                                            if el.text.strip() == text], 30, f"an option labelled '{text}'")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", labels[0])
     labels[0].click()
+
+
+def settled_images(driver: WebDriver, timeout: float = 60.0, quiet: float = 1.5) -> list[str]:
+    """The image sources once the page is idle and they have not changed for `quiet` seconds."""
+    deadline = time.time() + timeout
+    last, since = None, time.time()
+    while time.time() < deadline:
+        check_no_exception(driver)
+        current = image_sources(driver) if idle(driver) else None
+        if current != last:
+            last, since = current, time.time()
+        elif current and time.time() - since >= quiet:
+            return current
+        time.sleep(0.2)
+    raise PageBroken(f"images did not settle within {timeout:.0f} s")
