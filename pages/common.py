@@ -1,6 +1,8 @@
 """Shared page helpers: load a model with a download progress bar, show backend errors as friendly messages."""
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from models import registry, store
@@ -30,3 +32,29 @@ def get_model(name: str):
     except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
         st.error(f"**Model unavailable.** {err}")
         return None
+
+
+def link_choice(params, name: str, options, default, bad: list[str]):
+    """The link's value for name if it is one of options, else default (noting a malformed value in bad)."""
+    if name not in params:
+        return default
+    if params[name] in options:
+        return params[name]
+    bad.append(f"{name}={params[name]!r} (expected one of {', '.join(map(str, options))})")
+    return default
+
+
+def link_number(params, name: str, cast, low, high, default, bad: list[str]):
+    """The link's value for name cast to int or float within [low, high] (floats rounded to 2 places), else default."""
+    if name not in params:
+        return default
+    try:
+        value = cast(params[name])
+        ok = math.isfinite(value) and low <= value <= high
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if ok:
+        return round(value, 2) if cast is float else value
+    kind = "a whole number" if cast is int else "a number"
+    bad.append(f"{name}={params[name]!r} (expected {kind} from {low:g} to {high:g})")
+    return default

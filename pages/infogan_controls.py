@@ -1,13 +1,12 @@
 """InfoGAN Controls page: pick a digit, rotation, width and noise seed; see one digit and a traversal grid of a code."""
 from __future__ import annotations
 
-import math
 import random
 
 import streamlit as st
 
 from models.imaging import grid, png_bytes, to_pil
-from pages.common import get_model
+from pages.common import get_model, link_choice, link_number
 
 MODEL_NAME = "infogan-mnist"
 MAX_SEED = 2**31 - 1
@@ -21,32 +20,11 @@ STATE = {name: f"ig_{name}" for name in DEFAULTS}  # query parameter -> widget k
 def parse_params(params) -> tuple[dict, list[str]]:
     """Validated control values from the URL query, with defaults for missing ones; plus one note per bad value."""
     values, bad = dict(DEFAULTS), []
-
-    def number(name, text, cast, low, high):
-        try:
-            value = cast(text)
-        except (TypeError, ValueError):
-            value = None
-        if value is None or not math.isfinite(value) or not low <= value <= high:
-            bad.append(f"{name}={text!r} (expected {low:g} to {high:g})")
-            return None
-        return value
-
-    if "digit" in params:
-        v = number("digit", params["digit"], int, 0, 9)
-        values["digit"] = DEFAULTS["digit"] if v is None else v
+    values["digit"] = link_number(params, "digit", int, 0, 9, DEFAULTS["digit"], bad)
     for name in ("rotation", "width"):
-        if name in params:
-            v = number(name, params[name], float, -CODE_LIMIT, CODE_LIMIT)
-            values[name] = DEFAULTS[name] if v is None else round(v, 2)
-    if "seed" in params:
-        v = number("seed", params["seed"], int, 0, MAX_SEED)
-        values["seed"] = DEFAULTS["seed"] if v is None else v
-    if "sweep" in params:
-        if params["sweep"] in SWEEPS:
-            values["sweep"] = params["sweep"]
-        else:
-            bad.append(f"sweep={params['sweep']!r} (expected rotation or width)")
+        values[name] = link_number(params, name, float, -CODE_LIMIT, CODE_LIMIT, DEFAULTS[name], bad)
+    values["seed"] = link_number(params, "seed", int, 0, MAX_SEED, DEFAULTS["seed"], bad)
+    values["sweep"] = link_choice(params, "sweep", SWEEPS, DEFAULTS["sweep"], bad)
     return values, bad
 
 

@@ -10,7 +10,7 @@ import random
 import streamlit as st
 
 from models.imaging import gif_bytes, grid, png_bytes, to_pil
-from pages.common import get_model
+from pages.common import get_model, link_choice, link_number
 
 MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MNIST)"}
 MAX_SEED = 2**31 - 1
@@ -30,17 +30,6 @@ def parse_params(params) -> tuple[dict, list[str]]:
     values = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
     bad: list[str] = []
 
-    def seed(name):
-        text = params[name]
-        try:
-            value = int(text)
-        except (TypeError, ValueError):
-            value = -1
-        if not 0 <= value <= MAX_SEED:
-            bad.append(f"{name}={text!r} (expected a whole number from 0 to {MAX_SEED})")
-            return DEFAULTS[name]
-        return value
-
     def numbers(name, count, limit):
         text = params[name]
         try:
@@ -52,23 +41,14 @@ def parse_params(params) -> tuple[dict, list[str]]:
             return list(DEFAULTS[name])
         return [round(v, 1) for v in items] + [0.0] * (count - len(items))
 
-    if "model" in params:
-        if params["model"] in MODELS:
-            values["model"] = params["model"]
-        else:
-            bad.append(f"model={params['model']!r} (expected one of {', '.join(MODELS)})")
+    values["model"] = link_choice(params, "model", list(MODELS), DEFAULTS["model"], bad)
     for name in ("seed", "seed_b"):
-        if name in params:
-            values[name] = seed(name)
+        values[name] = link_number(params, name, int, 0, MAX_SEED, DEFAULTS[name], bad)
     if "sefa" in params:
         values["sefa"] = numbers("sefa", N_SEFA, SEFA_LIMIT)
     if "raw" in params:
         values["raw"] = numbers("raw", N_RAW, RAW_LIMIT)
-    if "method" in params:
-        if params["method"] in METHODS:
-            values["method"] = params["method"]
-        else:
-            bad.append(f"method={params['method']!r} (expected slerp or lerp)")
+    values["method"] = link_choice(params, "method", METHODS, DEFAULTS["method"], bad)
     return values, bad
 
 

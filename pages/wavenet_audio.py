@@ -2,7 +2,6 @@
 next to the SoundFont's own rendering of the same notes."""
 from __future__ import annotations
 
-import math
 import random
 import time
 
@@ -13,7 +12,7 @@ from models import registry, soundfont
 from models.audio import spectrogram_image, wav_bytes, waveform_envelope
 from models.melody import NAMES, midi_to_name
 from models.wavenet import check_duration
-from pages.common import get_model
+from pages.common import get_model, link_choice, link_number
 
 MODEL_NAME = "wavenet-instruments"
 MAX_SEED = 2**31 - 1
@@ -32,26 +31,12 @@ KEYS = {name: f"wn_{name}" for name in DEFAULTS}  # query parameter -> widget ke
 def parse_params(params, instruments: list[str]) -> tuple[dict, list[str]]:
     """Validated values from the URL query (defaults for missing or malformed ones) and one note per bad value."""
     values, bad = dict(DEFAULTS), []
-    if "instrument" in params:
-        if params["instrument"] in instruments:
-            values["instrument"] = params["instrument"]
-        else:
-            bad.append(f"instrument={params['instrument']!r} (expected one of {', '.join(instruments)})")
+    values["instrument"] = link_choice(params, "instrument", instruments, DEFAULTS["instrument"], bad)
     if "notes" in params:
         text = str(params["notes"])[:500]
         values["notes"] = text  # a malformed melody is shown and explained when generating, like a typed one
-    limits = (("tempo", int, 40, 240), ("temperature", float, 0.0, 1.5), ("seed", int, 0, MAX_SEED))
-    for name, cast, low, high in limits:
-        if name in params:
-            try:
-                value = cast(params[name])
-                ok = math.isfinite(value) and low <= value <= high
-            except (TypeError, ValueError):
-                ok = False
-            if ok:
-                values[name] = round(value, 2) if cast is float else value
-            else:
-                bad.append(f"{name}={params[name]!r} (expected {low:g} to {high:g})")
+    for name, cast, low, high in (("tempo", int, 40, 240), ("temperature", float, 0.0, 1.5), ("seed", int, 0, MAX_SEED)):
+        values[name] = link_number(params, name, cast, low, high, DEFAULTS[name], bad)
     return values, bad
 
 
