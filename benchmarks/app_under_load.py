@@ -52,7 +52,7 @@ def colorizer(driver, base, first: bool):
         pa.wait_until(driver, lambda d: pa.idle(d) and pa.image_sources(d), 120, "the colored image")
         return
     before = pa.image_sources(driver)
-    pa.click_component_image(driver, "image_coordinates", 40 + int(time.time() * 7) % 150, 90)
+    pa.click_sketch_image(driver, 40 + int(time.time() * 7) % 150, 90)
     pa.wait_new_image(driver, before, 120)
 
 
@@ -83,10 +83,27 @@ def server_pid(shell_pid: int) -> int:
     raise ValueError("no streamlit process found")
 
 
-def rss_mb(pid: int) -> tuple[float, float]:
-    """(current RSS, peak RSS) in MB."""
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmRSS (current), VmHWM (peak) and the current RSS split into RssAnon (private memory: what a dyno's memory
+    quota counts) and RssFile (pages of mapped library files, reclaimable), in MB."""
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+    return {k: int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM", "RssAnon", "RssFile")}
+
+
+HEAVY_LIBRARIES = ("pandas", "pyarrow", "altair", "matplotlib", "scipy", "sklearn")
+
+
+def heavy_libraries_loaded(pid: int) -> list[str]:
+    """Big libraries the app does not need that are mapped into the server (each costs tens of MB)."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return [name for name in HEAVY_LIBRARIES if f"/{name}/" in maps]
+
+
+def print_memory(label: str, pid: int) -> None:
+    mem = memory_mb(pid)
+    print(f"{label}: RSS {mem['VmRSS']:.0f} MB (private {mem['RssAnon']:.0f} + library files {mem['RssFile']:.0f}), "
+          f"peak {mem['VmHWM']:.0f} MB (budget 512 MB); heavy libraries loaded: "
+          f"{', '.join(heavy_libraries_loaded(pid)) or 'none'}")
 
 
 def session_loop(name, base, until, results, errors):
@@ -109,7 +126,7 @@ def session_loop(name, base, until, results, errors):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--sessions", type=int, default=10, help="0: only cold start and every page used once")
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="gan-studio-load-"))
@@ -117,7 +134,7 @@ def main() -> int:
     with procfile_app(home) as (base, proc):
         healthy = time.perf_counter() - t0
         pid = server_pid(proc.pid)
-        print(f"cold start: healthy after {healthy:.1f} s (RSS {rss_mb(pid)[0]:.0f} MB)")
+        print(f"cold start: healthy after {healthy:.1f} s (RSS {memory_mb(pid)['VmRSS']:.0f} MB)")
         for name, action in ACTIONS.items():
             driver = chromium(1200, 900)
             try:
@@ -126,11 +143,12 @@ def main() -> int:
                 if name == "wavenet generate":
                     pass  # first=True already generated once
                 print(f"first use of {name:>17}: {time.perf_counter() - t:6.1f} s   server RSS now "
-                      f"{rss_mb(pid)[0]:.0f} MB")
+                      f"{memory_mb(pid)['VmRSS']:.0f} MB")
             finally:
                 driver.quit()
-        now, peak = rss_mb(pid)
-        print(f"memory after every page used once: RSS {now:.0f} MB, peak {peak:.0f} MB (budget 512 MB)")
+        print_memory("memory after every page used once", pid)
+        if args.sessions <= 0:
+            return 0
 
         results = {name: [] for name in ACTIONS}
         errors: list[str] = []
@@ -142,7 +160,6 @@ def main() -> int:
         for th in threads:
             th.join(timeout=args.seconds + 600)
         healthy_after = requests.get(f"{base}/_stcore/health", timeout=10).text == "ok"
-        now, peak = rss_mb(pid)
         print(f"\n{args.sessions} concurrent sessions for {args.seconds:.0f} s:")
         print(f"{'action':>17}  {'n':>4}  {'median s':>8}  {'p95 s':>6}")
         for name, times in results.items():
@@ -154,7 +171,8 @@ def main() -> int:
         print(f"errors: {len(errors)}")
         for e in errors[:20]:
             print("  " + e)
-        print(f"server still healthy: {healthy_after}; RSS {now:.0f} MB, peak {peak:.0f} MB (budget 512 MB)")
+        print(f"server still healthy: {healthy_after}")
+        print_memory("memory after the concurrent sessions", pid)
     return 1 if errors or not healthy_after else 0
 
 

@@ -1,13 +1,14 @@
-"""WaveNet sampling speed, same weights, one run: naive recompute vs cached torch loop vs the shipped numba path.
+"""WaveNet sampling speed, same weights, one run: naive recompute vs cached torch loop vs the shipped compiled path.
 
     python -m benchmarks.bench_wavenet [--threads 1] [--weights runs/wavenet/best_ema.safetensors]
 
 (a) naive: every new sample reruns the full convolutional forward over the last receptive field of inputs;
 (b) cached torch: Fast WaveNet ring buffers, one eager PyTorch step per sample
     (models.wavenet_fast.torch_cached_sample);
-(c) numba: the shipped path (models.wavenet_fast.sample), batch 1 and a batch of 8 notes.
+(c) the shipped path (models.wavenet_fast.sample), batch 1 and a batch of 8 notes, with the kernel the app
+    picks (ahead-of-time build, or numba's JIT; GAN_STUDIO_KERNEL=compiled|jit to choose).
 Prints samples/s by wall clock and by this process's CPU time (the machine is shared: CPU time is the fairer figure),
-and the real-time factor for 16 kHz audio. The (c) figures exclude numba's one-off compile (cached on disk).
+and the real-time factor for 16 kHz audio. The (c) figures exclude the JIT's one-off compile (cached on disk).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from models import wavenet_fast
+from models import wavenet_fast, wavenet_kernel
 from models.wavenet import SILENCE
 
 
@@ -74,7 +75,7 @@ def main() -> None:
         pitches = [pitch + k for k in range(batch)]
         n = rate
         wall, cpu = timed(lambda: synth.generate_notes("piano", pitches, n, seed=1))
-        report(f"(c) numba, batch {batch} x 1 s (incl. warm-up)", batch * n, wall, cpu, rate)
+        report(f"(c) {wavenet_kernel.kernel_name()}, batch {batch} x 1 s (incl. warm-up)", batch * n, wall, cpu, rate)
 
 
 if __name__ == "__main__":

@@ -34,11 +34,23 @@ def wav_bytes(audio: np.ndarray, sample_rate: int) -> bytes:
     return buf.getvalue()
 
 
-def waveform_envelope(audio: np.ndarray, sample_rate: int, points: int = 600) -> dict[str, np.ndarray]:
-    """Per-bin min and max of the waveform (what a waveform display draws), with each bin's time in seconds."""
-    n = max(len(audio) // points, 1)
-    usable = audio[: len(audio) // n * n].reshape(-1, n) if len(audio) >= n else audio.reshape(1, -1)
-    return {"time (s)": np.arange(len(usable)) * n / sample_rate, "max": usable.max(axis=1), "min": usable.min(axis=1)}
+def waveform_image(audio: np.ndarray, height: int = 140, width: int = 720) -> np.ndarray:
+    """A waveform display as a uint8 RGB image: each column is filled between the min and max of its stretch of
+    samples (what audio editors draw), on white with a grey zero line. Amplitude +-1 spans the full height."""
+    img = np.full((height, width, 3), 255, np.uint8)
+    img[height // 2] = (200, 200, 200)
+    if len(audio) == 0:
+        return img
+    edges = np.linspace(0, len(audio), width + 1).astype(int)
+    edges[1:] = np.maximum(edges[1:], edges[:-1] + 1)  # at least one sample per column
+    edges = np.minimum(edges, len(audio))
+    clipped = np.clip(audio.astype(np.float32), -1, 1)
+    to_row = lambda v: np.round((1 - v) * 0.5 * (height - 1)).astype(int)  # noqa: E731
+    for x, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
+        if b > a:
+            seg = clipped[a:b]
+            img[to_row(seg.max()): to_row(seg.min()) + 1, x] = (31, 119, 180)
+    return img
 
 
 def note_envelope(n: int, sample_rate: int, attack_s: float = 0.003, release_s: float = 0.03) -> np.ndarray:

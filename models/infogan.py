@@ -17,7 +17,7 @@ from torch import nn
 
 from models.registry import ModelEntry
 from models.store import Progress, WeightError
-from models.weights_io import load_state
+from models.weights_io import load_into
 
 NOISE_DIM = 62
 N_CATEGORIES = 10
@@ -223,11 +223,27 @@ class InfoGANModel:
             return self.generator(latent.to(self.device)).float().cpu()
 
 
+def dequantize_fill(target: dict[str, torch.Tensor], stored) -> set[str]:
+    """weights_io fill for quantize_state's layout: int8 rows times their scale, written in place (no fp32 copy)."""
+    filled = set()
+    for key in stored.keys():
+        if key.endswith(SCALE_SUFFIX):
+            continue
+        name = key[: -len(QUANT_SUFFIX)] if key.endswith(QUANT_SUFFIX) else key
+        if name not in target:
+            raise KeyError(f"unexpected tensor {key}")
+        tensor = stored[key]
+        if target[name].shape != tensor.shape:
+            raise KeyError(f"{name} has shape {tuple(tensor.shape)}, the network wants {tuple(target[name].shape)}")
+        target[name].copy_(tensor)
+        if key.endswith(QUANT_SUFFIX):
+            scale = stored[name + SCALE_SUFFIX].float()
+            target[name].mul_(scale.view((-1,) + (1,) * (tensor.dim() - 1)))
+        filled.add(name)
+    return filled
+
+
 def from_entry(entry: ModelEntry, device: torch.device, progress: Progress | None = None) -> InfoGANModel:
     generator = Generator(int(entry.config.get("latent_dim", LATENT_DIM)))
-    state = dequantize_state(load_state(entry, progress))
-    try:
-        generator.load_state_dict(state, strict=True)
-    except RuntimeError as err:
-        raise WeightError(f"Weights for model '{entry.name}' do not fit its network ({str(err)[:300]}).") from None
+    load_into(generator, entry, progress, fill=dequantize_fill)
     return InfoGANModel(generator, entry.config, device)

@@ -1,10 +1,11 @@
-"""Fast WaveNet sampling (Paine et al. 2016) in numba: O(layers) work per sample, all notes of a melody in one batch.
+"""Fast WaveNet sampling (Paine et al. 2016) in compiled code: O(layers) work per sample, all notes of a melody in one batch.
 
 Each layer keeps a ring buffer of its last `dilation` inputs: at step t the slot t % d holds the input from t - d
 (read it, then overwrite it with the input at t). A layer's two taps, filter and gate are one matrix product
 (2R x 2R over cat(x[t-d], x[t])); its residual and skip 1x1 convolutions are another (R + S x R). The weights are
-taken from the torch module once (they already have this layout, see models/wavenet.py). The per-sample loop runs
-in an @njit function over a chunk of steps, so callers can report progress between chunks.
+taken from the torch module once (they already have this layout, see models/wavenet.py). The per-sample loop is
+compiled code (models/wavenet_kernel_src.py, built ahead of time or by numba's JIT, see models/wavenet_kernel.py)
+over a chunk of steps, so callers can report progress between chunks.
 
 On CUDA machines sampling still runs here on the CPU: a per-step torch loop (`torch_cached_sample`, kept for the
 benchmark and as a reference) is bound by kernel launches, ~16x slower than real time; a CUDA graph of one step
@@ -17,7 +18,8 @@ from typing import Callable
 
 import numpy as np
 import torch
-from numba import njit
+
+from models.wavenet_kernel import run_steps
 
 SILENCE = 128
 
@@ -52,132 +54,6 @@ class FusedWeights:
         )
 
 
-@njit(inline="always", fastmath=True)
-def _tanh(x):
-    """float32 tanh as a rational function (the approximation Eigen and XLA use, max error ~3e-7): unlike libm's
-    tanh it vectorises, and the gates' tanh and sigmoid were a quarter of the sampling time."""
-    x = min(max(x, np.float32(-7.905311)), np.float32(7.905311))
-    x2 = x * x
-    p = np.float32(-2.76076847742355e-16)
-    p = p * x2 + np.float32(2.00018790482477e-13)
-    p = p * x2 + np.float32(-8.60467152213735e-11)
-    p = p * x2 + np.float32(5.12229709037114e-08)
-    p = p * x2 + np.float32(1.48572235717979e-05)
-    p = p * x2 + np.float32(6.37261928875436e-04)
-    p = p * x2 + np.float32(4.89352455891786e-03)
-    q = np.float32(1.19825839466702e-06)
-    q = q * x2 + np.float32(1.18534705686654e-04)
-    q = q * x2 + np.float32(2.26843463243900e-03)
-    q = q * x2 + np.float32(4.89352518554385e-03)
-    return x * p / q
-
-
-@njit(cache=True, fastmath=True)
-def _run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias, buffers, current, t0, n,
-               uniforms, forced, inv_temperature, out, logits_out):
-    """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
-    out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
-    when it has n rows (else it is ignored). The note loop sits inside each weight row's loop, so a step streams
-    the weights once for the whole batch."""
-    n_layers = dil_w.shape[0]
-    res = embed.shape[1]
-    skip_ch = o1_w.shape[0]
-    n_cls = o2_w.shape[0]
-    batch = bias.shape[1]
-    keep = logits_out.shape[0] == n
-    zero = np.float32(0.0)
-    inv_t32 = np.float32(inv_temperature)
-    x = np.empty((batch, 2 * res), np.float32)
-    z = np.empty((batch, 2 * res), np.float32)
-    a = np.empty((batch, res), np.float32)
-    h = np.empty((batch, res), np.float32)
-    skip = np.empty((batch, skip_ch), np.float32)
-    o = np.empty((batch, skip_ch), np.float32)
-    logit = np.empty((batch, n_cls), np.float32)
-    for step in range(n):
-        t = t0 + step
-        for b in range(batch):
-            for i in range(res):
-                h[b, i] = embed[current[b], i]
-        skip[:, :] = zero
-        for layer in range(n_layers):
-            slot = t % dilations[layer]
-            for b in range(batch):
-                for i in range(res):
-                    x[b, i] = buffers[layer, slot, b, i]
-                    x[b, res + i] = h[b, i]
-                    buffers[layer, slot, b, i] = h[b, i]
-            for j in range(2 * res):
-                w = dil_w[layer, j]
-                for b in range(batch):
-                    xb = x[b]
-                    acc = bias[layer, b, j]
-                    for i in range(2 * res):
-                        acc += w[i] * xb[i]
-                    z[b, j] = acc
-            for b in range(batch):
-                for i in range(res):
-                    half = np.float32(0.5)
-                    a[b, i] = _tanh(z[b, i]) * (half + half * _tanh(half * z[b, res + i]))  # tanh(f) sigmoid(g)
-            first = res if layer == n_layers - 1 else 0  # the last layer's residual output is never used
-            for j in range(first, res + skip_ch):
-                w = rs_w[layer, j]
-                for b in range(batch):
-                    ab = a[b]
-                    acc = rs_b[layer, j]
-                    for i in range(res):
-                        acc += w[i] * ab[i]
-                    if j < res:
-                        h[b, j] += acc
-                    else:
-                        skip[b, j - res] += acc
-        for b in range(batch):
-            for i in range(skip_ch):
-                skip[b, i] = max(skip[b, i], zero)
-        for j in range(skip_ch):
-            for b in range(batch):
-                acc = o1_b[j]
-                for i in range(skip_ch):
-                    acc += o1_w[j, i] * skip[b, i]
-                o[b, j] = max(acc, zero)
-        for k in range(n_cls):
-            w = o2_w[k]
-            for b in range(batch):
-                ob = o[b]
-                acc = o2_b[k]
-                for i in range(skip_ch):
-                    acc += w[i] * ob[i]
-                logit[b, k] = acc
-        for b in range(batch):
-            if keep:
-                for k in range(n_cls):
-                    logits_out[step, b, k] = logit[b, k]
-            best = 0
-            for k in range(n_cls):
-                if logit[b, k] > logit[b, best]:
-                    best = k
-            if forced[step, b] >= 0:
-                chosen = forced[step, b]
-            elif inv_temperature <= 0.0:
-                chosen = best
-            else:  # sample from softmax(logit / temperature) by inverting the cumulative sum
-                top = logit[b, best]
-                total = 0.0
-                for k in range(n_cls):
-                    logit[b, k] = np.exp((logit[b, k] - top) * inv_t32)
-                    total += logit[b, k]
-                u = uniforms[step, b] * total
-                chosen = n_cls - 1
-                cum = 0.0  # float64 and not `acc`: numba unifies a name's type, which would slow the float32 loops
-                for k in range(n_cls):
-                    cum += logit[b, k]
-                    if u < cum:
-                        chosen = k
-                        break
-            out[step, b] = chosen
-            current[b] = chosen
-
-
 class Sampler:
     """The state of one batch of notes being generated: ring buffers, current inputs, time step."""
 
@@ -208,7 +84,7 @@ class Sampler:
         out = np.empty((n, self.batch), np.int64)
         logits = np.empty((n if keep_logits else 0, self.batch, w.o2_w.shape[0]), np.float32)
         inv_t = 1.0 / temperature if temperature > 0 else 0.0
-        _run_steps(w.embed, w.dil_w, w.rs_w, w.rs_b, w.o1_w, w.o1_b, w.o2_w, w.o2_b, w.dilations, self.bias,
+        run_steps()(w.embed, w.dil_w, w.rs_w, w.rs_b, w.o1_w, w.o1_b, w.o2_w, w.o2_b, w.dilations, self.bias,
                    self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
                    np.ascontiguousarray(forced, np.int64), inv_t, out, logits)
         self.t += n

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors import safe_open
+from safetensors.torch import save_file
 
 from models.registry import ModelEntry
 from models.store import Progress, WeightError, weight_path
@@ -24,22 +26,52 @@ def save(tensors: dict[str, torch.Tensor], path: Path, config: dict, dtype: torc
     save_file(out, str(path), metadata={"config": json.dumps(config, sort_keys=True)})
 
 
-def load_state(entry: ModelEntry, progress: Progress | None = None) -> dict[str, torch.Tensor]:
-    """The model's tensors in fp32, from a verified weight file."""
+Fill = Callable[[dict[str, torch.Tensor], "_LazyTensors"], set[str]]
+
+
+def copy_fill(target: dict[str, torch.Tensor], stored: dict[str, torch.Tensor]) -> set[str]:
+    """Copy each stored tensor into the module tensor of the same name (casting, e.g. fp16 -> fp32, on the way);
+    returns the module names it filled."""
+    for key, tensor in stored.items():
+        if key not in target:
+            raise KeyError(f"unexpected tensor {key}")
+        if target[key].shape != tensor.shape:
+            raise KeyError(f"{key} has shape {tuple(tensor.shape)}, the network wants {tuple(target[key].shape)}")
+        target[key].copy_(tensor)
+    return set(stored.keys())
+
+
+class _LazyTensors:
+    """A safetensors file seen as a read-only mapping that reads one tensor at a time (never the whole file)."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    def keys(self):
+        return self._handle.keys()
+
+    def __getitem__(self, key: str) -> torch.Tensor:
+        return self._handle.get_tensor(key)
+
+    def items(self):
+        return ((key, self._handle.get_tensor(key)) for key in self._handle.keys())
+
+
+def load_into(module: torch.nn.Module, entry: ModelEntry, progress: Progress | None = None,
+              fill: Fill = copy_fill) -> torch.nn.Module:
+    """Fill a freshly built module with the entry's verified weights, one tensor at a time (peak memory: the module
+    plus one tensor, not a second copy of the model). A missing, extra or misshapen tensor is a clear WeightError."""
     path = weight_path(entry, progress=progress)
+    target = module.state_dict()
     try:
-        tensors = load_file(str(path))
+        with torch.no_grad(), safe_open(str(path), framework="pt") as handle:
+            filled = fill(target, _LazyTensors(handle))
     except (SafetensorError, OSError, ValueError) as err:
         raise WeightError(f"Weights for model '{entry.name}' at {path} could not be read ({err}). "
                           "Delete the file so it is fetched again, or restore it from git.") from None
-    return {k: (v.float() if v.is_floating_point() else v) for k, v in tensors.items()}
-
-
-def load_into(module: torch.nn.Module, entry: ModelEntry, progress: Progress | None = None) -> torch.nn.Module:
-    """Fill a freshly built module with the entry's weights; a shape mismatch is a clear WeightError."""
-    state = load_state(entry, progress)
-    try:
-        module.load_state_dict(state, strict=True)
-    except RuntimeError as err:
+    except KeyError as err:
         raise WeightError(f"Weights for model '{entry.name}' do not fit its network ({str(err)[:300]}).") from None
+    missing = sorted(k for k in set(target) - filled if not k.endswith("num_batches_tracked"))  # BN counter: unused
+    if missing:
+        raise WeightError(f"Weights for model '{entry.name}' do not fit its network (missing {', '.join(missing[:5])}).")
     return module.eval()

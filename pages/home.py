@@ -45,8 +45,10 @@ except RuntimeError as err:
     device_text = f"unavailable ({err})"
 st.caption(f"Inference runs on: **{device_text}**")
 rows = model_table()
-if rows:
-    st.table(rows)
+if rows:  # a markdown table: st.table / st.dataframe would import pandas and pyarrow (~100 MB) into the server
+    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
+    st.markdown("\n".join(["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+                          + ["| " + " | ".join(cell(v) for v in row.values()) + " |" for row in rows]))
 else:
     st.info("No models are registered yet.")
 st.caption("Weights are checked against their SHA-256 before use. Missing weights download on first use "

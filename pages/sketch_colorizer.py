@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from models.imaging import png_bytes
 from models.uploads import MAX_BYTES, UploadError, load_upload
+from pages.click_image import click_image
 from pages.common import get_model
 
 MODEL_NAME = "pix2pix-openmoji"
@@ -46,7 +47,6 @@ def set_source(source_id: str, image: Image.Image) -> None:
         st.session_state.p2p_source_id = source_id
         st.session_state.p2p_png = png_bytes(image)
         st.session_state.p2p_hints = []
-        st.session_state.p2p_last_click = None
 
 
 def upload_source() -> None:
@@ -141,19 +141,11 @@ def clickable_sketch(image: Image.Image) -> None:
     hints = st.session_state.p2p_hints
     width = min(DISPLAY_WIDTH, max(256, image.width))
     shown = hint_overlay(image, hints, width)
-    try:
-        from streamlit_image_coordinates import streamlit_image_coordinates
-
-        click = streamlit_image_coordinates(shown, width=width, key=f"p2p_click_{st.session_state.p2p_source_id}",
-                                            cursor="crosshair")
-    except Exception as err:  # the component is optional
-        st.image(shown)
-        st.caption(f"Clicking for hints is unavailable here ({type(err).__name__}).")
-        return
-    if click and click.get("unix_time") != st.session_state.p2p_last_click:
-        st.session_state.p2p_last_click = click.get("unix_time")
-        sx, sy = image.width / max(click["width"], 1), image.height / max(click["height"], 1)
-        hints.append({"x": round(click["x"] * sx, 1), "y": round(click["y"] * sy, 1),
+    click = click_image(shown, width, key=f"p2p_click_{st.session_state.p2p_source_id}",
+                        alt="Your sketch: click to place a colour hint")
+    if click is not None:
+        scale = image.width / shown.width
+        hints.append({"x": round(click[0] * scale, 1), "y": round(click[1] * scale, 1),
                       "color": st.session_state.get("p2p_colour", "#e53935")})
         st.rerun()
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import random
 import time
 
-import pandas as pd
 import streamlit as st
 
 from models import registry, soundfont
-from models.audio import spectrogram_image, wav_bytes, waveform_envelope
+from models.audio import spectrogram_image, wav_bytes, waveform_image
 from models.melody import NAMES, midi_to_name
 from models.wavenet import check_duration
 from pages.common import get_model, link_choice, link_number
@@ -182,7 +181,7 @@ if result:
                 st.audio(soundfont_reference(program, result["events"], result["total_s"]), format="audio/wav")
             except (soundfont.SoundFontUnavailable, OSError) as err:
                 st.warning(f"FluidSynth could not render the reference: {err}")
-    st.markdown("**Waveform**")
-    st.line_chart(pd.DataFrame(waveform_envelope(audio, sr)), x="time (s)", y=["max", "min"], height=180)
+    st.markdown(f"**Waveform** (0-{len(audio) / sr:.2f} s)")
+    st.image(waveform_image(audio), width="stretch")
     st.markdown("**Spectrogram** (0-8 kHz, log magnitude)")
     st.image(spectrogram_image(audio, sr), width="stretch")

@@ -10,3 +10,5 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 python3 -m pip install -q -r requirements-dev.txt
+# The WaveNet sampling loop compiled ahead of time (optional; without it the app uses numba's JIT).
+python3 -m models build-kernel || echo "warning: no ahead-of-time WaveNet kernel; numba's JIT will be used"

@@ -48,7 +48,7 @@ def test_colorizer_upload_then_hint(app, driver):
     pa.upload_file(driver, ROOT / "pages" / "samples" / "penguin.png")
     first = pa.wait_until(driver, lambda d: pa.idle(d) and "Download PNG" in pa.body_text(d) and pa.image_sources(d),
                           90, "the colored image")
-    pa.click_component_image(driver, "image_coordinates", 128, 165)  # inside the body
+    pa.click_sketch_image(driver, 128, 165)  # inside the body
     pa.wait_until(driver, lambda d: "1 hint" in pa.body_text(d), 60, "the hint to be listed")
     pa.wait_new_image(driver, first, 90)
     shot(driver, "colorizer")

@@ -97,26 +97,16 @@ def wait_new_image(driver: WebDriver, before: list[str], timeout: float = 60.0) 
                       "the image to change")
 
 
-def click_component_image(driver: WebDriver, title_part: str, x: int, y: int) -> None:
-    """Click at (x, y) on the image inside a custom-component iframe (e.g. streamlit-image-coordinates).
-
-    A synthetic click event dispatched inside the frame: chromedriver's pointer clicks do not reach into this
-    component's iframe in headless Chromium, but the component's own click handler runs exactly as for a person.
-    """
-    frame = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'iframe[title*="{title_part}"]'),
-                       30, f"the {title_part} component")[0]
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", frame)
-    driver.switch_to.frame(frame)
-    try:
-        wait_until(driver, lambda d: d.execute_script(
-            "const i = document.querySelector('img'); return i && i.complete && i.naturalWidth > 0 && !!i.onclick;"),
-            30, "the component's image")
-        driver.execute_script(
-            "const i = document.querySelector('img'); const r = i.getBoundingClientRect();"
-            "i.dispatchEvent(new MouseEvent('click', {clientX: r.left + arguments[0], clientY: r.top + arguments[1],"
-            " bubbles: true}));", x, y)
-    finally:
-        driver.switch_to.default_content()
+def click_sketch_image(driver: WebDriver, x: int, y: int) -> None:
+    """A real pointer click at (x, y) CSS pixels from the top-left of the colorizer's clickable sketch."""
+    img = wait_until(driver, lambda d: [i for i in d.find_elements(By.CSS_SELECTOR, "img.click-image")
+                                        if d.execute_script("return arguments[0].complete && "
+                                                            "arguments[0].naturalWidth > 0;", i)],
+                     30, "the clickable sketch")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", img)
+    size = img.size
+    ActionChains(driver).move_to_element_with_offset(img, x - size["width"] // 2, y - size["height"] // 2) \
+        .click().perform()
 
 
 def click_label(driver: WebDriver, text: str) -> None:

@@ -1,0 +1,57 @@
+"""The ahead-of-time WaveNet kernel: built from the same source, it computes what numba's JIT computes."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from models import wavenet_fast, wavenet_kernel
+from models.wavenet import WaveNet
+
+pytestmark = pytest.mark.skipif(not wavenet_kernel.cpu_supports_build(), reason="the build targets AVX2/FMA x86-64")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("kernel")
+    wavenet_kernel.build(directory)
+    return directory
+
+
+def run_with(kernel, monkeypatch, net, inputs, biases):
+    monkeypatch.setattr(wavenet_kernel, "_chosen", ("test", kernel))
+    sampler = wavenet_fast.Sampler(wavenet_fast.FusedWeights.from_net(net), biases)
+    sampler.current[:] = inputs[:, 0]
+    n = inputs.shape[1]
+    forced = np.full((n, inputs.shape[0]), -1, np.int64)
+    forced[: n // 2] = inputs[:, 1: n // 2 + 1].T  # teacher-forced first half, then sampled
+    uniforms = np.random.default_rng(3).random((n, inputs.shape[0]))
+    return sampler.run(n, uniforms=uniforms, forced=forced, temperature=0.8, keep_logits=True)
+
+
+def test_compiled_kernel_equals_jit(built, monkeypatch):
+    torch.manual_seed(0)
+    net = WaveNet(n_instruments=2, n_pitches=4, layers_per_stack=4, stacks=2, residual=16, skip=24, cond=8).eval()
+    for p in net.parameters():
+        p.data.normal_(0, 0.2)
+    inputs = np.random.default_rng(1).integers(0, 256, size=(3, 2 * net.receptive_field))
+    with torch.inference_mode():
+        c = net.cond_vector(torch.tensor([0, 1, 1]), torch.tensor([0, 2, 3]))
+        biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(net.condition, net.dilated)]).numpy()
+    compiled = wavenet_kernel.load_compiled(built)
+    assert compiled is not None
+    out_c, logits_c = run_with(compiled, monkeypatch, net, inputs, biases)
+    out_j, logits_j = run_with(wavenet_kernel.load_jit(), monkeypatch, net, inputs, biases)
+    np.testing.assert_allclose(logits_c, logits_j, atol=1e-4, rtol=0)
+    assert (out_c == out_j).mean() >= 0.99
+
+
+def test_a_build_of_other_source_is_not_used(built, tmp_path):
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    for f in built.iterdir():
+        (stale / f.name).write_bytes(f.read_bytes())
+    assert wavenet_kernel.load_compiled(stale) is not None
+    (stale / f"{wavenet_kernel.MODULE}.sha256").write_text("0" * 64 + "\n")
+    assert wavenet_kernel.load_compiled(stale) is None
+    assert wavenet_kernel.load_compiled(tmp_path / "missing") is None
