@@ -3,6 +3,10 @@
 Network: mu-law class embedding -> stacks of dilated causal convolutions (kernel 2, dilations 1, 2, ..., 2^(L-1))
 with gated tanh x sigmoid units, residual and skip 1x1 convolutions -> ReLU, 1x1, ReLU, 1x1 -> 256 mu-law logits.
 The global condition (instrument embedding ++ pitch embedding) adds a learned bias to every layer's filter and gate.
+Optionally (config arch.harmonics = H > 0) a local condition adds a sinusoidal excitation at the requested pitch, as
+neural source-filter models do: sin and cos of h * phase(t) for h = 1..H, with phase(t) = 2 pi f0 t / sample_rate
+counted from the note's first sample (zero before it), enter every layer through a learned (2R x 2H) matrix. The
+network then only has to shape a tone that already has the right period, instead of inventing the period itself.
 `WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet_fast.py
 (ring buffers, fused matrices, numba) and is driven by `WaveNetSynth` here.
 """
@@ -25,8 +29,10 @@ MAX_SECONDS = 30  # longest melody one request may generate
 
 class WaveNet(nn.Module):
     def __init__(self, n_instruments: int, n_pitches: int, layers_per_stack: int = 8, stacks: int = 2,
-                 residual: int = 32, skip: int = 64, cond: int = 32, classes: int = 256):
+                 residual: int = 32, skip: int = 64, cond: int = 32, classes: int = 256, harmonics: int = 0,
+                 pitch_low: int = 36, sample_rate: int = 16000):
         super().__init__()
+        self.harmonics, self.pitch_low, self.sample_rate = harmonics, pitch_low, sample_rate
         self.residual, self.skip_channels, self.classes = residual, skip, classes
         self.dilations = [2 ** i for i in range(layers_per_stack)] * stacks
         self.embed = nn.Embedding(classes, residual)  # = a 1x1 convolution of the one-hot input
@@ -40,6 +46,8 @@ class WaveNet(nn.Module):
         self.dilated = nn.ModuleList(nn.Linear(2 * residual, 2 * residual) for _ in range(n))
         self.condition = nn.ModuleList(nn.Linear(cond, 2 * residual, bias=False) for _ in range(n))
         self.res_skip = nn.ModuleList(nn.Linear(residual, residual + skip) for _ in range(n))
+        self.excite = nn.ModuleList(nn.Linear(2 * harmonics, 2 * residual, bias=False) for _ in range(n)) \
+            if harmonics else None
         self.out1 = nn.Linear(skip, skip)
         self.out2 = nn.Linear(skip, classes)
 
@@ -50,19 +58,40 @@ class WaveNet(nn.Module):
     def cond_vector(self, instrument: torch.Tensor, pitch_index: torch.Tensor) -> torch.Tensor:
         return torch.cat([self.instrument(instrument), self.pitch(pitch_index)], dim=1)
 
+    def phase_step(self, pitch_index: torch.Tensor) -> torch.Tensor:
+        """Radians per sample of each note's fundamental (float64)."""
+        midi = pitch_index.double() + self.pitch_low
+        return 2 * np.pi * 440.0 * 2 ** ((midi - 69) / 12) / self.sample_rate
+
+    def excitation(self, pitch_index: torch.Tensor, first_index: torch.Tensor, length: int) -> torch.Tensor:
+        """(B, length, 2H) sin/cos of the first H harmonics at output positions first_index + 0..length-1 of each
+        note (position 0 = the note's first sample; zeros before it). float64 phase, float32 result."""
+        k = first_index.double()[:, None] + torch.arange(length, dtype=torch.float64)[None, :]
+        h = torch.arange(1, self.harmonics + 1, dtype=torch.float64)
+        phase = (self.phase_step(pitch_index)[:, None] * k)[..., None] * h  # (B, T, H)
+        e = torch.cat([torch.sin(phase), torch.cos(phase)], dim=-1) * (k >= 0)[..., None]
+        return e.float()
+
     def forward(self, inputs: torch.Tensor, instrument: torch.Tensor, pitch_index: torch.Tensor,
-                skip_first: int = 0) -> torch.Tensor:
+                skip_first: int = 0, first_index: torch.Tensor | None = None) -> torch.Tensor:
         """inputs (B, T) mu-law classes of the previous samples -> logits (B, T - skip_first, classes) for the next.
 
         Every layer sees zeros before the first input (causal zero padding), as the ring buffers do when sampling
         starts; `skip_first` drops the first outputs before the output layers (training scores only positions with
-        a full receptive field)."""
+        a full receptive field). first_index (B,): the note position of the sample output 0 predicts (for the
+        excitation; default 0)."""
         h = self.embed(inputs)  # (B, T, R)
         c = self.cond_vector(instrument, pitch_index)
+        e = None
+        if self.harmonics:
+            start = torch.zeros(len(inputs), dtype=torch.long) if first_index is None else first_index
+            e = self.excitation(pitch_index, start, inputs.shape[1])
         skip = 0
-        for d, dil, cond, rs in zip(self.dilations, self.dilated, self.condition, self.res_skip):
+        for i, (d, dil, cond, rs) in enumerate(zip(self.dilations, self.dilated, self.condition, self.res_skip)):
             past = F.pad(h, (0, 0, d, 0))[:, : h.shape[1]]
             z = dil(torch.cat([past, h], dim=-1)) + cond(c)[:, None, :]
+            if e is not None:
+                z = z + self.excite[i](e)
             filt, gate = z.chunk(2, dim=-1)
             out = rs(torch.tanh(filt) * torch.sigmoid(gate))
             h = h + out[..., : self.residual]
@@ -74,7 +103,8 @@ def build(config: dict) -> WaveNet:
     arch = config["arch"]
     return WaveNet(n_instruments=len(config["instruments"]), n_pitches=config["pitch_high"] - config["pitch_low"] + 1,
                    layers_per_stack=arch["layers_per_stack"], stacks=arch["stacks"], residual=arch["residual"],
-                   skip=arch["skip"], cond=arch["cond"])
+                   skip=arch["skip"], cond=arch["cond"], harmonics=arch.get("harmonics", 0),
+                   pitch_low=config["pitch_low"], sample_rate=config["sample_rate"])
 
 
 def check_duration(notes: list[melody_lib.Note], tempo: float) -> float:
@@ -138,9 +168,10 @@ class WaveNetSynth:
             c = self.net.cond_vector(torch.full((len(pitches),), inst, dtype=torch.long),
                                      torch.tensor(pitches, dtype=torch.long) - self.config["pitch_low"])
             biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(self.net.condition, self.net.dilated)])
+            steps = self.net.phase_step(torch.tensor(pitches) - self.config["pitch_low"]).numpy()
         with self._lock:
             classes = wavenet_fast.sample(self.fused(), biases.numpy().astype(np.float32), n_samples,
-                                          temperature=temperature, seed=seed, progress=progress)
+                                          temperature=temperature, seed=seed, progress=progress, phase_steps=steps)
         return audio_lib.mu_law_decode(classes)
 
     def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0, temperature: float = 1.0,

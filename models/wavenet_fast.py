@@ -36,6 +36,7 @@ class FusedWeights:
     o2_b: np.ndarray
     dilations: np.ndarray  # (L,) int64
     receptive_field: int
+    excite_w: np.ndarray  # (L, 2R, 2H): sinusoidal excitation weights; H = 0 for models without it
 
     @classmethod
     def from_net(cls, net) -> "FusedWeights":
@@ -51,13 +52,18 @@ class FusedWeights:
             o2_w=f32(net.out2.weight), o2_b=f32(net.out2.bias),
             dilations=np.array(net.dilations, dtype=np.int64),
             receptive_field=net.receptive_field,
+            excite_w=f32(torch.stack([m.weight for m in net.excite])) if getattr(net, "excite", None) is not None
+            else np.zeros((len(net.dilations), 2 * net.residual, 0), np.float32),
         )
 
 
 class Sampler:
     """The state of one batch of notes being generated: ring buffers, current inputs, time step."""
 
-    def __init__(self, fused: FusedWeights, biases: np.ndarray):
+    def __init__(self, fused: FusedWeights, biases: np.ndarray, phase_steps: np.ndarray | None = None,
+                 onset: int = 0):
+        """phase_steps (B,): radians per sample of each note's pitch (for models with an excitation); onset: the
+        step at which the notes start (the excitation is silent before it)."""
         self.w = fused
         self.bias = np.ascontiguousarray(biases, dtype=np.float32)  # (L, B, 2R): per-note condition + conv bias
         n_layers, batch = self.bias.shape[:2]
@@ -66,12 +72,15 @@ class Sampler:
         self.current = np.full(batch, SILENCE, np.int64)
         self.t = 0
         self.batch = batch
+        self.phase_steps = np.zeros(batch) if phase_steps is None else np.ascontiguousarray(phase_steps, np.float64)
+        self.onset = int(onset)
 
     def keep(self, mask: np.ndarray) -> None:
         """Continue with only the notes where mask is True."""
         self.bias = np.ascontiguousarray(self.bias[:, mask])
         self.buffers = np.ascontiguousarray(self.buffers[:, :, mask])
         self.current = np.ascontiguousarray(self.current[mask])
+        self.phase_steps = np.ascontiguousarray(self.phase_steps[mask])
         self.batch = int(mask.sum())
 
     def run(self, n: int, uniforms: np.ndarray | None = None, forced: np.ndarray | None = None,
@@ -86,13 +95,15 @@ class Sampler:
         inv_t = 1.0 / temperature if temperature > 0 else 0.0
         run_steps()(w.embed, w.dil_w, w.rs_w, w.rs_b, w.o1_w, w.o1_b, w.o2_w, w.o2_b, w.dilations, self.bias,
                    self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
-                   np.ascontiguousarray(forced, np.int64), inv_t, out, logits)
+                   np.ascontiguousarray(forced, np.int64), inv_t, out, logits, w.excite_w, self.phase_steps,
+                   self.onset)
         self.t += n
         return out, (logits if keep_logits else None)
 
 
 def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], temperature: float = 1.0,
-           seed: int = 0, progress: Callable[[float], None] | None = None, chunk: int = 1600) -> np.ndarray:
+           seed: int = 0, progress: Callable[[float], None] | None = None, chunk: int = 1600,
+           phase_steps: np.ndarray | None = None) -> np.ndarray:
     """Mu-law classes (B, max length) of B notes that start after a receptive field of silence (as in training).
 
     n_samples is one length for all notes or one per note; notes that are done leave the batch at the next chunk
@@ -104,8 +115,8 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
     lengths = np.full(batch, n_samples, np.int64) if np.isscalar(n_samples) else np.asarray(n_samples, np.int64)
     total = int(lengths.max()) if batch else 0
     out = np.full((batch, total), SILENCE, np.int64)
-    sampler = Sampler(fused, biases)
     warm = fused.receptive_field - 1
+    sampler = Sampler(fused, biases, phase_steps, onset=warm)
     sampler.run(warm, forced=np.full((warm, batch), SILENCE, np.int64))
     rng = np.random.default_rng(seed)
     active = np.arange(batch)
@@ -143,12 +154,15 @@ def torch_cached_sample(net, instrument: torch.Tensor, pitch_index: torch.Tensor
     out = torch.empty(batch, n_samples, dtype=torch.long, device=device)
     for t in range(warm + n_samples):
         h = net.embed(current)
+        e = net.excitation(pitch_index, torch.full((batch,), t - warm), 1)[:, 0].to(device) if net.harmonics else None
         skip = 0
         for layer, (d, dil, rs) in enumerate(zip(net.dilations, net.dilated, net.res_skip)):
             slot = t % d
             past = queues[layer][slot].clone()
             queues[layer][slot] = h
             z = torch.addmm(biases[layer], torch.cat([past, h], dim=1), dil.weight.t())
+            if e is not None:
+                z = z + net.excite[layer](e)
             filt, gate = z.chunk(2, dim=1)
             o = rs(torch.tanh(filt) * torch.sigmoid(gate))
             h = h + o[:, : net.residual]

@@ -26,7 +26,8 @@ SOURCE = Path(__file__).with_name("wavenet_kernel_src.py")
 TARGET_CPU = "haswell"
 REQUIRED_CPU_FLAGS = ("avx2", "fma")
 SIGNATURE = ("void(f4[:,::1], f4[:,:,::1], f4[:,:,::1], f4[:,::1], f4[:,::1], f4[::1], f4[:,::1], f4[::1], i8[::1], "
-             "f4[:,:,::1], f4[:,:,:,::1], i8[::1], i8, i8, f8[:,::1], i8[:,::1], f8, i8[:,::1], f4[:,:,::1])")
+             "f4[:,:,::1], f4[:,:,:,::1], i8[::1], i8, i8, f8[:,::1], i8[:,::1], f8, i8[:,::1], f4[:,:,::1], "
+             "f4[:,:,::1], f8[::1], i8)")
 
 log = logging.getLogger(__name__)
 _chosen: tuple[str, Callable] | None = None
@@ -101,10 +102,11 @@ def build(directory: Path = COMPILED_DIR, target_cpu: str = TARGET_CPU) -> Path:
 
     from models.wavenet_kernel_src import run_steps as jit_run_steps
 
-    class FastMathFlags(numba.core.compiler.Flags):  # pycc has no fastmath switch; the loop needs it to vectorise
+    class FastMathFlags(numba.core.compiler.Flags):  # pycc has no switches for what @njit says in the source:
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self.fastmath = True
+            self.fastmath = True  # the loop needs it to vectorise
+            self.release_gil = True  # other users' requests run while a melody is generated
 
     directory.mkdir(parents=True, exist_ok=True)
     (directory / f"{MODULE}.sha256").unlink(missing_ok=True)

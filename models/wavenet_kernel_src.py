@@ -4,7 +4,8 @@ This module is the kernel's single source. It is used two ways (models/wavenet_k
 - compiled ahead of time into a small extension module by `python -m models build-kernel` (numba.pycc; the app then
   never imports numba or LLVM, ~90 MB less server memory), or
 - compiled just in time by numba on first use, when no up-to-date ahead-of-time build is present.
-Only numpy and numba are imported here (not torch), so the ahead-of-time build stays light.
+Only numpy and numba are imported here (not torch), so the ahead-of-time build stays light. The loop releases
+the GIL (nogil), so other sessions of the app keep running while a melody is generated.
 """
 import numpy as np
 from numba import njit
@@ -30,12 +31,14 @@ def _tanh(x):
     return x * p / q
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, nogil=True)
 def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias, buffers, current, t0, n,
-               uniforms, forced, inv_temperature, out, logits_out):
+              uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset):
     """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
     out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
-    when it has n rows (else it is ignored). The note loop sits inside each weight row's loop, so a step streams
+    when it has n rows (else it is ignored). excite_w (L, 2R, 2H) weighs the sinusoidal excitation (sin, cos of
+    harmonics 1..H at phase_steps (B,) radians per sample, from step `onset` on); H = 0 for models without it.
+    The note loop sits inside each weight row's loop, so a step streams
     the weights once for the whole batch."""
     n_layers = dil_w.shape[0]
     res = embed.shape[1]
@@ -52,8 +55,17 @@ def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias,
     skip = np.empty((batch, skip_ch), np.float32)
     o = np.empty((batch, skip_ch), np.float32)
     logit = np.empty((batch, n_cls), np.float32)
+    n_exc = excite_w.shape[2]
+    n_harm = n_exc // 2
+    ex = np.zeros((batch, n_exc), np.float32)
     for step in range(n):
         t = t0 + step
+        if n_exc > 0 and t >= onset:
+            for b in range(batch):
+                base = phase_steps[b] * (t - onset)
+                for k in range(n_harm):
+                    ex[b, k] = np.float32(np.sin(base * (k + 1)))
+                    ex[b, n_harm + k] = np.float32(np.cos(base * (k + 1)))
         for b in range(batch):
             for i in range(res):
                 h[b, i] = embed[current[b], i]
@@ -72,6 +84,8 @@ def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias,
                     acc = bias[layer, b, j]
                     for i in range(2 * res):
                         acc += w[i] * xb[i]
+                    for i in range(n_exc):
+                        acc += excite_w[layer, j, i] * ex[b, i]
                     z[b, j] = acc
             for b in range(batch):
                 for i in range(res):

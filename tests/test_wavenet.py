@@ -31,21 +31,24 @@ def cond_biases(net, instrument, pitch_index):
         return torch.stack([cond(c) + dil.bias for cond, dil in zip(net.condition, net.dilated)]).numpy()
 
 
-def incremental_logits(net, inputs: np.ndarray, biases: np.ndarray) -> np.ndarray:
-    """Teacher-forced numba steps: logits (B, T, C) for inputs (B, T), from zeroed ring buffers."""
-    sampler = wavenet_fast.Sampler(wavenet_fast.FusedWeights.from_net(net), biases)
+def incremental_logits(net, inputs: np.ndarray, biases: np.ndarray, pitch_index, onset: int = 0) -> np.ndarray:
+    """Teacher-forced compiled steps: logits (B, T, C) for inputs (B, T), from zeroed ring buffers; the notes (and
+    their excitation, for models with one) start at step onset."""
+    steps = net.phase_step(torch.tensor(pitch_index)).numpy() if net.harmonics else None
+    sampler = wavenet_fast.Sampler(wavenet_fast.FusedWeights.from_net(net), biases, steps, onset=onset)
     sampler.current[:] = inputs[:, 0]
     forced = np.concatenate([inputs[:, 1:].T, np.full((1, inputs.shape[0]), -1)], axis=0)
     _, logits = sampler.run(inputs.shape[1], forced=forced, keep_logits=True)
     return logits.transpose(1, 0, 2)
 
 
-def check_incremental_equals_full(net, instrument, pitch_index, length, seed=0):
+def check_incremental_equals_full(net, instrument, pitch_index, length, seed=0, onset=0):
     rng = np.random.default_rng(seed)
     inputs = rng.integers(0, 256, size=(len(instrument), length))
     with torch.inference_mode():
-        full = net(torch.from_numpy(inputs), torch.tensor(instrument), torch.tensor(pitch_index)).numpy()
-    fast = incremental_logits(net, inputs, cond_biases(net, instrument, pitch_index))
+        full = net(torch.from_numpy(inputs), torch.tensor(instrument), torch.tensor(pitch_index),
+                   first_index=torch.full((len(instrument),), -onset)).numpy()
+    fast = incremental_logits(net, inputs, cond_biases(net, instrument, pitch_index), pitch_index, onset)
     assert fast.shape == full.shape
     np.testing.assert_allclose(fast, full, atol=2e-3 * max(1.0, np.abs(full).max() / 10), rtol=0)
 
@@ -63,6 +66,16 @@ def test_incremental_equals_full_forward_other_shape():
     for p in net.parameters():  # larger weights than at init, so a wrong tap or slot would show
         p.data.normal_(0, 0.3)
     check_incremental_equals_full(net, [0, 1, 1], [0, 2, 4], 3 * net.receptive_field)
+
+
+def test_incremental_equals_full_forward_with_excitation():
+    torch.manual_seed(2)
+    net = WaveNet(n_instruments=2, n_pitches=30, layers_per_stack=3, stacks=3, residual=8, skip=12, cond=6,
+                  harmonics=3, pitch_low=50).eval()
+    for p in net.parameters():
+        p.data.normal_(0, 0.3)
+    # the notes start mid-way (excitation silent before), and the phase runs for several hundred samples
+    check_incremental_equals_full(net, [0, 1, 1], [0, 12, 29], 3 * net.receptive_field, onset=net.receptive_field)
 
 
 def test_sampling_is_seeded_and_independent_of_chunking(synth):

@@ -20,7 +20,8 @@ def built(tmp_path_factory):
 
 def run_with(kernel, monkeypatch, net, inputs, biases):
     monkeypatch.setattr(wavenet_kernel, "_chosen", ("test", kernel))
-    sampler = wavenet_fast.Sampler(wavenet_fast.FusedWeights.from_net(net), biases)
+    steps = net.phase_step(torch.tensor([0, 2, 3])).numpy()
+    sampler = wavenet_fast.Sampler(wavenet_fast.FusedWeights.from_net(net), biases, steps, onset=50)
     sampler.current[:] = inputs[:, 0]
     n = inputs.shape[1]
     forced = np.full((n, inputs.shape[0]), -1, np.int64)
@@ -31,7 +32,8 @@ def run_with(kernel, monkeypatch, net, inputs, biases):
 
 def test_compiled_kernel_equals_jit(built, monkeypatch):
     torch.manual_seed(0)
-    net = WaveNet(n_instruments=2, n_pitches=4, layers_per_stack=4, stacks=2, residual=16, skip=24, cond=8).eval()
+    net = WaveNet(n_instruments=2, n_pitches=4, layers_per_stack=4, stacks=2, residual=16, skip=24, cond=8,
+                  harmonics=2, pitch_low=60).eval()
     for p in net.parameters():
         p.data.normal_(0, 0.2)
     inputs = np.random.default_rng(1).integers(0, 256, size=(3, 2 * net.receptive_field))
@@ -55,3 +57,33 @@ def test_a_build_of_other_source_is_not_used(built, tmp_path):
     (stale / f"{wavenet_kernel.MODULE}.sha256").write_text("0" * 64 + "\n")
     assert wavenet_kernel.load_compiled(stale) is None
     assert wavenet_kernel.load_compiled(tmp_path / "missing") is None
+
+
+@pytest.mark.parametrize("which", ["compiled", "jit"])
+def test_generation_lets_other_threads_run(built, monkeypatch, which):
+    """A long melody must not freeze other sessions: the loop releases the GIL. One uninterrupted chunk of several
+    seconds runs in a thread while this thread ticks; with the GIL held, the longest gap between ticks would be the
+    whole chunk."""
+    import threading
+    import time
+
+    kernel = wavenet_kernel.load_compiled(built) if which == "compiled" else wavenet_kernel.load_jit()
+    monkeypatch.setattr(wavenet_kernel, "_chosen", (which, kernel))
+    torch.manual_seed(0)
+    net = WaveNet(n_instruments=1, n_pitches=1, layers_per_stack=8, stacks=2, residual=32, skip=64, cond=8).eval()
+    fused = wavenet_fast.FusedWeights.from_net(net)
+    biases = np.zeros((len(net.dilations), 8, 64), np.float32)
+    wavenet_fast.sample(fused, biases, 10, chunk=10)  # compile / load first
+    started = time.perf_counter()
+    worker = threading.Thread(target=wavenet_fast.sample, args=(fused, biases, 24_000), kwargs={"chunk": 24_000})
+    worker.start()
+    gaps, last = [], time.perf_counter()
+    while worker.is_alive():
+        time.sleep(0.001)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    worker.join()
+    chunk_seconds = time.perf_counter() - started
+    assert chunk_seconds > 1.0, "the chunk was too short to tell"
+    assert max(gaps) < chunk_seconds / 3, f"longest pause of this thread {max(gaps):.2f} s in a {chunk_seconds:.2f} s chunk"

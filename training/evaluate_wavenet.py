@@ -60,7 +60,8 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
         clips = torch.from_numpy(data["classes"][rows].astype(np.int64))
         seq = torch.cat([torch.full((len(rows), rf), SILENCE, dtype=torch.long), clips], dim=1)
         logits = net(seq[:, :-1], torch.from_numpy(data["instrument"][rows]),
-                     torch.from_numpy(data["pitch"][rows]) - cfg["pitch_low"], skip_first=rf - 1)
+                     torch.from_numpy(data["pitch"][rows]) - cfg["pitch_low"], skip_first=rf - 1,
+                     first_index=torch.full((len(rows),), 1 - rf))  # output 0 predicts clip sample 1 - rf
         nats = F.cross_entropy(logits.transpose(1, 2), clips, reduction="none")  # (B, clip_len)
         for r, row in enumerate(rows):
             acc = sums.setdefault(int(data["instrument"][row]), [0.0, 0, 0.0, 0])

@@ -49,7 +49,7 @@ def make_config(meta: dict, args) -> dict:
         "pitch_low": min(i["low"] for i in meta["instruments"]),
         "pitch_high": max(i["high"] for i in meta["instruments"]),
         "arch": {"layers_per_stack": args.layers, "stacks": args.stacks, "residual": args.residual, "skip": args.skip,
-                 "cond": args.cond},
+                 "cond": args.cond, "harmonics": args.harmonics},
         "train": {"seed": args.seed, "batch": args.batch, "crop": args.crop, "lr": args.lr, "steps": args.steps,
                   "ema": args.ema, "onset_share": args.onset_share, "input_noise": args.input_noise},
     }
@@ -58,12 +58,14 @@ def make_config(meta: dict, args) -> dict:
 def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Generator, onset_share: float,
           input_noise: float = 0.0):
     """Input/target class crops (B, rf + crop) with left silence padding; loss is taken on the last `crop` targets.
+    Also returns each crop's first_index: the note position of the first target (for the pitch excitation).
 
     input_noise > 0 adds rounded Gaussian noise (std drawn per crop from U(0, input_noise), in mu-law classes) to the
     inputs only, as LPCNet does: the model learns to predict the clean next sample from a slightly wrong past, which
     is what it faces when it feeds its own samples back while generating."""
     clip_len = data["classes"].shape[1]
     seqs = np.full((len(idx), rf + crop + 1), SILENCE, dtype=np.int64)
+    first_index = np.zeros(len(idx), dtype=np.int64)
     for row, i in enumerate(idx):
         padded_end = rf + clip_len  # position in the silence-padded clip
         if rng.random() < onset_share:
@@ -71,6 +73,7 @@ def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Genera
         else:
             start = int(rng.integers(0, padded_end - (rf + crop + 1) + 1))
         lo = start - rf  # clip index of the crop's first sample (negative = silence)
+        first_index[row] = lo + 1  # output 0 predicts the crop's second sample
         take_from = max(lo, 0)
         take_to = min(lo + rf + crop + 1, clip_len)
         if take_to > take_from:
@@ -81,12 +84,13 @@ def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Genera
         sigma = rng.uniform(0, input_noise, size=(len(idx), 1))
         noise = np.rint(rng.standard_normal(inputs.shape) * sigma).astype(np.int64)
         inputs = (inputs + torch.from_numpy(noise)).clamp(0, 255)
-    return inputs, x[:, 1:], torch.from_numpy(data["instrument"][idx]), torch.from_numpy(data["pitch"][idx])
+    return (inputs, x[:, 1:], torch.from_numpy(data["instrument"][idx]), torch.from_numpy(data["pitch"][idx]),
+            torch.from_numpy(first_index))
 
 
-def bits_per_sample(net, x, y, inst, pitch_index, rf: int) -> float:
+def bits_per_sample(net, x, y, inst, pitch_index, first_index, rf: int) -> float:
     """Mean cross-entropy in bits of the targets after the first rf positions."""
-    logits = net(x, inst, pitch_index, skip_first=rf)
+    logits = net(x, inst, pitch_index, skip_first=rf, first_index=first_index)
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1)).item() / math.log(2)
 
 
@@ -164,6 +168,11 @@ def main() -> None:
     parser.add_argument("--residual", type=int, default=32)
     parser.add_argument("--skip", type=int, default=64)
     parser.add_argument("--cond", type=int, default=32)
+    parser.add_argument("--harmonics", type=int, default=0,
+                        help="sinusoidal pitch excitation with this many harmonics (0: global conditioning only)")
+    parser.add_argument("--init-from", type=Path,
+                        help="start from these weights (safetensors): every tensor of the same name and shape; the "
+                             "rest (e.g. new excitation weights, zero-initialised) is new")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--ckpt-minutes", type=float, default=4.0)
@@ -193,6 +202,18 @@ def main() -> None:
     rf = net.receptive_field
     opt = torch.optim.Adam(net.parameters(), lr=tr["lr"])
     step, best = 0, float("inf")
+    if args.init_from and not args.resume:
+        old = load_file(str(args.init_from))
+        own = net.state_dict()
+        taken = {k: v.float() for k, v in old.items() if k in own and own[k].shape == v.shape}
+        net.load_state_dict(taken, strict=False)
+        if net.excite is not None:
+            for m in net.excite:
+                torch.nn.init.zeros_(m.weight)  # start exactly as the old model, then learn to use the excitation
+        ema.load_state_dict(net.state_dict())
+        print(f"initialised {len(taken)} of {len(own)} tensors from {args.init_from}")
+        config["train"]["init_from"] = str(args.init_from)
+        (args.run / "config.json").write_text(json.dumps(config, indent=2))
     if args.resume:
         step, best = load_checkpoint(args.run, net, ema, opt)
         print(f"resumed at step {step} (best held-out {best:.3f} bits)")
@@ -204,7 +225,7 @@ def main() -> None:
     val_rng = np.random.default_rng(12345)
     val_idx = val_rng.choice(held_idx, size=min(48, len(held_idx)), replace=False)
     val = crops(data, val_idx, rf, 2048, val_rng, onset_share=0.25)
-    val = (val[0], val[1], val[2], val[3] - config["pitch_low"])
+    val = (val[0], val[1], val[2], val[3] - config["pitch_low"], val[4])
 
     last_ckpt = last_pub = time.time()
     bar = tqdm(total=tr["steps"], initial=step, desc="wavenet", mininterval=10, smoothing=0.05)
@@ -212,11 +233,11 @@ def main() -> None:
     while step < tr["steps"]:
         rng = np.random.default_rng([tr["seed"], step])
         idx = rng.choice(train_idx, size=tr["batch"])
-        x, y, inst, pitch = crops(data, idx, rf, tr["crop"], rng, tr["onset_share"], tr.get("input_noise", 0.0))
+        x, y, inst, pitch, first = crops(data, idx, rf, tr["crop"], rng, tr["onset_share"], tr.get("input_noise", 0.0))
         lr = tr["lr"] * 0.5 * (1 + math.cos(math.pi * min(step / tr["steps"], 1.0)))  # cosine decay
         for g in opt.param_groups:
             g["lr"] = max(lr, tr["lr"] * 0.02)
-        logits = net(x, inst, pitch - config["pitch_low"], skip_first=rf)
+        logits = net(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
