@@ -52,3 +52,10 @@ def test_app_starts_as_the_procfile_says(tmp_path):
     with procfile_app(tmp_path) as (base, _proc):
         assert "port = " in (tmp_path / ".streamlit" / "config.toml").read_text()
         assert requests.get(f"{base}/", timeout=5).status_code == 200
+
+
+def test_readme_model_cards_match_the_card_files():
+    """README.md pastes models/cards/*.md; docs/sync_cards.py keeps them equal (run it after editing a card)."""
+    result = subprocess.run([sys.executable, str(ROOT / "docs" / "sync_cards.py"), "--check"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout

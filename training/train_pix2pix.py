@@ -187,11 +187,14 @@ def main() -> None:
     parser.add_argument("--checkpoint-minutes", type=float, default=4.0)
     parser.add_argument("--max-batches", type=int, default=0, help="stop after this many batches (smoke tests)")
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--init-from", metavar="GENERATOR", help="start the generator (and its average) from these "
+                        "weights, e.g. the shipped models/weights/pix2pix-openmoji.safetensors; D and optimisers new")
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--publish", action="store_true", help=f"ship the generator as {MODEL_NAME} after each epoch")
     parser.add_argument("--publish-only", metavar="GENERATOR", help="ship this generator file (G_epochNNN.safetensors "
                         "or checkpoint.safetensors of the run) and exit")
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
 
     run = Path("runs") / args.name
     run.mkdir(parents=True, exist_ok=True)
@@ -218,6 +221,11 @@ def main() -> None:
     optG = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     optD = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
     epoch, start_batch = 0, 0
+    if args.init_from and not (args.resume and (run / "checkpoint.safetensors").exists()):
+        G.load_state_dict(fit_shapes({k: v.float() for k, v in load_file(args.init_from).items()}, G.state_dict()))
+        if ema is not None:
+            ema.load_state_dict(G.state_dict())
+        print(f"generator initialised from {args.init_from}", flush=True)
     if args.resume and (run / "checkpoint.safetensors").exists():
         tensors = load_file(str(run / "checkpoint.safetensors"))
         G.load_state_dict(fit_shapes({k[2:]: v for k, v in tensors.items() if k.startswith("G.")}, G.state_dict()))

@@ -207,9 +207,9 @@ def main() -> None:
         own = net.state_dict()
         taken = {k: v.float() for k, v in old.items() if k in own and own[k].shape == v.shape}
         net.load_state_dict(taken, strict=False)
-        if net.excite is not None:
-            for m in net.excite:
-                torch.nn.init.zeros_(m.weight)  # start exactly as the old model, then learn to use the excitation
+        if net.excite is not None and not any(k.startswith("excite.") for k in taken):
+            for m in net.excite:  # new excitation weights: start exactly as the old model, then learn to use them
+                torch.nn.init.zeros_(m.weight)
         ema.load_state_dict(net.state_dict())
         print(f"initialised {len(taken)} of {len(own)} tensors from {args.init_from}")
         config["train"]["init_from"] = str(args.init_from)
