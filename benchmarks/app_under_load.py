@@ -10,6 +10,7 @@ Bounded in count and time; loopback only.  Usage:  python -m benchmarks.app_unde
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import threading
@@ -99,6 +100,12 @@ def heavy_libraries_loaded(pid: int) -> list[str]:
     return [name for name in HEAVY_LIBRARIES if f"/{name}/" in maps]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def print_memory(label: str, pid: int) -> None:
     mem = memory_mb(pid)
     print(f"{label}: RSS {mem['VmRSS']:.0f} MB (private {mem['RssAnon']:.0f} + library files {mem['RssFile']:.0f}), "
@@ -106,11 +113,47 @@ def print_memory(label: str, pid: int) -> None:
           f"{', '.join(heavy_libraries_loaded(pid)) or 'none'}")
 
 
-def session_loop(name, base, until, results, errors):
-    driver = chromium(1200, 900)
+class Window:
+    """The measured minute starts when every session has its browser and page ready (10 Chromiums starting at once on
+    2 cores take over a minute by themselves), so the figures are about the app, not about browser start-up."""
+
+    def __init__(self, sessions: int, seconds: float):
+        self.ready = threading.Barrier(sessions + 1)
+        self.seconds = seconds
+        self.until = 0.0
+
+    def start(self, timeout: float) -> None:
+        try:
+            self.ready.wait(timeout)
+        except threading.BrokenBarrierError:
+            pass
+        self.until = time.time() + self.seconds
+
+    def join(self, timeout: float) -> bool:
+        try:
+            self.ready.wait(timeout)
+            return True
+        except threading.BrokenBarrierError:
+            return False
+
+
+def session_loop(name, base, window: Window, results, errors, setups):
+    t0 = time.perf_counter()
+    driver = None
     try:
+        driver = chromium(1200, 900)
         ACTIONS[name](driver, base, True)
-        while time.time() < until:
+        setups.append(time.perf_counter() - t0)
+    except Exception as err:  # noqa: BLE001
+        errors.append(f"{name} (setup): {str(err)[:200]}")
+    if not window.join(600) or driver is None or len(setups) == 0:
+        if driver is not None:
+            driver.quit()
+        return
+    while window.until == 0.0:
+        time.sleep(0.01)
+    try:
+        while time.time() < window.until:
             t = time.perf_counter()
             try:
                 ACTIONS[name](driver, base, False)
@@ -119,7 +162,7 @@ def session_loop(name, base, until, results, errors):
                 errors.append(f"{name}: {str(err)[:200]}")
                 ACTIONS[name](driver, base, True)
     except Exception as err:  # noqa: BLE001
-        errors.append(f"{name} (setup): {str(err)[:200]}")
+        errors.append(f"{name} (recovery): {str(err)[:200]}")
     finally:
         driver.quit()
 
@@ -152,15 +195,19 @@ def main() -> int:
 
         results = {name: [] for name in ACTIONS}
         errors: list[str] = []
-        until = time.time() + args.seconds
+        setups: list[float] = []
+        window = Window(args.sessions, args.seconds)
         names = [list(ACTIONS)[i % len(ACTIONS)] for i in range(args.sessions)]
-        threads = [threading.Thread(target=session_loop, args=(n, base, until, results, errors)) for n in names]
+        threads = [threading.Thread(target=session_loop, args=(n, base, window, results, errors, setups)) for n in names]
         for th in threads:
             th.start()
+        window.start(600)
+        cpu_before, wall_before = cpu_seconds(pid), time.time()
         for th in threads:
             th.join(timeout=args.seconds + 600)
+        server_cpu, wall = cpu_seconds(pid) - cpu_before, time.time() - wall_before
         healthy_after = requests.get(f"{base}/_stcore/health", timeout=10).text == "ok"
-        print(f"\n{args.sessions} concurrent sessions for {args.seconds:.0f} s:")
+        print(f"\n{args.sessions} concurrent sessions, each repeating its action for {args.seconds:.0f} s once all were ready:")
         print(f"{'action':>17}  {'n':>4}  {'median s':>8}  {'p95 s':>6}")
         for name, times in results.items():
             if times:
@@ -168,6 +215,11 @@ def main() -> int:
                 print(f"{name:>17}  {len(times):>4}  {statistics.median(times):8.2f}  {p95:6.2f}")
             else:
                 print(f"{name:>17}  {0:>4}  {'-':>8}  {'-':>6}")
+        print(f"server CPU during the window: {server_cpu:.0f} s in {wall:.0f} s ({100 * server_cpu / wall:.0f} % of one "
+              f"core, of {os.cpu_count()} cores); the rest went to the {args.sessions} Chromiums")
+        if setups:
+            print(f"browser start + page open + first result per session: median {statistics.median(setups):.1f} s, "
+                  f"max {max(setups):.1f} s ({len(setups)} of {args.sessions} sessions got that far)")
         print(f"errors: {len(errors)}")
         for e in errors[:20]:
             print("  " + e)

@@ -36,7 +36,7 @@ class FusedWeights:
     o2_b: np.ndarray
     dilations: np.ndarray  # (L,) int64
     receptive_field: int
-    excite_w: np.ndarray  # (L, 2R, 2H): sinusoidal excitation weights; H = 0 for models without it
+    excite_w: np.ndarray  # (L, 2H, 2R): sinusoidal excitation weights (transposed); H = 0 without it
 
     @classmethod
     def from_net(cls, net) -> "FusedWeights":
@@ -52,8 +52,8 @@ class FusedWeights:
             o2_w=f32(net.out2.weight), o2_b=f32(net.out2.bias),
             dilations=np.array(net.dilations, dtype=np.int64),
             receptive_field=net.receptive_field,
-            excite_w=f32(torch.stack([m.weight for m in net.excite])) if getattr(net, "excite", None) is not None
-            else np.zeros((len(net.dilations), 2 * net.residual, 0), np.float32),
+            excite_w=f32(torch.stack([m.weight.t() for m in net.excite])) if getattr(net, "excite", None) is not None
+            else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
         )
 
 

@@ -36,7 +36,7 @@ def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias,
               uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset):
     """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
     out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
-    when it has n rows (else it is ignored). excite_w (L, 2R, 2H) weighs the sinusoidal excitation (sin, cos of
+    when it has n rows (else it is ignored). excite_w (L, 2H, 2R) weighs the sinusoidal excitation (sin, cos of
     harmonics 1..H at phase_steps (B,) radians per sample, from step `onset` on); H = 0 for models without it.
     The note loop sits inside each weight row's loop, so a step streams
     the weights once for the whole batch."""
@@ -55,7 +55,7 @@ def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias,
     skip = np.empty((batch, skip_ch), np.float32)
     o = np.empty((batch, skip_ch), np.float32)
     logit = np.empty((batch, n_cls), np.float32)
-    n_exc = excite_w.shape[2]
+    n_exc = excite_w.shape[1]
     n_harm = n_exc // 2
     ex = np.zeros((batch, n_exc), np.float32)
     for step in range(n):
@@ -84,9 +84,13 @@ def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias,
                     acc = bias[layer, b, j]
                     for i in range(2 * res):
                         acc += w[i] * xb[i]
-                    for i in range(n_exc):
-                        acc += excite_w[layer, j, i] * ex[b, i]
                     z[b, j] = acc
+            for b in range(batch):  # + U e(t): one contiguous (vectorised) pass over z per excitation channel
+                for i in range(n_exc):
+                    e = ex[b, i]
+                    u = excite_w[layer, i]
+                    for j in range(2 * res):
+                        z[b, j] += u[j] * e
             for b in range(batch):
                 for i in range(res):
                     half = np.float32(0.5)
