@@ -7,7 +7,7 @@ Measures (mean over held-out pairs at 128 px, RGB uint8): PSNR (dB, capped at 50
 L1 (mean |difference| on a 0-1 scale, lower better), CIEDE2000 (mean colour difference in Lab, lower better).
 Rows: the sketch itself; the sketch with its enclosed regions filled with the training set's mean colour; the model
 without hints; the model with 5 simulated hints per image (ground-truth mean colour in small patches, fixed seed).
-Also writes 16 held-out pairs as test fixtures (tests/fixtures/pix2pix/) with the baseline's fill colour.
+With --fixtures also writes the held-out pairs as test fixtures (tests/fixtures/pix2pix/) with the baseline's fill colour.
 """
 from __future__ import annotations
 
@@ -121,13 +121,15 @@ def load_colorizer(weights: str | None) -> Colorizer:
     return load_model(MODEL_NAME)
 
 
-def write_fixtures(sketches, colours, names, fill, n: int = 16) -> None:
+def write_fixtures(sketches, colours, names, fill, n: int | None = None) -> None:
+    """The held-out pairs as PNG test fixtures: all of them by default (4 MB), so the tests check the same comparison
+    as the card; n picks that many evenly spaced ones."""
     from PIL import Image
 
     FIXTURES.mkdir(parents=True, exist_ok=True)
     for old in FIXTURES.glob("*.png"):
         old.unlink()
-    idx = np.linspace(0, len(sketches) - 1, n).astype(int)
+    idx = np.arange(len(sketches)) if n is None else np.linspace(0, len(sketches) - 1, n).astype(int)
     for i in idx:
         Image.fromarray(sketches[i]).save(FIXTURES / f"{names[i]}_sketch.png", optimize=True)
         Image.fromarray(colours[i]).save(FIXTURES / f"{names[i]}_colour.png", optimize=True)
