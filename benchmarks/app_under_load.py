@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import tempfile
 import threading
@@ -52,9 +53,16 @@ def colorizer(driver, base, first: bool):
         pa.upload_file(driver, SKETCH)
         pa.wait_until(driver, lambda d: pa.idle(d) and pa.image_sources(d), 120, "the colored image")
         return
-    before = pa.image_sources(driver)
+    before = hint_count(driver)
     pa.click_sketch_image(driver, 40 + int(time.time() * 7) % 150, 90)
-    pa.wait_new_image(driver, before, 120)
+    # a new hint in a region that already has one of the same colour gives the same picture, so "done" is the hint
+    # list growing by one and the page finishing its run (which includes colorizing), not a changed image
+    pa.wait_until(driver, lambda d: hint_count(d) == before + 1 and pa.idle(d), 120, "the hint and the new colors")
+
+
+def hint_count(driver) -> int:
+    found = re.search(r"(\d+) hints?:", pa.body_text(driver))
+    return int(found.group(1)) if found else 0
 
 
 def wavenet(driver, base, first: bool):
