@@ -126,18 +126,15 @@ class Window:
     2 cores take over a minute by themselves), so the figures are about the app, not about browser start-up."""
 
     def __init__(self, sessions: int, seconds: float):
-        self.ready = threading.Barrier(sessions + 1)
-        self.seconds = seconds
         self.until = 0.0
+        self.ready = threading.Barrier(sessions + 1, action=self._open)  # the action runs before anyone is released
+        self.seconds = seconds
 
-    def start(self, timeout: float) -> None:
-        try:
-            self.ready.wait(timeout)
-        except threading.BrokenBarrierError:
-            pass
+    def _open(self) -> None:
         self.until = time.time() + self.seconds
 
     def join(self, timeout: float) -> bool:
+        """Wait until every session (and the main thread) is ready; False if that did not happen in time."""
         try:
             self.ready.wait(timeout)
             return True
@@ -147,19 +144,18 @@ class Window:
 
 def session_loop(name, base, window: Window, results, errors, setups):
     t0 = time.perf_counter()
-    driver = None
+    driver, ready = None, False
     try:
         driver = chromium(1200, 900)
         ACTIONS[name](driver, base, True)
         setups.append(time.perf_counter() - t0)
+        ready = True
     except Exception as err:  # noqa: BLE001
         errors.append(f"{name} (setup): {str(err)[:200]}")
-    if not window.join(600) or driver is None or len(setups) == 0:
+    if not window.join(600) or not ready:
         if driver is not None:
             driver.quit()
         return
-    while window.until == 0.0:
-        time.sleep(0.01)
     try:
         while time.time() < window.until:
             t = time.perf_counter()
@@ -209,7 +205,7 @@ def main() -> int:
         threads = [threading.Thread(target=session_loop, args=(n, base, window, results, errors, setups)) for n in names]
         for th in threads:
             th.start()
-        window.start(600)
+        window.join(600)
         cpu_before, wall_before = cpu_seconds(pid), time.time()
         for th in threads:
             th.join(timeout=args.seconds + 600)

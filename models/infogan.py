@@ -16,8 +16,8 @@ import torch
 from torch import nn
 
 from models.registry import ModelEntry
-from models.store import Progress, WeightError
-from models.weights_io import load_into
+from models.store import Progress
+from models.weights_io import fitting_target, load_into
 
 NOISE_DIM = 62
 N_CATEGORIES = 10
@@ -230,15 +230,11 @@ def dequantize_fill(target: dict[str, torch.Tensor], stored) -> set[str]:
         if key.endswith(SCALE_SUFFIX):
             continue
         name = key[: -len(QUANT_SUFFIX)] if key.endswith(QUANT_SUFFIX) else key
-        if name not in target:
-            raise KeyError(f"unexpected tensor {key}")
         tensor = stored[key]
-        if target[name].shape != tensor.shape:
-            raise KeyError(f"{name} has shape {tuple(tensor.shape)}, the network wants {tuple(target[name].shape)}")
-        target[name].copy_(tensor)
+        dest = fitting_target(target, name, tensor).copy_(tensor)
         if key.endswith(QUANT_SUFFIX):
             scale = stored[name + SCALE_SUFFIX].float()
-            target[name].mul_(scale.view((-1,) + (1,) * (tensor.dim() - 1)))
+            dest.mul_(scale.view((-1,) + (1,) * (tensor.dim() - 1)))
         filled.add(name)
     return filled
 

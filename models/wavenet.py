@@ -8,7 +8,7 @@ neural source-filter models do: sin and cos of h * phase(t) for h = 1..H, with p
 counted from the note's first sample (zero before it), enter every layer through a learned (2R x 2H) matrix. The
 network then only has to shape a tone that already has the right period, instead of inventing the period itself.
 `WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet_fast.py
-(ring buffers, fused matrices, numba) and is driven by `WaveNetSynth` here.
+(ring buffers, fused matrices, compiled loop) and is driven by `WaveNetSynth` here.
 """
 from __future__ import annotations
 
@@ -165,10 +165,10 @@ class WaveNetSynth:
             if not low <= p <= high:
                 raise ValueError(f"MIDI pitch {p} is outside {instrument}'s trained range {low}-{high}.")
         with torch.inference_mode():
-            c = self.net.cond_vector(torch.full((len(pitches),), inst, dtype=torch.long),
-                                     torch.tensor(pitches, dtype=torch.long) - self.config["pitch_low"])
+            pitch_index = torch.tensor(pitches, dtype=torch.long) - self.config["pitch_low"]
+            c = self.net.cond_vector(torch.full((len(pitches),), inst, dtype=torch.long), pitch_index)
             biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(self.net.condition, self.net.dilated)])
-            steps = self.net.phase_step(torch.tensor(pitches) - self.config["pitch_low"]).numpy()
+            steps = self.net.phase_step(pitch_index).numpy()
         with self._lock:
             classes = wavenet_fast.sample(self.fused(), biases.numpy().astype(np.float32), n_samples,
                                           temperature=temperature, seed=seed, progress=progress, phase_steps=steps)

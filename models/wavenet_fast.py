@@ -52,7 +52,7 @@ class FusedWeights:
             o2_w=f32(net.out2.weight), o2_b=f32(net.out2.bias),
             dilations=np.array(net.dilations, dtype=np.int64),
             receptive_field=net.receptive_field,
-            excite_w=f32(torch.stack([m.weight.t() for m in net.excite])) if getattr(net, "excite", None) is not None
+            excite_w=f32(torch.stack([m.weight.t() for m in net.excite])) if net.excite is not None
             else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
         )
 

@@ -12,11 +12,10 @@ GAN_STUDIO_KERNEL=compiled | jit | auto (default) forces a choice (tests compare
 from __future__ import annotations
 
 import hashlib
-import importlib
+import importlib.util
 import logging
 import os
 import platform
-import sys
 from pathlib import Path
 from typing import Callable
 
@@ -49,20 +48,27 @@ def cpu_supports_build() -> bool:
     return all(f in flags for f in REQUIRED_CPU_FLAGS)
 
 
+def built_file(directory: Path) -> Path | None:
+    """The extension module a build wrote into directory (its name carries the Python ABI tag), if any."""
+    return next(iter(sorted(directory.glob(f"{MODULE}*.so"))), None)
+
+
 def load_compiled(directory: Path = COMPILED_DIR) -> Callable | None:
     """The ahead-of-time kernel from directory, or None (not built, stale, or this CPU cannot run it)."""
     stamp = directory / f"{MODULE}.sha256"
     if not cpu_supports_build() or not stamp.is_file() or stamp.read_text().strip() != source_hash():
         return None
-    sys.path.insert(0, str(directory))
+    path = built_file(directory)
+    if path is None:
+        return None
     try:
-        sys.modules.pop(MODULE, None)
-        return importlib.import_module(MODULE).run_steps
-    except ImportError as err:
+        spec = importlib.util.spec_from_file_location(MODULE, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.run_steps
+    except (ImportError, AttributeError) as err:  # a broken or foreign build
         log.warning("ahead-of-time WaveNet kernel in %s could not be loaded (%s); using numba's JIT", directory, err)
         return None
-    finally:
-        sys.path.remove(str(directory))
 
 
 def load_jit() -> Callable:
@@ -122,4 +128,4 @@ def build(directory: Path = COMPILED_DIR, target_cpu: str = TARGET_CPU) -> Path:
     finally:
         numba.pycc.compiler.Flags = plain_flags
     (directory / f"{MODULE}.sha256").write_text(source_hash() + "\n")
-    return next(directory.glob(f"{MODULE}*.so"))
+    return built_file(directory)

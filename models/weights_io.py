@@ -29,15 +29,21 @@ def save(tensors: dict[str, torch.Tensor], path: Path, config: dict, dtype: torc
 Fill = Callable[[dict[str, torch.Tensor], "_LazyTensors"], set[str]]
 
 
-def copy_fill(target: dict[str, torch.Tensor], stored: dict[str, torch.Tensor]) -> set[str]:
+def fitting_target(target: dict[str, torch.Tensor], name: str, tensor: torch.Tensor) -> torch.Tensor:
+    """The module tensor `name` that a stored tensor goes into; KeyError (-> WeightError) if there is none or its
+    shape differs. Every fill function checks through this."""
+    if name not in target:
+        raise KeyError(f"unexpected tensor {name}")
+    if target[name].shape != tensor.shape:
+        raise KeyError(f"{name} has shape {tuple(tensor.shape)}, the network wants {tuple(target[name].shape)}")
+    return target[name]
+
+
+def copy_fill(target: dict[str, torch.Tensor], stored: "_LazyTensors") -> set[str]:
     """Copy each stored tensor into the module tensor of the same name (casting, e.g. fp16 -> fp32, on the way);
     returns the module names it filled."""
     for key, tensor in stored.items():
-        if key not in target:
-            raise KeyError(f"unexpected tensor {key}")
-        if target[key].shape != tensor.shape:
-            raise KeyError(f"{key} has shape {tuple(tensor.shape)}, the network wants {tuple(target[key].shape)}")
-        target[key].copy_(tensor)
+        fitting_target(target, key, tensor).copy_(tensor)
     return set(stored.keys())
 
 
