@@ -12,6 +12,7 @@ GAN_STUDIO_KERNEL=compiled | jit | auto (default) forces a choice (tests compare
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
 import logging
 import os
@@ -72,9 +73,18 @@ def load_compiled(directory: Path = COMPILED_DIR) -> Callable | None:
 
 
 def load_jit() -> Callable:
-    from models.wavenet_kernel_src import run_steps as jit_run_steps
+    """numba's JIT of the same source (the @njit function itself)."""
+    return _kernel_source().run_steps
 
-    return jit_run_steps
+
+def _kernel_source():
+    """models.wavenet_kernel_src, imported with numba's on-disk compile cache pointed at the app's cache directory
+    (GAN_STUDIO_CACHE/numba) rather than beside the source: a running app writes nowhere else. numba reads the
+    setting when it is first imported, so every import of the source goes through here."""
+    from models.store import cache_dir
+
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
+    return importlib.import_module("models.wavenet_kernel_src")
 
 
 def choose() -> tuple[str, Callable]:
@@ -102,11 +112,10 @@ def kernel_name() -> str:
 
 def build(directory: Path = COMPILED_DIR, target_cpu: str = TARGET_CPU) -> Path:
     """Compile the kernel ahead of time into directory (with fastmath, as the JIT does); returns the .so path."""
+    jit_run_steps = _kernel_source().run_steps  # first: it sets numba's cache directory before numba is imported
     import numba.core.compiler
     import numba.pycc.compiler
     from numba.pycc import CC
-
-    from models.wavenet_kernel_src import run_steps as jit_run_steps
 
     class FastMathFlags(numba.core.compiler.Flags):  # pycc has no switches for what @njit says in the source:
         def __init__(self, *args, **kwargs):

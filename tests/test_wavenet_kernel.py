@@ -87,3 +87,23 @@ def test_generation_lets_other_threads_run(built, monkeypatch, which):
     chunk_seconds = time.perf_counter() - started
     assert chunk_seconds > 1.0, "the chunk was too short to tell"
     assert max(gaps) < chunk_seconds / 3, f"longest pause of this thread {max(gaps):.2f} s in a {chunk_seconds:.2f} s chunk"
+
+
+def test_jit_cache_goes_to_the_app_cache_directory(tmp_path):
+    """With the JIT fallback, numba's compile cache lands in GAN_STUDIO_CACHE, not beside the source in models/."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("from models import wavenet_kernel, wavenet_fast; from models.wavenet import WaveNet; import numpy as np\n"
+            "net = WaveNet(n_instruments=1, n_pitches=1, layers_per_stack=2, stacks=1, residual=4, skip=4, cond=2)\n"
+            "assert wavenet_kernel.kernel_name() == 'jit'\n"
+            "wavenet_fast.sample(wavenet_fast.FusedWeights.from_net(net), np.zeros((2, 1, 8), np.float32), 5)\n")
+    before = set((root / "models" / "__pycache__").glob("*.nb*"))
+    env = {**os.environ, "GAN_STUDIO_KERNEL": "jit", "GAN_STUDIO_CACHE": str(tmp_path)}
+    env.pop("NUMBA_CACHE_DIR", None)
+    subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True, timeout=300)
+    assert list((tmp_path / "numba").rglob("*.nbi")), "no numba cache in GAN_STUDIO_CACHE"
+    assert set((root / "models" / "__pycache__").glob("*.nb*")) <= before, "numba wrote beside the source"
