@@ -66,8 +66,9 @@ class WaveNet(nn.Module):
     def excitation(self, pitch_index: torch.Tensor, first_index: torch.Tensor, length: int) -> torch.Tensor:
         """(B, length, 2H) sin/cos of the first H harmonics at output positions first_index + 0..length-1 of each
         note (position 0 = the note's first sample; zeros before it). float64 phase, float32 result."""
-        k = first_index.double()[:, None] + torch.arange(length, dtype=torch.float64)[None, :]
-        h = torch.arange(1, self.harmonics + 1, dtype=torch.float64)
+        device = first_index.device
+        k = first_index.double()[:, None] + torch.arange(length, dtype=torch.float64, device=device)[None, :]
+        h = torch.arange(1, self.harmonics + 1, dtype=torch.float64, device=device)
         phase = (self.phase_step(pitch_index)[:, None] * k)[..., None] * h  # (B, T, H)
         e = torch.cat([torch.sin(phase), torch.cos(phase)], dim=-1) * (k >= 0)[..., None]
         return e.float()
@@ -84,7 +85,8 @@ class WaveNet(nn.Module):
         c = self.cond_vector(instrument, pitch_index)
         e = None
         if self.harmonics:
-            start = torch.zeros(len(inputs), dtype=torch.long) if first_index is None else first_index
+            start = torch.zeros(len(inputs), dtype=torch.long, device=inputs.device) if first_index is None \
+                else first_index
             e = self.excitation(pitch_index, start, inputs.shape[1])
         skip = 0
         for i, (d, dil, cond, rs) in enumerate(zip(self.dilations, self.dilated, self.condition, self.res_skip)):

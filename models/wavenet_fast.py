@@ -144,9 +144,10 @@ def torch_cached_sample(net, instrument: torch.Tensor, pitch_index: torch.Tensor
     """Reference: the same cached (ring-buffer) algorithm as a per-step eager PyTorch loop, on the net's device.
     Slow (each step is ~100 tiny ops); used by the benchmark and acceptable on CUDA only as a fallback."""
     device = next(net.parameters()).device
+    pitch_index = pitch_index.to(device)
     gen = torch.Generator(device=device).manual_seed(seed)
     batch = instrument.shape[0]
-    c = net.cond_vector(instrument.to(device), pitch_index.to(device))
+    c = net.cond_vector(instrument.to(device), pitch_index)
     biases = [cond(c) + dil.bias for cond, dil in zip(net.condition, net.dilated)]
     queues = [torch.zeros(d, batch, net.residual, device=device) for d in net.dilations]
     current = torch.full((batch,), SILENCE, dtype=torch.long, device=device)
@@ -154,7 +155,8 @@ def torch_cached_sample(net, instrument: torch.Tensor, pitch_index: torch.Tensor
     out = torch.empty(batch, n_samples, dtype=torch.long, device=device)
     for t in range(warm + n_samples):
         h = net.embed(current)
-        e = net.excitation(pitch_index, torch.full((batch,), t - warm), 1)[:, 0].to(device) if net.harmonics else None
+        e = net.excitation(pitch_index, torch.full((batch,), t - warm, device=device), 1)[:, 0] if net.harmonics \
+            else None
         skip = 0
         for layer, (d, dil, rs) in enumerate(zip(net.dilations, net.dilated, net.res_skip)):
             slot = t % d

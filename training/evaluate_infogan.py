@@ -172,6 +172,7 @@ def code_sweeps(model: InfoGANModel, directions: dict, n_seeds: int = 20, first_
     mean over digits. Sweeping direction d puts raw codes = value * d, value in -2..2."""
     names = list(directions)
     per_digit = {n: {a: [] for a in ATTRIBUTES} for n in names}
+    slopes = {n: {a: [] for a in ATTRIBUTES} for n in names}  # least-squares change per unit of the code
     sweep = torch.tensor(SWEEP, dtype=torch.float32)
     for digit in range(10):
         category = model.digit_to_category[digit]
@@ -189,7 +190,9 @@ def code_sweeps(model: InfoGANModel, directions: dict, n_seeds: int = 20, first_
             for a in ATTRIBUTES:
                 rhos = [spearmanr(SWEEP, values[a][i]).statistic for i in idx]
                 per_digit[name][a].append(float(np.nanmean(rhos)) if not np.all(np.isnan(rhos)) else 0.0)
-    return {n: {a: {"mean": float(np.mean(v)), "per_digit": [round(x, 3) for x in v]} for a, v in attrs.items()}
+                slopes[name][a].append(float(np.mean([np.polyfit(SWEEP, values[a][i], 1)[0] for i in idx])))
+    return {n: {a: {"mean": float(np.mean(v)), "per_digit": [round(x, 3) for x in v],
+                    "slope": float(np.mean(slopes[n][a]))} for a, v in attrs.items()}
             for n, attrs in per_digit.items()}
 
 
@@ -197,7 +200,8 @@ def candidate_matrices(raw: dict) -> dict:
     """Ways to drive the raw codes from (rotation, width), as matrices with columns (rotation, width):
     'axes': each raw code alone (the one with the larger |rho| on slant is rotation), signs so that + rotation =
     clockwise slant and + width = thicker; 'diagonal': when both raw codes slant the digit but move its width in
-    opposite directions (or the reverse), their sum and difference separate the two (a 45-degree turn)."""
+    opposite directions (or the reverse), their sum and difference separate the two (a 45-degree turn);
+    'deslanted': 'axes' with the width column mixing in the rotation code so that width leaves the slant alone."""
     r = {j: raw[f"code{j}"] for j in range(N_CONTINUOUS)}
     rot = max(range(N_CONTINUOUS), key=lambda j: abs(r[j]["slant"]["mean"]))
     wid = 1 - rot
@@ -210,6 +214,12 @@ def candidate_matrices(raw: dict) -> dict:
     wid_dir = np.array([s0, -s1]) / np.sqrt(2)
     widening = sum(wid_dir[j] * (r[j]["thickness"]["mean"] + r[j]["extent"]["mean"]) for j in range(2))
     out["diagonal"] = np.stack([rot_dir, wid_dir if widening >= 0 else -wid_dir], axis=1)
+    # 'deslanted': rotation as in 'axes'; width = its own code plus as much of the rotation code as cancels, to first
+    # order, the slant the width code adds (least-squares slopes of slant per unit of each code)
+    if abs(r[rot]["slant"].get("slope", 0.0)) > 1e-6:
+        m2 = m.copy()
+        m2[rot, 1] = -m[wid, 1] * r[wid]["slant"]["slope"] / r[rot]["slant"]["slope"]
+        out["deslanted"] = m2
     return out
 
 

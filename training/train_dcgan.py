@@ -3,6 +3,11 @@
     nohup python -m training.train_dcgan mnist --name dcgan-mnist --epochs 30 --publish-every 5 \
         > runs/dcgan-mnist/log.txt 2>&1 &
     python -m training.train_dcgan mnist --name dcgan-mnist --epochs 40 --resume   # continue (or extend) a run
+    python -m training.train_dcgan mnist --device cuda --epochs 400 --judge-every 5 --no-publish   # a GPU lease
+
+--judge-every K scores the EMA generator every K epochs with the shipped classifier (2,000 fresh samples: share
+recognised with confidence >= 0.9, max/min predicted-class frequency; no real images involved) and keeps the best
+as runs/<name>/best_G.safetensors (judge.jsonl holds every score).
 
 Adam lr 2e-4, beta1 0.5, batch 64, non-saturating BCE loss with one-sided label smoothing (real = 0.9).
 An exponential moving average of the generator's weights (decay 0.999) is what gets sampled and published; its
@@ -26,6 +31,7 @@ from tqdm import tqdm
 from models.dcgan import LATENT_DIM, Discriminator, Generator, init_weights
 from models.imaging import grid
 from training.data import load_tensors
+from models.weights_io import save as save_weights
 from training.publish import publish
 
 SOURCES = {
@@ -46,13 +52,14 @@ def update_ema(ema: Generator, live: Generator, decay: float) -> None:
 def recalibrate_batchnorm(gen: Generator, batches: int = 20, batch_size: int = 256, seed: int = 12345) -> None:
     """Re-estimate BN running statistics of gen on fresh N(0, I) latents (cumulative average), then eval mode."""
     noise = torch.Generator().manual_seed(seed)
+    device = next(gen.parameters()).device
     for m in gen.modules():
         if isinstance(m, torch.nn.BatchNorm2d):
             m.reset_running_stats()
             m.momentum = None
     gen.train()
     for _ in range(batches):
-        gen(torch.randn(batch_size, gen.latent_dim, generator=noise))
+        gen(torch.randn(batch_size, gen.latent_dim, generator=noise).to(device))
     for m in gen.modules():
         if isinstance(m, torch.nn.BatchNorm2d):
             m.momentum = 0.1
@@ -64,18 +71,37 @@ def diff_augment(images: torch.Tensor, gen: torch.Generator, shift: int = 2, cut
     background) and cutout (one cutout x cutout square set to background) on real and fake images before D.
     Differentiable, so G's gradient passes through; it keeps D from memorising the 8,000 training digits."""
     n, _, h, w = images.shape
-    dx = torch.randint(-shift, shift + 1, (n,), generator=gen)
-    dy = torch.randint(-shift, shift + 1, (n,), generator=gen)
-    rows = (torch.arange(h).view(1, h, 1) - dy.view(n, 1, 1))
-    cols = (torch.arange(w).view(1, 1, w) - dx.view(n, 1, 1))
+    device = images.device  # the random draws stay on the CPU generator (same stream on any device)
+    dx = torch.randint(-shift, shift + 1, (n,), generator=gen).to(device)
+    dy = torch.randint(-shift, shift + 1, (n,), generator=gen).to(device)
+    rows = (torch.arange(h, device=device).view(1, h, 1) - dy.view(n, 1, 1))
+    cols = (torch.arange(w, device=device).view(1, 1, w) - dx.view(n, 1, 1))
     inside = ((rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)).unsqueeze(1)
     flat = (rows.clamp(0, h - 1) * w + cols.clamp(0, w - 1)).view(n, 1, h * w)
     shifted = images.view(n, 1, h * w).gather(2, flat).view(n, 1, h, w)
-    cy = torch.randint(0, h, (n, 1, 1), generator=gen)
-    cx = torch.randint(0, w, (n, 1, 1), generator=gen)
-    yy, xx = torch.arange(h).view(1, h, 1), torch.arange(w).view(1, 1, w)
+    cy = torch.randint(0, h, (n, 1, 1), generator=gen).to(device)
+    cx = torch.randint(0, w, (n, 1, 1), generator=gen).to(device)
+    yy, xx = torch.arange(h, device=device).view(1, h, 1), torch.arange(w, device=device).view(1, 1, w)
     cut = (((yy - cy).abs() < cutout // 2) & ((xx - cx).abs() < cutout // 2)).unsqueeze(1)
     return torch.where(inside & ~cut, shifted, torch.full_like(shifted, -1.0))
+
+
+class Judge:
+    """Scores a generator with the shipped classifier of its dataset on fresh samples (no real images)."""
+
+    def __init__(self, dataset: str, samples: int = 2000, seed: int = 777):
+        from models.loading import load_model
+        self.classifier = load_model(f"classifier-{dataset}")
+        self.z = torch.randn(samples, LATENT_DIM, generator=torch.Generator().manual_seed(seed))
+        self.best = -1.0
+
+    @torch.no_grad()
+    def __call__(self, gen: Generator) -> dict:
+        from training.metrics import class_balance, recognizability
+        predicted, confidence = self.classifier.predict(gen(self.z))
+        ratio, counts = class_balance(predicted)
+        return {"recognizability": round(recognizability(confidence), 4), "class_max_min_ratio": round(ratio, 3),
+                "class_counts": counts}
 
 
 def save_checkpoint(path: Path, **state) -> None:
@@ -105,7 +131,12 @@ def main() -> None:
     parser.add_argument("--resume-from", help="start from another run's checkpoint.pt (e.g. to fine-tune with --diffaug)")
     parser.add_argument("--publish-as", help="model name to publish under (default: the run name)")
     parser.add_argument("--diffaug", action="store_true", help="DiffAugment (translation + cutout) before D")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--judge-every", type=int, default=0, help="score with the shipped classifier every K epochs")
+    parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
     args = parser.parse_args()
+    started = time.time()
+    device = torch.device(args.device)
     name = args.name or f"dcgan-{args.dataset}"
     torch.set_num_threads(args.threads)
     run_dir = Path("runs") / name
@@ -113,10 +144,12 @@ def main() -> None:
     ckpt_path = run_dir / "checkpoint.pt"
 
     images, _labels = load_tensors(args.dataset, "train")  # labels are never used
+    images = images.to(device)
     torch.manual_seed(args.seed)
     G, D = Generator(LATENT_DIM, args.g_width), Discriminator(args.d_width)
     G.apply(init_weights)
     D.apply(init_weights)
+    G, D = G.to(device), D.to(device)
     G_ema = copy.deepcopy(G).eval()
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
@@ -127,16 +160,17 @@ def main() -> None:
     if (args.resume and ckpt_path.exists()) or args.resume_from:
         if args.resume and ckpt_path.exists():
             source = ckpt_path
-        state = torch.load(source, weights_only=True)
+        state = torch.load(source, weights_only=True, map_location=device)
         G.load_state_dict(state["G"])
         D.load_state_dict(state["D"])
         G_ema.load_state_dict(state["G_ema"])
         opt_g.load_state_dict(state["opt_g"])
         opt_d.load_state_dict(state["opt_d"])
-        noise.set_state(state["noise_rng"])
+        noise.set_state(state["noise_rng"].cpu())
         epoch, batch_index, step = int(state["epoch"]), int(state["batch_index"]), int(state["step"])
         print(f"resumed {name} from {source} at epoch {epoch}, batch {batch_index}, step {step}", flush=True)
-    config = {k: v for k, v in vars(args).items() if k not in ("resume", "no_publish", "publish_every", "publish_as")}
+    config = {k: v for k, v in vars(args).items()
+              if k not in ("resume", "no_publish", "publish_every", "publish_as", "device", "judge_every", "minutes")}
     augment_gen = torch.Generator().manual_seed(args.seed + 3)
     aug = (lambda t: diff_augment(t, augment_gen)) if args.diffaug else (lambda t: t)
     config.update(name=name, latent_dim=LATENT_DIM, train_images=len(images))
@@ -151,17 +185,18 @@ def main() -> None:
         """A copy of the EMA generator with recalibrated BN, ready to sample or ship."""
         shipped = copy.deepcopy(G_ema)
         recalibrate_batchnorm(shipped)
-        return shipped
+        return shipped.cpu()
 
     bce = F.binary_cross_entropy_with_logits
     per_epoch = len(images) // args.batch_size
+    judge = Judge(args.dataset) if args.judge_every else None
     last_ckpt = time.time()
     while epoch < args.epochs:
         order = torch.randperm(len(images), generator=torch.Generator().manual_seed(args.seed * 100_003 + epoch))
         bar = tqdm(range(batch_index, per_epoch), desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=30)
         for batch_index in bar:
             real = images[order[batch_index * args.batch_size:(batch_index + 1) * args.batch_size]]
-            z = torch.randn(len(real), LATENT_DIM, generator=noise)
+            z = torch.randn(len(real), LATENT_DIM, generator=noise).to(device)
             fake = G(z)
             out_real, out_fake = D(aug(real)), D(aug(fake.detach()))
             loss_d = bce(out_real, torch.full_like(out_real, args.real_label)) + bce(out_fake, torch.zeros_like(out_fake))
@@ -188,6 +223,17 @@ def main() -> None:
         checkpoint()
         last_ckpt = time.time()
         print(f"epoch {epoch}: step {step}, loss_d {loss_d.item():.3f}, loss_g {loss_g.item():.3f}", flush=True)
+        if judge and epoch % args.judge_every == 0:
+            score = judge(shipped) | {"epoch": epoch, "step": step}
+            with open(run_dir / "judge.jsonl", "a") as f:
+                f.write(json.dumps(score) + "\n")
+            if score["recognizability"] > judge.best:
+                judge.best = score["recognizability"]
+                save_weights(shipped.state_dict(), run_dir / "best_G.safetensors", {**config, **score})
+            print(f"judge: {score}", flush=True)
+        if args.minutes and time.time() - started > args.minutes * 60:
+            print(f"--minutes {args.minutes}: stopped after epoch {epoch} (checkpoint saved)", flush=True)
+            break
         if not args.no_publish and (epoch == args.epochs or (args.publish_every and epoch % args.publish_every == 0)):
             data, licence, title = SOURCES[args.dataset]
             entry = publish(args.publish_as or name, "dcgan", shipped.state_dict(), title=title,

@@ -2,6 +2,10 @@
 
     nohup python -m training.train_infogan --seed 1 --epochs 40 > runs/infogan-s1/log.txt 2>&1 &
     python -m training.train_infogan --seed 1 --epochs 60 --resume      # continue the same run
+    python -m training.train_infogan --seed 4 --epochs 60 --device cuda --judge   # a GPU lease: keep the best epoch
+
+--judge: at every snapshot, category accuracy (Hungarian-matched, evaluate_infogan.category_accuracy, 500 samples per
+category) with the shipped classifier-mnist; logged in history.jsonl; the best epoch is kept as generator_best.safetensors.
 
 Writes under runs/infogan-s<seed>/: config.json, checkpoint.pt (all networks + optimisers + RNG, loaded with
 weights_only=True), generator.safetensors (fp32 generator + BN stats, what evaluation and publishing read),
@@ -10,6 +14,7 @@ generator_eXXX.safetensors every 5 epochs, samples/epoch_XXX.png (rows = the 10 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import random
@@ -61,12 +66,14 @@ def info_loss(q_out, cat, cont, lambda_cat: float, lambda_cont: float):
 class InfoGAN:
     """The three networks, their optimisers and one training step."""
 
-    def __init__(self, cfg: dict):
+    def __init__(self, cfg: dict, device: str | torch.device = "cpu"):
         self.cfg = cfg
+        self.device = torch.device(device)
         self.G, self.body, self.Q = Generator(), DiscriminatorBody(), QHead()
         self.D_head = torch.nn.Linear(1024, 1)
         for m in (self.G, self.body, self.Q, self.D_head):
             m.apply(init_weights)
+            m.to(self.device)
         betas = (cfg["beta1"], 0.999)
         # Q's loss must train the shared D body too (public ports often forget it). We do it as the paper's code
         # (openai/InfoGAN) does: the D step minimises L_D + lambda * L_info, computed on the same fake batch, so the
@@ -84,9 +91,9 @@ class InfoGAN:
     def step(self, real: torch.Tensor, gen: torch.Generator | None = None) -> dict:
         cfg = self.cfg
         n = real.shape[0]
-        noise, cat, cont = sample_codes(n, gen)
+        noise, cat, cont = (t.to(self.device) for t in sample_codes(n, gen))  # drawn on the CPU generator
         fake = self.G(make_latent(noise, cat, cont))
-        ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
+        ones, zeros = torch.ones(n, 1, device=self.device), torch.zeros(n, 1, device=self.device)
 
         # D step (body + D head): real/fake + Q's info loss on the detached fakes, through the shared body.
         feat_real = self.body(real)
@@ -149,10 +156,33 @@ def sample_grid(G: Generator, path: Path) -> None:
         cont = torch.zeros(100, 2)
         cont[:, code] = sweep
         lat.append(make_latent(noise[:1].repeat(100, 1), cats, cont))
-    images = torch.cat([G(lat_i) for lat_i in lat])
+    device = next(G.parameters()).device
+    images = torch.cat([G(lat_i.to(device)).cpu() for lat_i in lat])
     path.parent.mkdir(parents=True, exist_ok=True)
     imaging.grid(images, nrow=10, pad=1, pad_value=0.0).save(path)
     G.train(was_training)
+
+
+class Judge:
+    """Category accuracy of a generator snapshot (shipped classifier, Hungarian matching); keeps the best."""
+
+    def __init__(self, per_category: int = 500):
+        from models.loading import load_model
+        self.classifier = load_model("classifier-mnist")
+        self.per_category = per_category
+        self.best = -1.0
+
+    def __call__(self, G: Generator, out: Path, meta: dict) -> dict:
+        from models.infogan import InfoGANModel
+        from training.evaluate_infogan import category_accuracy
+        frozen = copy.deepcopy(G)
+        result = category_accuracy(InfoGANModel(frozen, {}, next(G.parameters()).device), self.classifier,
+                                   self.per_category)
+        acc = result["accuracy"]
+        if acc > self.best:
+            self.best = acc
+            save(G.state_dict(), out / "generator_best.safetensors", meta | {"judge_accuracy": acc})
+        return {"judge_accuracy": acc}
 
 
 def atomic_torch_save(obj, path: Path) -> None:
@@ -168,9 +198,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--snapshot-every", type=int, default=5, help="keep generator_eXXX.safetensors every N epochs")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--judge", action="store_true", help="score every snapshot; keep generator_best.safetensors")
     for key, value in DEFAULTS.items():
         parser.add_argument("--" + key.replace("_", "-"), type=type(value), default=value)
+    parser.add_argument("--checkpoint-every", type=int, default=1, help="write checkpoint.pt every N epochs")
+    parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
     args = parser.parse_args(argv)
+    started = time.time()
     torch.set_num_threads(args.threads)
     out = args.out or Path("runs") / f"infogan-s{args.seed}"
     out.mkdir(parents=True, exist_ok=True)
@@ -179,22 +214,23 @@ def main(argv: list[str] | None = None) -> None:
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
-    model = InfoGAN(cfg)
+    model = InfoGAN(cfg, args.device)
     data_gen = torch.Generator().manual_seed(args.seed + 1000)  # shuffling
     code_gen = torch.Generator().manual_seed(args.seed + 2000)  # latent codes
     start_epoch = 0
     ckpt_path = out / "checkpoint.pt"
     if args.resume and ckpt_path.exists():
-        ckpt = torch.load(ckpt_path, weights_only=True)
+        ckpt = torch.load(ckpt_path, weights_only=True, map_location=args.device)
         model.load(ckpt["model"])
-        data_gen.set_state(ckpt["data_gen"])
-        code_gen.set_state(ckpt["code_gen"])
-        torch.set_rng_state(ckpt["torch_rng"])
+        data_gen.set_state(ckpt["data_gen"].cpu())
+        code_gen.set_state(ckpt["code_gen"].cpu())
+        torch.set_rng_state(ckpt["torch_rng"].cpu())
         start_epoch = int(ckpt["epoch"])
         print(f"resumed from {ckpt_path} at epoch {start_epoch}", flush=True)
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n")
 
-    images = torch.from_numpy(load_mnist_train()).float().div(127.5).sub(1).unsqueeze(1)
+    images = torch.from_numpy(load_mnist_train()).float().div(127.5).sub(1).unsqueeze(1).to(args.device)
+    judge = Judge() if args.judge else None
     n = images.shape[0]
     print(f"{n} training images; config {cfg}", flush=True)
     steps = n // args.batch_size
@@ -216,11 +252,18 @@ def main(argv: list[str] | None = None) -> None:
         save(model.G.state_dict(), out / "generator.safetensors", cfg | {"epoch": epoch + 1})
         if (epoch + 1) % args.snapshot_every == 0:  # kept for choosing the best epoch afterwards
             save(model.G.state_dict(), out / f"generator_e{epoch + 1:03d}.safetensors", cfg | {"epoch": epoch + 1})
-        atomic_torch_save({"model": model.state(), "epoch": epoch + 1, "data_gen": data_gen.get_state(),
-                           "code_gen": code_gen.get_state(), "torch_rng": torch.get_rng_state()}, ckpt_path)
+            if judge:
+                means |= judge(model.G, out, cfg | {"epoch": epoch + 1})
+        out_of_time = bool(args.minutes) and time.time() - started > args.minutes * 60
+        if (epoch + 1) % args.checkpoint_every == 0 or epoch + 1 == args.epochs or out_of_time:
+            atomic_torch_save({"model": model.state(), "epoch": epoch + 1, "data_gen": data_gen.get_state(),
+                               "code_gen": code_gen.get_state(), "torch_rng": torch.get_rng_state()}, ckpt_path)
         with open(out / "history.jsonl", "a") as f:
             f.write(json.dumps({"epoch": epoch + 1, "seconds": round(time.time() - t0, 1)} | means) + "\n")
         print(f"epoch {epoch + 1}: {means} ({time.time() - t0:.0f} s)", flush=True)
+        if out_of_time:
+            print(f"--minutes {args.minutes}: stopped after epoch {epoch + 1}", flush=True)
+            break
 
 
 if __name__ == "__main__":

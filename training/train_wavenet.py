@@ -1,8 +1,9 @@
-"""Train the instrument-note WaveNet on the FluidSynth notes from training/prepare_audio.py (CPU, one thread).
+"""Train the instrument-note WaveNet on the FluidSynth notes from training/prepare_audio.py (CPU, or --device cuda).
 
     python -m training.prepare_audio
     nohup python -m training.train_wavenet > runs/wavenet/log.txt 2>&1 &
     nohup python -m training.train_wavenet --resume > runs/wavenet/log.txt 2>&1 &     # continue after a stop
+    python -m training.train_wavenet --device cuda --batch 32 --minutes 8 --snapshot-every 1000   # a GPU lease
 
 Each step takes random crops of training notes (a quarter of them start at the onset), each with a receptive field of
 left context (notes are preceded by silence), and minimises the 256-way cross-entropy of the next mu-law sample.
@@ -36,7 +37,10 @@ def load_notes(path: Path | None = None) -> dict:
     folder = path or data_dir()
     raw = np.load(folder / "notes.npz")
     meta = json.loads((folder / "meta.json").read_text())
-    classes = audio_lib.mu_law_encode(raw["audio"].astype(np.float32) / 32767).astype(np.int16)
+    if "classes" in raw.files:  # a compact copy (uint8 mu-law classes, no audio), e.g. carried to a GPU machine
+        classes = raw["classes"].astype(np.int16)
+    else:
+        classes = audio_lib.mu_law_encode(raw["audio"].astype(np.float32) / 32767).astype(np.int16)
     return {"classes": classes, "instrument": raw["instrument"].astype(np.int64),
             "pitch": raw["pitch"].astype(np.int64),
             "held_out": raw["held_out"].astype(bool), "meta": meta}
@@ -88,6 +92,17 @@ def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Genera
             torch.from_numpy(first_index))
 
 
+def to_device(tensors, device):
+    return tuple(t.to(device, non_blocking=True) for t in tensors)
+
+
+def steps_for_budget(step: int, done_steps: int, seconds: float, remaining_s: float) -> int:
+    """--minutes: the total step count that ends the run on time, from the rate measured so far (the cosine decay
+    is computed against this total, so the learning rate still anneals to its floor)."""
+    rate = done_steps / max(seconds, 1e-6)
+    return step + max(1, int(rate * remaining_s * 0.97))
+
+
 def bits_per_sample(net, x, y, inst, pitch_index, first_index, rf: int) -> float:
     """Mean cross-entropy in bits of the targets after the first rf positions."""
     logits = net(x, inst, pitch_index, skip_first=rf, first_index=first_index)
@@ -95,7 +110,7 @@ def bits_per_sample(net, x, y, inst, pitch_index, first_index, rf: int) -> float
 
 
 def save_checkpoint(folder: Path, net, ema, opt, step: int, best: float, config: dict) -> None:
-    tensors = {f"net.{k}": v for k, v in net.state_dict().items()}
+    tensors = {f"net.{k}": v for k, v in net.state_dict().items()}  # (moved to the CPU below)
     tensors.update({f"ema.{k}": v for k, v in ema.state_dict().items()})
     params = [p for g in opt.param_groups for p in g["params"]]
     for i, p in enumerate(params):
@@ -104,13 +119,13 @@ def save_checkpoint(folder: Path, net, ema, opt, step: int, best: float, config:
             tensors[f"opt.{i}.exp_avg"], tensors[f"opt.{i}.exp_avg_sq"] = st["exp_avg"], st["exp_avg_sq"]
             tensors[f"opt.{i}.step"] = st["step"].reshape(1).float()
     tmp = folder / "checkpoint.safetensors.tmp"
-    save_file({k: v.contiguous() for k, v in tensors.items()}, str(tmp))
+    save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(tmp))
     tmp.replace(folder / "checkpoint.safetensors")
     (folder / "checkpoint.json").write_text(json.dumps({"step": step, "best_bits": best, "config": config}, indent=2))
 
 
-def load_checkpoint(folder: Path, net, ema, opt) -> tuple[int, float]:
-    tensors = load_file(str(folder / "checkpoint.safetensors"))
+def load_checkpoint(folder: Path, net, ema, opt, device: str = "cpu") -> tuple[int, float]:
+    tensors = load_file(str(folder / "checkpoint.safetensors"), device=str(device))
     state = json.loads((folder / "checkpoint.json").read_text())
     net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
     ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("ema.")})
@@ -127,7 +142,9 @@ def save_sample(folder: Path, ema, config: dict, step: int) -> None:
     try:
         from models.wavenet import WaveNetSynth
 
-        synth = WaveNetSynth(ema, config)
+        cpu_copy = build(config)
+        cpu_copy.load_state_dict({k: v.cpu() for k, v in ema.state_dict().items()})
+        synth = WaveNetSynth(cpu_copy, config)
         notes = []
         for info in config["instruments"]:
             mid = (info["low"] + info["high"]) // 2
@@ -144,7 +161,7 @@ def publish_weights(ema, config: dict, step: int, bits: float) -> None:
     from training.publish import publish
 
     names = ", ".join(i["name"] for i in config["instruments"])
-    publish(MODEL_NAME, "wavenet", ema.state_dict(), title="WaveNet instrument notes",
+    publish(MODEL_NAME, "wavenet", {k: v.cpu() for k, v in ema.state_dict().items()}, title="WaveNet instrument notes",
             description=f"A small WaveNet that plays single notes of {names}, conditioned on instrument and pitch.",
             config=config, licence="MIT (FluidR3_GM SoundFont notes rendered with FluidSynth; weights trained here)",
             data="fluid-soundfont-gm (FluidR3_GM.sf2) single notes rendered by FluidSynth, 16 kHz",
@@ -179,7 +196,14 @@ def main() -> None:
     parser.add_argument("--publish-minutes", type=float, default=15.0)
     parser.add_argument("--no-publish", action="store_true")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--minutes", type=float, default=0.0,
+                        help="wall-clock budget: after 300 steps, --steps is reset so the run ends in time")
+    parser.add_argument("--snapshot-every", type=int, default=0,
+                        help="also keep the EMA weights as ema_stepNNNNNN.safetensors every N steps")
+    parser.add_argument("--no-samples", action="store_true", help="skip the WAV samples written at each evaluation")
     args = parser.parse_args()
+    started = time.time()
     torch.set_num_threads(args.threads)
     args.run.mkdir(parents=True, exist_ok=True)
 
@@ -194,8 +218,8 @@ def main() -> None:
     (args.run / "config.json").write_text(json.dumps(config, indent=2))
     tr = config["train"]
     torch.manual_seed(tr["seed"])
-    net = build(config)
-    ema = build(config)
+    net = build(config).to(args.device)
+    ema = build(config).to(args.device)
     ema.load_state_dict(net.state_dict())
     for p in ema.parameters():
         p.requires_grad_(False)
@@ -215,7 +239,7 @@ def main() -> None:
         config["train"]["init_from"] = str(args.init_from)
         (args.run / "config.json").write_text(json.dumps(config, indent=2))
     if args.resume:
-        step, best = load_checkpoint(args.run, net, ema, opt)
+        step, best = load_checkpoint(args.run, net, ema, opt, args.device)
         print(f"resumed at step {step} (best held-out {best:.3f} bits)")
     n_params = sum(p.numel() for p in net.parameters())
     print(f"WaveNet: {n_params / 1e3:.0f}k parameters, receptive field {rf} samples, {len(net.dilations)} layers")
@@ -225,15 +249,23 @@ def main() -> None:
     val_rng = np.random.default_rng(12345)
     val_idx = val_rng.choice(held_idx, size=min(48, len(held_idx)), replace=False)
     val = crops(data, val_idx, rf, 2048, val_rng, onset_share=0.25)
-    val = (val[0], val[1], val[2], val[3] - config["pitch_low"], val[4])
+    val = to_device((val[0], val[1], val[2], val[3] - config["pitch_low"], val[4]), args.device)
 
     last_ckpt = last_pub = time.time()
     bar = tqdm(total=tr["steps"], initial=step, desc="wavenet", mininterval=10, smoothing=0.05)
     losses = []
+    first_step, calibrated = step, not args.minutes
     while step < tr["steps"]:
+        if not calibrated and step - first_step == 300:
+            tr["steps"] = steps_for_budget(step, 300, time.time() - started, args.minutes * 60 - (time.time() - started))
+            bar.total = tr["steps"]
+            calibrated = True
+            (args.run / "config.json").write_text(json.dumps(config, indent=2))
+            tqdm.write(f"--minutes {args.minutes}: training to step {tr['steps']}")
         rng = np.random.default_rng([tr["seed"], step])
         idx = rng.choice(train_idx, size=tr["batch"])
-        x, y, inst, pitch, first = crops(data, idx, rf, tr["crop"], rng, tr["onset_share"], tr.get("input_noise", 0.0))
+        x, y, inst, pitch, first = to_device(
+            crops(data, idx, rf, tr["crop"], rng, tr["onset_share"], tr.get("input_noise", 0.0)), args.device)
         lr = tr["lr"] * 0.5 * (1 + math.cos(math.pi * min(step / tr["steps"], 1.0)))  # cosine decay
         for g in opt.param_groups:
             g["lr"] = max(lr, tr["lr"] * 0.02)
@@ -249,6 +281,9 @@ def main() -> None:
                 pe.mul_(decay).add_(p, alpha=1 - decay)
         step += 1
         losses.append(loss.item() / math.log(2))
+        if args.snapshot_every and step % args.snapshot_every == 0:
+            save_file({k: v.cpu().contiguous() for k, v in ema.state_dict().items()},
+                      str(args.run / f"ema_step{step:06d}.safetensors"))
         bar.update(1)
         if step % 50 == 0:
             bar.set_postfix(bits=f"{np.mean(losses[-50:]):.3f}", lr=f"{lr:.1e}")
@@ -260,10 +295,11 @@ def main() -> None:
             with open(args.run / "metrics.jsonl", "a") as f:
                 f.write(json.dumps({"step": step, "train_bits": float(np.mean(losses[-args.eval_every:])),
                                     "heldout_bits": bits, "time": time.time()}) + "\n")
-            save_sample(args.run, ema, config, step)
+            if not args.no_samples:
+                save_sample(args.run, ema, config, step)
             if bits < best:
                 best = bits
-                best_state = {k: v.contiguous() for k, v in ema.state_dict().items()}
+                best_state = {k: v.cpu().contiguous() for k, v in ema.state_dict().items()}
                 save_file(best_state, str(args.run / "best_ema.safetensors"))
                 first = step == args.eval_every
                 if not args.no_publish and (first or time.time() - last_pub > args.publish_minutes * 60

@@ -1,0 +1,81 @@
+"""Training helpers that run without prepared data: the GPU-lease data copy, time budgets, short training runs."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+
+
+@pytest.fixture()
+def fake_data(tmp_path, monkeypatch):
+    """A tiny data root in the prepared layout: MNIST-like splits and 6 one-second notes."""
+    root = tmp_path / "data"
+    rng = np.random.default_rng(0)
+    (root / "mnist").mkdir(parents=True)
+    for split, n in (("train", 64), ("test", 16)):
+        np.savez(root / "mnist" / f"{split}.npz", images=rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
+                 labels=rng.integers(0, 10, n))
+    (root / "audio").mkdir()
+    t = np.arange(16000) / 16000
+    audio = np.stack([np.sin(2 * np.pi * 110 * (k + 1) * t) * 20000 * np.exp(-3 * t) for k in range(6)])
+    np.savez(root / "audio" / "notes.npz", audio=audio.astype(np.int16), instrument=np.array([0, 0, 0, 1, 1, 1]),
+             pitch=np.array([45, 57, 69, 45, 57, 69]), velocity=np.full(6, 80),
+             held_out=np.array([False, False, True, False, False, True]))
+    meta = {"sample_rate": 16000, "clip_s": 1.0,
+            "instruments": [{"name": "a", "program": 0, "low": 45, "high": 69},
+                            {"name": "b", "program": 40, "low": 45, "high": 69}]}
+    (root / "audio" / "meta.json").write_text(json.dumps(meta))
+    monkeypatch.setenv("GAN_STUDIO_DATA", str(root))
+    return root
+
+
+def test_lease_copy_gives_the_same_training_classes(fake_data, tmp_path):
+    from training.lease_data import write
+    from training.train_wavenet import load_notes
+
+    out = tmp_path / "lease"
+    write(out)
+    full, compact = load_notes(fake_data / "audio"), load_notes(out / "audio")
+    assert np.array_equal(full["classes"], compact["classes"])
+    assert np.array_equal(full["held_out"], compact["held_out"])
+    assert (out / "mnist" / "train.npz").read_bytes() == (fake_data / "mnist" / "train.npz").read_bytes()
+
+
+def test_time_budget_sets_a_step_count_that_ends_in_time():
+    from training.train_wavenet import steps_for_budget
+
+    # 300 steps took 30 s (10 steps/s) and 60 s remain: about 600 more steps, never fewer than one
+    total = steps_for_budget(step=300, done_steps=300, seconds=30.0, remaining_s=60.0)
+    assert 300 + 550 <= total <= 300 + 600
+    assert steps_for_budget(step=10, done_steps=300, seconds=30.0, remaining_s=-5.0) == 11
+
+
+def test_wavenet_training_runs_and_keeps_snapshots(fake_data, tmp_path, monkeypatch):
+    import sys
+
+    from training import train_wavenet
+
+    run = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", ["train_wavenet", "--run", str(run), "--steps", "4", "--batch", "2",
+                                      "--crop", "64", "--layers", "3", "--stacks", "1", "--residual", "8",
+                                      "--skip", "8", "--cond", "4", "--harmonics", "2", "--eval-every", "2",
+                                      "--snapshot-every", "2", "--no-samples", "--no-publish"])
+    train_wavenet.main()
+    assert sorted(p.name for p in run.glob("ema_step*.safetensors")) == ["ema_step000002.safetensors",
+                                                                         "ema_step000004.safetensors"]
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == [2, 4] and all(math.isfinite(r["heldout_bits"]) for r in rows)
+
+
+def test_wavenet_excitation_follows_the_input_device():
+    """The excitation is built on the device of its inputs (the GPU lease trains on CUDA)."""
+    from models.wavenet import WaveNet
+
+    net = WaveNet(2, 10, layers_per_stack=2, stacks=1, residual=4, skip=4, cond=4, harmonics=2)
+    device = torch.device("meta")
+    e = net.excitation(torch.zeros(3, dtype=torch.long, device=device), torch.zeros(3, dtype=torch.long,
+                                                                                       device=device), 5)
+    assert e.device == device and e.shape == (3, 5, 4)
