@@ -4,7 +4,7 @@ Latent = 62 noise values ~ Unif(-1, 1) + a one-hot Cat(10) code + 2 continuous c
 The categories were learned without labels; the shipped config maps each category to the digit it draws
 ("category_to_digit", found by Hungarian matching against an independent classifier) and how the user's rotation and
 width drive the two raw continuous codes ("code_matrix": raw = M @ (rotation, width), chosen from measured sweeps so
-that +rotation = clockwise slant and +width = wider/thicker).
+that +rotation = clockwise slant and +width = wider).
 """
 from __future__ import annotations
 

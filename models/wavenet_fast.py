@@ -3,7 +3,8 @@
 Each layer keeps a ring buffer of its last `dilation` inputs: at step t the slot t % d holds the input from t - d
 (read it, then overwrite it with the input at t). A layer's two taps, filter and gate are one matrix product
 (2R x 2R over cat(x[t-d], x[t])); its residual and skip 1x1 convolutions are another (R + S x R). The weights are
-taken from the torch module once (they already have this layout, see models/wavenet.py). The per-sample loop is
+taken from the torch module once (it already has this layout, see models/wavenet.py) and stored transposed for
+the kernel. The per-sample loop is
 compiled code (models/wavenet_kernel_src.py, built ahead of time or by numba's JIT, see models/wavenet_kernel.py)
 over a chunk of steps, so callers can report progress between chunks.
 
@@ -27,12 +28,13 @@ SILENCE = 128
 @dataclass
 class FusedWeights:
     embed: np.ndarray  # (classes, R)
-    dil_w: np.ndarray  # (L, 2R, 2R): [filter; gate] x [past tap, current tap]
-    rs_w: np.ndarray  # (L, R + S, R)
+    # matrices are stored transposed, (inputs, outputs), for the kernel's axpy-form products
+    dil_wt: np.ndarray  # (L, 2R, 2R): [past tap, current tap] x [filter; gate]
+    rs_wt: np.ndarray  # (L, R, R + S)
     rs_b: np.ndarray  # (L, R + S)
-    o1_w: np.ndarray  # (S, S)
+    o1_wt: np.ndarray  # (S, S)
     o1_b: np.ndarray
-    o2_w: np.ndarray  # (classes, S)
+    o2_wt: np.ndarray  # (S, classes)
     o2_b: np.ndarray
     dilations: np.ndarray  # (L,) int64
     receptive_field: int
@@ -45,11 +47,11 @@ class FusedWeights:
 
         return cls(
             embed=f32(net.embed.weight),
-            dil_w=f32(torch.stack([m.weight for m in net.dilated])),
-            rs_w=f32(torch.stack([m.weight for m in net.res_skip])),
+            dil_wt=f32(torch.stack([m.weight.t() for m in net.dilated])),
+            rs_wt=f32(torch.stack([m.weight.t() for m in net.res_skip])),
             rs_b=f32(torch.stack([m.bias for m in net.res_skip])),
-            o1_w=f32(net.out1.weight), o1_b=f32(net.out1.bias),
-            o2_w=f32(net.out2.weight), o2_b=f32(net.out2.bias),
+            o1_wt=f32(net.out1.weight.t()), o1_b=f32(net.out1.bias),
+            o2_wt=f32(net.out2.weight.t()), o2_b=f32(net.out2.bias),
             dilations=np.array(net.dilations, dtype=np.int64),
             receptive_field=net.receptive_field,
             excite_w=f32(torch.stack([m.weight.t() for m in net.excite])) if net.excite is not None
@@ -91,9 +93,9 @@ class Sampler:
         if forced is None:
             forced = np.full((n, self.batch), -1, np.int64)
         out = np.empty((n, self.batch), np.int64)
-        logits = np.empty((n if keep_logits else 0, self.batch, w.o2_w.shape[0]), np.float32)
+        logits = np.empty((n if keep_logits else 0, self.batch, w.o2_wt.shape[1]), np.float32)
         inv_t = 1.0 / temperature if temperature > 0 else 0.0
-        run_steps()(w.embed, w.dil_w, w.rs_w, w.rs_b, w.o1_w, w.o1_b, w.o2_w, w.o2_b, w.dilations, self.bias,
+        run_steps()(w.embed, w.dil_wt, w.rs_wt, w.rs_b, w.o1_wt, w.o1_b, w.o2_wt, w.o2_b, w.dilations, self.bias,
                    self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
                    np.ascontiguousarray(forced, np.int64), inv_t, out, logits, w.excite_w, self.phase_steps,
                    self.onset)

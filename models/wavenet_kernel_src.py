@@ -32,18 +32,19 @@ def _tanh(x):
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias, buffers, current, t0, n,
+def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, bias, buffers, current, t0, n,
               uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset):
     """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
     out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
     when it has n rows (else it is ignored). excite_w (L, 2H, 2R) weighs the sinusoidal excitation (sin, cos of
     harmonics 1..H at phase_steps (B,) radians per sample, from step `onset` on); H = 0 for models without it.
-    The note loop sits inside each weight row's loop, so a step streams
-    the weights once for the whole batch."""
-    n_layers = dil_w.shape[0]
+    Weights come transposed, (inputs, outputs): every product is a sum of weight rows scaled by one input each
+    ("axpy" form), so the innermost loop runs along contiguous outputs and vectorises without a horizontal sum
+    per output (about 2x faster than dot products for these 32-256 wide layers)."""
+    n_layers = dil_wt.shape[0]
     res = embed.shape[1]
-    skip_ch = o1_w.shape[0]
-    n_cls = o2_w.shape[0]
+    skip_ch = o1_wt.shape[1]
+    n_cls = o2_wt.shape[1]
     batch = bias.shape[1]
     keep = logits_out.shape[0] == n
     zero = np.float32(0.0)
@@ -77,14 +78,16 @@ def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias,
                     x[b, i] = buffers[layer, slot, b, i]
                     x[b, res + i] = h[b, i]
                     buffers[layer, slot, b, i] = h[b, i]
-            for j in range(2 * res):
-                w = dil_w[layer, j]
-                for b in range(batch):
-                    xb = x[b]
-                    acc = bias[layer, b, j]
-                    for i in range(2 * res):
-                        acc += w[i] * xb[i]
-                    z[b, j] = acc
+            for b in range(batch):  # z = bias + W [x(t-d); x(t)]
+                zb = z[b]
+                xb = x[b]
+                for j in range(2 * res):
+                    zb[j] = bias[layer, b, j]
+                for i in range(2 * res):
+                    xi = xb[i]
+                    w = dil_wt[layer, i]
+                    for j in range(2 * res):
+                        zb[j] += w[j] * xi
             for b in range(batch):  # + U e(t): one contiguous (vectorised) pass over z per excitation channel
                 for i in range(n_exc):
                     e = ex[b, i]
@@ -95,35 +98,46 @@ def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias,
                 for i in range(res):
                     half = np.float32(0.5)
                     a[b, i] = _tanh(z[b, i]) * (half + half * _tanh(half * z[b, res + i]))  # tanh(f) sigmoid(g)
-            first = res if layer == n_layers - 1 else 0  # the last layer's residual output is never used
-            for j in range(first, res + skip_ch):
-                w = rs_w[layer, j]
-                for b in range(batch):
-                    ab = a[b]
-                    acc = rs_b[layer, j]
-                    for i in range(res):
-                        acc += w[i] * ab[i]
-                    if j < res:
-                        h[b, j] += acc
-                    else:
-                        skip[b, j - res] += acc
+            last = layer == n_layers - 1  # the last layer's residual output is never used
+            for b in range(batch):  # residual and skip outputs: h += R a + r_b, skip += S a + s_b
+                hb = h[b]
+                sb = skip[b]
+                ab = a[b]
+                for j in range(res):
+                    hb[j] += rs_b[layer, j]
+                for j in range(skip_ch):
+                    sb[j] += rs_b[layer, res + j]
+                for i in range(res):
+                    ai = ab[i]
+                    w = rs_wt[layer, i]
+                    if not last:
+                        for j in range(res):
+                            hb[j] += w[j] * ai
+                    for j in range(skip_ch):
+                        sb[j] += w[res + j] * ai
         for b in range(batch):
             for i in range(skip_ch):
                 skip[b, i] = max(skip[b, i], zero)
-        for j in range(skip_ch):
-            for b in range(batch):
-                acc = o1_b[j]
-                for i in range(skip_ch):
-                    acc += o1_w[j, i] * skip[b, i]
-                o[b, j] = max(acc, zero)
-        for k in range(n_cls):
-            w = o2_w[k]
-            for b in range(batch):
-                ob = o[b]
-                acc = o2_b[k]
-                for i in range(skip_ch):
-                    acc += w[i] * ob[i]
-                logit[b, k] = acc
+        for b in range(batch):
+            ob = o[b]
+            sb = skip[b]
+            for j in range(skip_ch):
+                ob[j] = o1_b[j]
+            for i in range(skip_ch):
+                si = sb[i]
+                w = o1_wt[i]
+                for j in range(skip_ch):
+                    ob[j] += w[j] * si
+            for j in range(skip_ch):
+                ob[j] = max(ob[j], zero)
+            lb = logit[b]
+            for k in range(n_cls):
+                lb[k] = o2_b[k]
+            for i in range(skip_ch):
+                oi = ob[i]
+                w = o2_wt[i]
+                for k in range(n_cls):
+                    lb[k] += w[k] * oi
         for b in range(batch):
             if keep:
                 for k in range(n_cls):
@@ -139,8 +153,9 @@ def run_steps(embed, dil_w, rs_w, rs_b, o1_w, o1_b, o2_w, o2_b, dilations, bias,
             else:  # sample from softmax(logit / temperature) by inverting the cumulative sum
                 top = logit[b, best]
                 total = 0.0
-                for k in range(n_cls):
-                    logit[b, k] = np.exp((logit[b, k] - top) * inv_t32)
+                for k in range(n_cls):  # classes over 20 nats below the best (weight < 2e-9 each) are skipped:
+                    d = (logit[b, k] - top) * inv_t32  # libm's exp does not vectorise, and most classes are far
+                    logit[b, k] = np.exp(d) if d > np.float32(-20.0) else zero  # below the best
                     total += logit[b, k]
                 u = uniforms[step, b] * total
                 chosen = n_cls - 1

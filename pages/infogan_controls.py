@@ -55,7 +55,7 @@ def controls() -> None:
     with left:
         digit = st.radio("Digit", list(range(10)), key=STATE["digit"], horizontal=True)
         rotation = st.slider("Rotation (+ = clockwise)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["rotation"])
-        width = st.slider("Width (+ = thicker)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["width"])
+        width = st.slider("Width (+ = wider)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["width"])
         seed_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
         seed = seed_col.number_input("Noise seed (handwriting style)", 0, MAX_SEED, step=1, key=STATE["seed"])
         button_col.button("🎲 Random", on_click=new_seed, use_container_width=True)
