@@ -8,7 +8,8 @@
 (c) the shipped path (models.wavenet_fast.sample), batch 1 and a batch of 8 notes, with the kernel the app
     picks (ahead-of-time build, or numba's JIT; GAN_STUDIO_KERNEL=compiled|jit to choose).
 Prints samples/s by wall clock and by this process's CPU time (the machine is shared: CPU time is the fairer figure),
-and the real-time factor for 16 kHz audio. The (c) figures exclude the JIT's one-off compile (cached on disk).
+and the real-time factor for 16 kHz audio. The (c) figures exclude the JIT's one-off compile (cached on disk) and are
+the median of --repeats runs (single runs vary by +-15 % on a shared machine).
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, default=None, help="default: the published wavenet-instruments")
     parser.add_argument("--naive-steps", type=int, default=200)
     parser.add_argument("--torch-steps", type=int, default=1500)
+    parser.add_argument("--repeats", type=int, default=5, help="runs of (c) per batch size; the median is reported")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     from training.evaluate_wavenet import load_synth
@@ -74,8 +76,12 @@ def main() -> None:
     for batch in (1, 8):
         pitches = [pitch + k for k in range(batch)]
         n = rate
-        wall, cpu = timed(lambda: synth.generate_notes("piano", pitches, n, seed=1))
+        runs = sorted((timed(lambda: synth.generate_notes("piano", pitches, n, seed=1)) for _ in range(args.repeats)),
+                      key=lambda r: r[1])
+        wall, cpu = runs[len(runs) // 2]
         report(f"(c) {wavenet_kernel.kernel_name()}, batch {batch} x 1 s (incl. warm-up)", batch * n, wall, cpu, rate)
+        print(f"    median of {len(runs)} runs by CPU time; 1 s of audio took {runs[0][1] / batch:.3f}-"
+              f"{runs[-1][1] / batch:.3f} s CPU")
 
 
 if __name__ == "__main__":
