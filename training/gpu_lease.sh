@@ -2,8 +2,9 @@
 # One GPU lease (the device tool's machine: one GPU, 16 cores, ~10 minutes per command): train WaveNet, DCGAN and
 # InfoGAN variants side by side for MINUTES, then pack what is worth keeping into $OUT (at most 8 files, 16 MiB each).
 #
-#   sh training/gpu_lease.sh [MINUTES]        # needs GAN_STUDIO_DATA holding mnist/ and audio/ (compact copies:
-#                                             # see "GPU lease" in README); results come back as $OUT/*.tar
+#   sh training/gpu_lease.sh [MINUTES]        # needs GAN_STUDIO_DATA holding mnist/ and audio/ (compact copies
+#                                             # from `python -m training.lease_data`; README "Training on a lent
+#                                             # GPU"); results come back as $OUT/*.tar
 #
 # Every run is an ordinary training command with --device cuda (DEVICE=cpu for a dry run); the same commands run on a CPU with --device cpu.
 # Choosing among the results (held-out evaluation, pitch accuracy) happens afterwards, on the CPU, with the
