@@ -4,6 +4,7 @@
         > runs/dcgan-mnist/log.txt 2>&1 &
     python -m training.train_dcgan mnist --name dcgan-mnist --epochs 40 --resume   # continue (or extend) a run
     python -m training.train_dcgan mnist --device cuda --epochs 400 --judge-every 5 --no-publish   # a GPU lease
+    python -m training.train_dcgan mnist --name dcgan-mnist --publish-best dcgan-mnist   # ship the judge's best
 
 --judge-every K scores the EMA generator every K epochs with the shipped classifier (2,000 fresh samples: share
 recognised with confidence >= 0.9, max/min predicted-class frequency; no real images involved) and keeps the best
@@ -31,6 +32,9 @@ from tqdm import tqdm
 from models.dcgan import LATENT_DIM, Discriminator, Generator, init_weights
 from models.imaging import grid
 from training.data import load_tensors
+from safetensors import safe_open
+from safetensors.torch import load_file
+
 from models.weights_io import save as save_weights
 from training.publish import publish
 
@@ -104,6 +108,28 @@ class Judge:
                 "class_counts": counts}
 
 
+def publish_generator(model_name: str, dataset: str, state: dict, config: dict) -> None:
+    """Ship a generator's weights as model_name (models/weights + manifest; metrics come from evaluate_dcgan)."""
+    data, licence, title = SOURCES[dataset]
+    entry = publish(model_name, "dcgan", state, title=title,
+                    description=f"DCGAN generator (EMA weights) trained {config['epochs_trained']} epochs on {dataset}; "
+                                "100-d N(0, I) latent -> 28x28 greyscale.",
+                    config=config, licence=licence, data=data, metrics={})
+    print(f"published {model_name} after epoch {config['epochs_trained']} ({entry['bytes'] / 1e6:.2f} MB)", flush=True)
+
+
+def publish_best(run_dir: Path, model_name: str, dataset: str) -> None:
+    """Ship the judge's best generator of a run (runs/<name>/best_G.safetensors, see --judge-every)."""
+    path = run_dir / "best_G.safetensors"
+    with safe_open(str(path), "pt") as f:
+        meta = json.loads(f.metadata()["config"])
+    config = {k: v for k, v in meta.items()
+              if k not in ("recognizability", "class_max_min_ratio", "class_counts", "epoch", "step")}
+    config.update(epochs_trained=meta["epoch"], steps=meta["step"],
+                  selected_by="judge: recognizability of 2,000 generated samples (latent seed 777)")
+    publish_generator(model_name, dataset, load_file(str(path)), config)
+
+
 def save_checkpoint(path: Path, **state) -> None:
     tmp = path.with_suffix(".part")
     torch.save(state, tmp)
@@ -134,12 +160,16 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--judge-every", type=int, default=0, help="score with the shipped classifier every K epochs")
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
+    parser.add_argument("--publish-best", metavar="MODEL", help="only ship this run's best_G.safetensors as MODEL")
     args = parser.parse_args()
     started = time.time()
     device = torch.device(args.device)
     name = args.name or f"dcgan-{args.dataset}"
     torch.set_num_threads(args.threads)
     run_dir = Path("runs") / name
+    if args.publish_best:
+        publish_best(run_dir, args.publish_best, args.dataset)
+        return
     (run_dir / "samples").mkdir(parents=True, exist_ok=True)
     ckpt_path = run_dir / "checkpoint.pt"
 
@@ -235,13 +265,8 @@ def main() -> None:
             print(f"--minutes {args.minutes}: stopped after epoch {epoch} (checkpoint saved)", flush=True)
             break
         if not args.no_publish and (epoch == args.epochs or (args.publish_every and epoch % args.publish_every == 0)):
-            data, licence, title = SOURCES[args.dataset]
-            entry = publish(args.publish_as or name, "dcgan", shipped.state_dict(), title=title,
-                            description=f"DCGAN generator (EMA weights) trained {epoch} epochs on {args.dataset}; "
-                                        "100-d N(0, I) latent -> 28x28 greyscale.",
-                            config={**config, "epochs_trained": epoch, "steps": step}, licence=licence, data=data,
-                            metrics={})
-            print(f"published {args.publish_as or name} after epoch {epoch} ({entry['bytes'] / 1e6:.2f} MB)", flush=True)
+            publish_generator(args.publish_as or name, args.dataset, shipped.state_dict(),
+                              {**config, "epochs_trained": epoch, "steps": step})
 
 
 if __name__ == "__main__":
