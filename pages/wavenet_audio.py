@@ -85,8 +85,9 @@ if metrics.get("pitch_acc_within_50_cents") is not None:
     note = (f"Held-out evaluation: {acc:.0%} of generated notes within 50 cents of the requested pitch"
             + (f", {bits:.2f} bits per sample on held-out notes (8 = chance)." if bits is not None else "."))
     if acc < 0.9:
-        st.info(f"**This model is still undertrained** (CPU budget): its notes are noisy and often not at the "
-                f"requested pitch. {note} The SoundFont rendering shown next to it is what it is learning to play.")
+        st.info(f"**This model is still short of its quality goal** (90 % of notes in tune): some of its notes "
+                f"come out noisy or off pitch. {note} The SoundFont rendering shown next to it is what it is "
+                "learning to play.")
     else:
         st.caption(note)
 
