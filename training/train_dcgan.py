@@ -27,15 +27,14 @@ from pathlib import Path
 
 import torch
 from torch.nn import functional as F
+from safetensors import safe_open
+from safetensors.torch import load_file
 from tqdm import tqdm
 
 from models.dcgan import LATENT_DIM, Discriminator, Generator, init_weights
 from models.imaging import grid
-from training.data import load_tensors
-from safetensors import safe_open
-from safetensors.torch import load_file
-
 from models.weights_io import save as save_weights
+from training.data import load_tensors
 from training.publish import publish
 
 SOURCES = {
@@ -91,7 +90,8 @@ def diff_augment(images: torch.Tensor, gen: torch.Generator, shift: int = 2, cut
 
 
 class Judge:
-    """Scores a generator with the shipped classifier of its dataset on fresh samples (no real images)."""
+    """Scores a generator with the shipped classifier of its dataset on fresh samples (no real images), logs every
+    score to <run>/judge.jsonl and keeps the best generator as <run>/best_G.safetensors."""
 
     def __init__(self, dataset: str, samples: int = 2000, seed: int = 777):
         from models.loading import load_model
@@ -100,12 +100,18 @@ class Judge:
         self.best = -1.0
 
     @torch.no_grad()
-    def __call__(self, gen: Generator) -> dict:
+    def __call__(self, gen: Generator, run_dir: Path, epoch: int, step: int, config: dict) -> dict:
         from training.metrics import class_balance, recognizability
         predicted, confidence = self.classifier.predict(gen(self.z))
         ratio, counts = class_balance(predicted)
-        return {"recognizability": round(recognizability(confidence), 4), "class_max_min_ratio": round(ratio, 3),
-                "class_counts": counts}
+        score = {"recognizability": round(recognizability(confidence), 4), "class_max_min_ratio": round(ratio, 3),
+                 "class_counts": counts, "epoch": epoch, "step": step}
+        with open(run_dir / "judge.jsonl", "a") as f:
+            f.write(json.dumps(score) + "\n")
+        if score["recognizability"] > self.best:
+            self.best = score["recognizability"]
+            save_weights(gen.state_dict(), run_dir / "best_G.safetensors", {**config, **score})
+        return score
 
 
 def publish_generator(model_name: str, dataset: str, state: dict, config: dict) -> None:
@@ -254,12 +260,7 @@ def main() -> None:
         last_ckpt = time.time()
         print(f"epoch {epoch}: step {step}, loss_d {loss_d.item():.3f}, loss_g {loss_g.item():.3f}", flush=True)
         if judge and epoch % args.judge_every == 0:
-            score = judge(shipped) | {"epoch": epoch, "step": step}
-            with open(run_dir / "judge.jsonl", "a") as f:
-                f.write(json.dumps(score) + "\n")
-            if score["recognizability"] > judge.best:
-                judge.best = score["recognizability"]
-                save_weights(shipped.state_dict(), run_dir / "best_G.safetensors", {**config, **score})
+            score = judge(shipped, run_dir, epoch, step, config)
             print(f"judge: {score}", flush=True)
         if args.minutes and time.time() - started > args.minutes * 60:
             print(f"--minutes {args.minutes}: stopped after epoch {epoch} (checkpoint saved)", flush=True)

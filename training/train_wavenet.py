@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from models import audio as audio_lib
 from models.wavenet import SILENCE, build
+from models.weights_io import save
 from training.prepare_audio import data_dir
 
 MODEL_NAME = "wavenet-instruments"
@@ -161,7 +162,7 @@ def publish_weights(ema, config: dict, step: int, bits: float) -> None:
     from training.publish import publish
 
     names = ", ".join(i["name"] for i in config["instruments"])
-    publish(MODEL_NAME, "wavenet", {k: v.cpu() for k, v in ema.state_dict().items()}, title="WaveNet instrument notes",
+    publish(MODEL_NAME, "wavenet", ema.state_dict(), title="WaveNet instrument notes",
             description=f"A small WaveNet that plays single notes of {names}, conditioned on instrument and pitch.",
             config=config, licence="MIT (FluidR3_GM SoundFont notes rendered with FluidSynth; weights trained here)",
             data="fluid-soundfont-gm (FluidR3_GM.sf2) single notes rendered by FluidSynth, 16 kHz",
@@ -282,8 +283,7 @@ def main() -> None:
         step += 1
         losses.append(loss.item() / math.log(2))
         if args.snapshot_every and step % args.snapshot_every == 0:
-            save_file({k: v.cpu().contiguous() for k, v in ema.state_dict().items()},
-                      str(args.run / f"ema_step{step:06d}.safetensors"))
+            save(ema.state_dict(), args.run / f"ema_step{step:06d}.safetensors", config)
         bar.update(1)
         if step % 50 == 0:
             bar.set_postfix(bits=f"{np.mean(losses[-50:]):.3f}", lr=f"{lr:.1e}")
@@ -299,8 +299,7 @@ def main() -> None:
                 save_sample(args.run, ema, config, step)
             if bits < best:
                 best = bits
-                best_state = {k: v.cpu().contiguous() for k, v in ema.state_dict().items()}
-                save_file(best_state, str(args.run / "best_ema.safetensors"))
+                save(ema.state_dict(), args.run / "best_ema.safetensors", config)
                 first = step == args.eval_every
                 if not args.no_publish and (first or time.time() - last_pub > args.publish_minutes * 60
                                             or step == tr["steps"]):
