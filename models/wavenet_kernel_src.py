@@ -31,6 +31,17 @@ def _tanh(x):
     return x * p / q
 
 
+@njit(inline="always", fastmath=True)
+def _add_product(out, wt, v):
+    """out += v @ wt, wt (len(v), len(out)) C-contiguous: a sum of weight rows each scaled by one input ("axpy" form,
+    so the inner loop runs along contiguous outputs and vectorises without a horizontal sum per output)."""
+    for i in range(wt.shape[0]):
+        vi = v[i]
+        w = wt[i]
+        for j in range(out.shape[0]):
+            out[j] += w[j] * vi
+
+
 @njit(cache=True, fastmath=True, nogil=True)
 def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, bias, buffers, current, t0, n,
               uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset):
@@ -83,11 +94,7 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
                 xb = x[b]
                 for j in range(2 * res):
                     zb[j] = bias[layer, b, j]
-                for i in range(2 * res):
-                    xi = xb[i]
-                    w = dil_wt[layer, i]
-                    for j in range(2 * res):
-                        zb[j] += w[j] * xi
+                _add_product(zb, dil_wt[layer], xb)
             for b in range(batch):  # + U e(t): one contiguous (vectorised) pass over z per excitation channel
                 for i in range(n_exc):
                     e = ex[b, i]
@@ -123,21 +130,13 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
             sb = skip[b]
             for j in range(skip_ch):
                 ob[j] = o1_b[j]
-            for i in range(skip_ch):
-                si = sb[i]
-                w = o1_wt[i]
-                for j in range(skip_ch):
-                    ob[j] += w[j] * si
+            _add_product(ob, o1_wt, sb)
             for j in range(skip_ch):
                 ob[j] = max(ob[j], zero)
             lb = logit[b]
             for k in range(n_cls):
                 lb[k] = o2_b[k]
-            for i in range(skip_ch):
-                oi = ob[i]
-                w = o2_wt[i]
-                for k in range(n_cls):
-                    lb[k] += w[k] * oi
+            _add_product(lb, o2_wt, ob)
         for b in range(batch):
             if keep:
                 for k in range(n_cls):
