@@ -17,7 +17,7 @@ from torch import nn
 
 from models.registry import ModelEntry
 from models.store import Progress
-from models.weights_io import fitting_target, load_into
+from models.weights_io import dequantize_fill, load_into
 
 NOISE_DIM = 62
 N_CATEGORIES = 10
@@ -90,42 +90,6 @@ def noise_for_seed(seed: int) -> torch.Tensor:
     """The 62 noise values for a seed: the same on every machine (CPU generator, fixed draw order)."""
     gen = torch.Generator().manual_seed(int(seed))
     return torch.rand(NOISE_DIM, generator=gen) * 2 - 1
-
-
-# ---- shipping: the big FC layer is stored as int8 per output row (keeps the file under 10 MB) ----
-
-QUANT_SUFFIX, SCALE_SUFFIX = ".int8", ".scale"
-
-
-def quantize_state(state: dict[str, torch.Tensor], min_elements: int = 200_000) -> dict[str, torch.Tensor]:
-    """Large weight matrices -> symmetric int8 per output row + fp32 scales; everything else unchanged."""
-    out = {}
-    for key, t in state.items():
-        t = t.detach().float().cpu()
-        if key.endswith("weight") and t.dim() >= 2 and t.numel() >= min_elements:
-            rows = t.reshape(t.shape[0], -1)
-            scale = rows.abs().amax(dim=1).clamp_min(1e-12) / 127.0
-            out[key + QUANT_SUFFIX] = (rows / scale[:, None]).round().clamp(-127, 127).to(torch.int8).reshape(t.shape)
-            out[key + SCALE_SUFFIX] = scale
-        else:
-            out[key] = t
-    return out
-
-
-def dequantize_state(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """Inverse of quantize_state (int8 * per-row scale -> fp32)."""
-    out = {}
-    for key, t in tensors.items():
-        if key.endswith(SCALE_SUFFIX):
-            continue
-        if key.endswith(QUANT_SUFFIX):
-            name = key[: -len(QUANT_SUFFIX)]
-            scale = tensors[name + SCALE_SUFFIX].float()
-            shape = (-1,) + (1,) * (t.dim() - 1)
-            out[name] = t.float() * scale.view(shape)
-        else:
-            out[key] = t.float() if t.is_floating_point() else t
-    return out
 
 
 # ---- the app-facing model ----
@@ -221,22 +185,6 @@ class InfoGANModel:
         """Raw generator call on (N, 74) latents (used by evaluation); images on CPU."""
         with self._lock:
             return self.generator(latent.to(self.device)).float().cpu()
-
-
-def dequantize_fill(target: dict[str, torch.Tensor], stored) -> set[str]:
-    """weights_io fill for quantize_state's layout: int8 rows times their scale, written in place (no fp32 copy)."""
-    filled = set()
-    for key in stored.keys():
-        if key.endswith(SCALE_SUFFIX):
-            continue
-        name = key[: -len(QUANT_SUFFIX)] if key.endswith(QUANT_SUFFIX) else key
-        tensor = stored[key]
-        dest = fitting_target(target, name, tensor).copy_(tensor)
-        if key.endswith(QUANT_SUFFIX):
-            scale = stored[name + SCALE_SUFFIX].float()
-            dest.mul_(scale.view((-1,) + (1,) * (tensor.dim() - 1)))
-        filled.add(name)
-    return filled
 
 
 def from_entry(entry: ModelEntry, device: torch.device, progress: Progress | None = None) -> InfoGANModel:

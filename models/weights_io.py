@@ -1,4 +1,5 @@
-"""Reading and writing safetensors weights (never pickle), with the model config kept in the file's metadata."""
+"""Reading and writing safetensors weights (never pickle), with the model config kept in the file's metadata.
+Big weight matrices can ship as int8 rows with one fp32 scale per row (quantize_state / dequantize_fill)."""
 from __future__ import annotations
 
 import json
@@ -45,6 +46,42 @@ def copy_fill(target: dict[str, torch.Tensor], stored: "_LazyTensors") -> set[st
     for key, tensor in stored.items():
         fitting_target(target, key, tensor).copy_(tensor)
     return set(stored.keys())
+
+
+QUANT_SUFFIX, SCALE_SUFFIX = ".int8", ".scale"
+
+
+def quantize_state(state: dict[str, torch.Tensor], min_elements: int = 200_000) -> dict[str, torch.Tensor]:
+    """Weight matrices of at least min_elements -> symmetric int8 per output row + fp32 scales (stored as
+    NAME.int8 and NAME.scale); everything else unchanged. Keeps a 6 M-weight FC layer at 6 MB instead of 25."""
+    out = {}
+    for key, t in state.items():
+        t = t.detach().float().cpu()
+        if key.endswith("weight") and t.dim() >= 2 and t.numel() >= min_elements:
+            rows = t.reshape(t.shape[0], -1)
+            scale = rows.abs().amax(dim=1).clamp_min(1e-12) / 127.0
+            out[key + QUANT_SUFFIX] = (rows / scale[:, None]).round().clamp(-127, 127).to(torch.int8).reshape(t.shape)
+            out[key + SCALE_SUFFIX] = scale
+        else:
+            out[key] = t
+    return out
+
+
+def dequantize_fill(target: dict[str, torch.Tensor], stored) -> set[str]:
+    """A fill for quantize_state's layout (load_into, or any mapping of stored tensors): int8 rows times their
+    scale, written in place into the module's tensors (no second fp32 copy); plain tensors are copied."""
+    filled = set()
+    for key in stored.keys():
+        if key.endswith(SCALE_SUFFIX):
+            continue
+        name = key[: -len(QUANT_SUFFIX)] if key.endswith(QUANT_SUFFIX) else key
+        tensor = stored[key]
+        dest = fitting_target(target, name, tensor).copy_(tensor)
+        if key.endswith(QUANT_SUFFIX):
+            scale = stored[name + SCALE_SUFFIX].float()
+            dest.mul_(scale.view((-1,) + (1,) * (tensor.dim() - 1)))
+        filled.add(name)
+    return filled
 
 
 class _LazyTensors:

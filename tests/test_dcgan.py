@@ -11,8 +11,9 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from models.cli import main as cli_main
-from models.dcgan import DCGANModel, Generator, lerp, sefa, slerp
+from models.dcgan import DCGANModel, FCGenerator, Generator, build_discriminator, build_generator, lerp, sefa, slerp
 from models.loading import load_model
+from models.weights_io import dequantize_fill, quantize_state
 from training.metrics import class_balance, recognizability
 from tests.support.apptest_helpers import image_urls
 
@@ -118,6 +119,38 @@ def test_neighbours_are_seeded_and_near(model):
 def test_generator_shapes_without_weights():
     g = Generator(width=8).eval()
     assert g(torch.randn(2, 100)).shape == (2, 1, 28, 28)
+    for arch in ("conv", "fc"):
+        g, d = build_generator(arch, 100, 8).eval(), build_discriminator(arch, 8).eval()
+        assert g(torch.randn(3, 100)).shape == (3, 1, 28, 28)
+        assert d(torch.randn(3, 1, 28, 28)).shape == (3,)
+    with pytest.raises(ValueError, match="arch must be one of"):
+        build_generator("resnet")
+
+
+def test_fc_generator_sefa_reads_its_first_linear_layer():
+    g = FCGenerator(100, 8)
+    assert g.first_layer_weight.shape == (100, 1024)
+    directions, eigenvalues = sefa(g.first_layer_weight)
+    assert torch.allclose(directions @ directions.T, torch.eye(100), atol=1e-4)
+    w = g.fc[0].weight.detach().double()           # (1024, 100): the layer's output is w @ z
+    top = directions[0].double()
+    assert torch.allclose((w @ top).norm() ** 2, eigenvalues[0].double(), rtol=1e-4)
+
+
+def test_int8_storage_round_trip_is_close_and_exact_where_plain():
+    g = FCGenerator(100, 8)
+    state = {k: v.clone() for k, v in g.state_dict().items()}
+    stored = quantize_state(state)
+    assert stored["fc.3.weight.int8"].dtype == torch.int8 and "fc.3.weight" not in stored  # 1024 x 784 weights
+    assert "fc.0.weight" in stored  # 102,400 weights: below the threshold, stays fp32
+    fresh = FCGenerator(100, 8)
+    with torch.no_grad():
+        filled = dequantize_fill(fresh.state_dict(), stored)
+    assert "fc.3.weight" in filled
+    big = state["fc.3.weight"]
+    row_step = big.abs().amax(dim=1, keepdim=True) / 127
+    assert ((fresh.state_dict()["fc.3.weight"] - big).abs() <= row_step / 2 + 1e-7).all()
+    assert torch.equal(fresh.state_dict()["fc.0.weight"], state["fc.0.weight"])
 
 
 # ---- CLI ----

@@ -3,6 +3,7 @@
     python -m training.evaluate_dcgan dcgan-mnist   [--samples 10000] [--record]
     python -m training.evaluate_dcgan dcgan-fashion [--samples 10000] [--record]
     python -m training.evaluate_dcgan dcgan-mnist --checkpoint runs/dcgan-mnist/checkpoint.pt   # a run in progress
+    python -m training.evaluate_dcgan dcgan-mnist --weights runs/dcgan-mnist-fc/best_G.safetensors  # a judged best
 
 Prints, for N generated samples (latents from a fixed seed):
  (a) FID in the classifier's 128-d feature space against the held-out test split, next to the real-vs-real floor
@@ -17,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from models.dcgan import LATENT_DIM, DCGANModel, Generator
+from models.dcgan import LATENT_DIM, DCGANModel, build_generator
 from models.loading import load_model
+from models.weights_io import dequantize_fill, quantize_state
 from training.data import load_tensors
 from training.metrics import class_balance, fid, recognizability
 
@@ -37,14 +40,31 @@ def chunked_fid(features: torch.Tensor, reference: torch.Tensor) -> tuple[float,
 
 
 def from_checkpoint(path: str) -> DCGANModel:
-    """The EMA generator of a training checkpoint, BN recalibrated as at publish time."""
+    """The EMA generator of a training checkpoint (shapes from the run's config.json beside it), BN recalibrated and
+    passed through the shipped storage (int8 rows for the "fc" shape), as at publish time."""
     from training.train_dcgan import recalibrate_batchnorm
-    state = torch.load(path, weights_only=True)["G_ema"]
-    width = state["net.0.weight"].shape[1] // 2
-    gen = Generator(LATENT_DIM, width)
-    gen.load_state_dict(state)
+    config = json.loads((Path(path).parent / "config.json").read_text())
+    gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
+    gen.load_state_dict(torch.load(path, weights_only=True, map_location="cpu")["G_ema"])
     recalibrate_batchnorm(gen)
+    if config.get("arch", "conv") == "fc":
+        with torch.no_grad():
+            dequantize_fill(gen.state_dict(), quantize_state(gen.state_dict()))
     return DCGANModel(gen, {}, torch.device("cpu"))
+
+
+def from_weights(path: str) -> DCGANModel:
+    """A generator file a run wrote (e.g. runs/<name>/best_G.safetensors; shapes from its metadata), passed through
+    the shipped storage as at publish time."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    with safe_open(path, "pt") as f:
+        config = json.loads(f.metadata()["config"])
+    gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
+    state = load_file(path)
+    with torch.no_grad():
+        dequantize_fill(gen.state_dict(), quantize_state(state) if config.get("arch", "conv") == "fc" else state)
+    return DCGANModel(gen, config, torch.device("cpu"))
 
 
 def evaluate(model: DCGANModel, dataset: str, samples: int, seed: int) -> dict:
@@ -80,14 +100,21 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--checkpoint", help="evaluate a training checkpoint instead of the shipped weights")
+    parser.add_argument("--weights", help="evaluate a run's generator file (e.g. runs/NAME/best_G.safetensors)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--record", action="store_true", help="write the figures into the manifest")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     dataset = args.name.removeprefix("dcgan-")
-    model = from_checkpoint(args.checkpoint) if args.checkpoint else load_model(args.name)
+    source = args.checkpoint or args.weights
+    if args.checkpoint:
+        model = from_checkpoint(args.checkpoint)
+    elif args.weights:
+        model = from_weights(args.weights)
+    else:
+        model = load_model(args.name)
     m = evaluate(model, dataset, args.samples, args.seed)
-    print(f"{args.name} ({'checkpoint ' + args.checkpoint if args.checkpoint else 'shipped weights'}), "
+    print(f"{args.name} ({source or 'shipped weights'}), "
           f"{m['eval_samples']} samples, judge {m['judge']}")
     print(f"  FID (classifier features, {m['fid_images_per_side']} images per side, vs held-out test): "
           f"{m['fid']:.3f} +- {m['fid_sd']:.3f} over {m['fid_chunks']} chunk(s)")

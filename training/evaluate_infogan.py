@@ -32,8 +32,9 @@ from scipy import ndimage
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import spearmanr
 
-from models.infogan import (CODES, N_CATEGORIES, N_CONTINUOUS, NOISE_DIM, Generator, InfoGANModel, dequantize_state,
-                            make_latent, noise_for_seed, quantize_state)
+from models.infogan import (CODES, N_CATEGORIES, N_CONTINUOUS, NOISE_DIM, Generator, InfoGANModel, make_latent,
+                            noise_for_seed)
+from models.weights_io import dequantize_fill, quantize_state
 
 SWEEP = np.linspace(-2.0, 2.0, 9)
 ATTRIBUTES = ("slant", "thickness", "extent")
@@ -241,7 +242,8 @@ def model_from_file(path: Path, config: dict | None = None) -> InfoGANModel:
     """A run's fp32 generator, passed through the same int8 + fp16 storage as the shipped file."""
     generator = Generator()
     shipped = {k: v.half() if v.is_floating_point() else v for k, v in quantize_state(load_file(str(path))).items()}
-    generator.load_state_dict(dequantize_state(shipped))
+    with torch.no_grad():
+        dequantize_fill(generator.state_dict(), shipped)
     return InfoGANModel(generator, config or {})
 
 

@@ -10,6 +10,8 @@
 recognised with confidence >= 0.9, max/min predicted-class frequency; no real images involved) and keeps the best
 as runs/<name>/best_G.safetensors (judge.jsonl holds every score).
 
+--arch picks the network shapes (models/dcgan.py): "conv" (Radford et al.; the default) or "fc" (an FC 1024 layer in
+G and D, the InfoGAN paper's MNIST networks; its big layer ships as int8 rows).
 Adam lr 2e-4, beta1 0.5, batch 64, non-saturating BCE loss with one-sided label smoothing (real = 0.9).
 An exponential moving average of the generator's weights (decay 0.999) is what gets sampled and published; its
 BatchNorm statistics are re-estimated on fresh latents before each grid / publish.
@@ -31,9 +33,9 @@ from safetensors import safe_open
 from safetensors.torch import load_file
 from tqdm import tqdm
 
-from models.dcgan import LATENT_DIM, Discriminator, Generator, init_weights
+from models.dcgan import ARCHS, LATENT_DIM, build_discriminator, build_generator, init_weights
 from models.imaging import grid
-from models.weights_io import save as save_weights
+from models.weights_io import quantize_state, save as save_weights
 from training.data import load_tensors
 from training.publish import publish
 
@@ -46,25 +48,25 @@ SOURCES = {
 
 
 @torch.no_grad()
-def update_ema(ema: Generator, live: Generator, decay: float) -> None:
+def update_ema(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> None:
     for e, p in zip(ema.parameters(), live.parameters()):
         e.lerp_(p, 1 - decay)
 
 
 @torch.no_grad()
-def recalibrate_batchnorm(gen: Generator, batches: int = 20, batch_size: int = 256, seed: int = 12345) -> None:
+def recalibrate_batchnorm(gen: torch.nn.Module, batches: int = 20, batch_size: int = 256, seed: int = 12345) -> None:
     """Re-estimate BN running statistics of gen on fresh N(0, I) latents (cumulative average), then eval mode."""
     noise = torch.Generator().manual_seed(seed)
     device = next(gen.parameters()).device
     for m in gen.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
             m.reset_running_stats()
             m.momentum = None
     gen.train()
     for _ in range(batches):
         gen(torch.randn(batch_size, gen.latent_dim, generator=noise).to(device))
     for m in gen.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
             m.momentum = 0.1
     gen.eval()
 
@@ -100,7 +102,7 @@ class Judge:
         self.best = -1.0
 
     @torch.no_grad()
-    def __call__(self, gen: Generator, run_dir: Path, epoch: int, step: int, config: dict) -> dict:
+    def __call__(self, gen: torch.nn.Module, run_dir: Path, epoch: int, step: int, config: dict) -> dict:
         from training.metrics import class_balance, recognizability
         predicted, confidence = self.classifier.predict(gen(self.z))
         ratio, counts = class_balance(predicted)
@@ -117,6 +119,9 @@ class Judge:
 def publish_generator(model_name: str, dataset: str, state: dict, config: dict) -> None:
     """Ship a generator's weights as model_name (models/weights + manifest; metrics come from evaluate_dcgan)."""
     data, licence, title = SOURCES[dataset]
+    if config.get("arch", "conv") == "fc":  # its 6 M-weight FC layer: int8 rows (fp32: 26 MB, over the 10 MB limit)
+        state = quantize_state(state)
+        config = {**config, "quantization": "int8 per output row for weights >= 200k elements"}
     entry = publish(model_name, "dcgan", state, title=title,
                     description=f"DCGAN generator (EMA weights) trained {config['epochs_trained']} epochs on {dataset}; "
                                 "100-d N(0, I) latent -> 28x28 greyscale.",
@@ -149,8 +154,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--lr-g", type=float, default=None, help="G's learning rate if not --lr")
+    parser.add_argument("--arch", choices=ARCHS, default="conv", help="network shapes (models/dcgan.py)")
     parser.add_argument("--beta1", type=float, default=0.5)
-    parser.add_argument("--g-width", type=int, default=64, help="G channels: 2w@7x7 -> w@14x14 -> 1@28x28")
+    parser.add_argument("--g-width", type=int, default=64, help="G channels: 2w@7x7 -> w@14x14 -> 1@28x28 (both archs)")
     parser.add_argument("--d-width", type=int, default=64, help="D channels: w@14x14 -> 2w@7x7")
     parser.add_argument("--real-label", type=float, default=0.9, help="one-sided label smoothing")
     parser.add_argument("--ema", type=float, default=0.999)
@@ -182,12 +189,12 @@ def main() -> None:
     images, _labels = load_tensors(args.dataset, "train")  # labels are never used
     images = images.to(device)
     torch.manual_seed(args.seed)
-    G, D = Generator(LATENT_DIM, args.g_width), Discriminator(args.d_width)
+    G, D = build_generator(args.arch, LATENT_DIM, args.g_width), build_discriminator(args.arch, args.d_width)
     G.apply(init_weights)
     D.apply(init_weights)
     G, D = G.to(device), D.to(device)
     G_ema = copy.deepcopy(G).eval()
-    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr_g or args.lr, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
     noise = torch.Generator().manual_seed(args.seed + 1)
     fixed_z = torch.randn(64, LATENT_DIM, generator=torch.Generator().manual_seed(args.seed + 2))
@@ -217,7 +224,7 @@ def main() -> None:
                         opt_g=opt_g.state_dict(), opt_d=opt_d.state_dict(), noise_rng=noise.get_state(),
                         epoch=epoch, batch_index=batch_index, step=step)
 
-    def snapshot() -> Generator:
+    def snapshot() -> torch.nn.Module:
         """A copy of the EMA generator with recalibrated BN, ready to sample or ship."""
         shipped = copy.deepcopy(G_ema)
         recalibrate_batchnorm(shipped)
