@@ -27,6 +27,12 @@ def save(tensors: dict[str, torch.Tensor], path: Path, config: dict, dtype: torc
     save_file(out, str(path), metadata={"config": json.dumps(config, sort_keys=True)})
 
 
+def stored_config(path: Path | str) -> dict:
+    """The config saved in a weight file's metadata by save() ({} if it has none)."""
+    with safe_open(str(path), framework="pt") as handle:
+        return json.loads((handle.metadata() or {}).get("config", "{}"))
+
+
 Fill = Callable[[dict[str, torch.Tensor], "_LazyTensors"], set[str]]
 
 

@@ -81,9 +81,11 @@ def test_wavenet_excitation_follows_the_input_device():
     assert e.device == device and e.shape == (3, 5, 4)
 
 
-def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypatch):
+@pytest.mark.parametrize("arch", ["conv", "fc"])
+def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypatch, arch):
     """One epoch on the fake digits: the judge (shipped classifier, generated samples only) scores it, best_G is kept,
-    and --minutes stops the run after the epoch that passes the budget."""
+    --minutes stops the run after the epoch that passes the budget, and a resumed run's judge starts from that best;
+    the kept file evaluates through the shipped storage (int8 rows for "fc")."""
     import sys
 
     from safetensors import safe_open
@@ -93,7 +95,7 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["train_dcgan", "mnist", "--name", "t", "--epochs", "5", "--g-width", "8",
                                       "--d-width", "8", "--judge-every", "1", "--minutes", "0.0001", "--no-publish",
-                                      "--diffaug"])
+                                      "--diffaug", "--arch", arch])
     monkeypatch.setattr(train_dcgan.Judge, "__init__", _small_judge_init(train_dcgan.Judge.__init__))
     train_dcgan.main()
     run = tmp_path / "runs" / "t"
@@ -102,9 +104,33 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
     assert 0.0 <= scores[0]["recognizability"] <= 1.0 and sum(scores[0]["class_counts"]) == 200
     with safe_open(str(run / "best_G.safetensors"), "pt") as f:
         assert json.loads(f.metadata()["config"])["recognizability"] == scores[0]["recognizability"]
+    assert train_dcgan.Judge("mnist", run).best == scores[0]["recognizability"]
+    assert train_dcgan.Judge("mnist", tmp_path).best == -1.0
+
+    from training.evaluate_dcgan import from_weights
+    model = from_weights(str(run / "best_G.safetensors"))
+    assert model.config["arch"] == arch
+    assert model.generate(model.latent(3)).shape == (1, 1, 28, 28)
 
 
 def _small_judge_init(original):
-    def init(self, dataset, samples=200, seed=777):
-        original(self, dataset, samples, seed)
+    def init(self, dataset, run_dir, samples=200, seed=777):
+        original(self, dataset, run_dir, samples, seed)
     return init
+
+
+def test_infogan_judge_keeps_the_best_across_a_resume(fake_data, tmp_path, monkeypatch):
+    """One epoch with --judge writes generator_best.safetensors with its accuracy; a resumed run's judge starts
+    from that figure (so a worse later epoch cannot replace the best)."""
+    from training import train_infogan
+    from models.weights_io import stored_config
+
+    monkeypatch.setattr(train_infogan.Judge, "__init__",
+                        lambda self, run_dir, per_category=20, _orig=train_infogan.Judge.__init__:
+                        _orig(self, run_dir, per_category))
+    out = tmp_path / "run"
+    train_infogan.main(["--out", str(out), "--epochs", "1", "--snapshot-every", "1", "--judge"])
+    accuracy = stored_config(out / "generator_best.safetensors")["judge_accuracy"]
+    assert 0.0 <= accuracy <= 1.0
+    assert train_infogan.Judge(out).best == accuracy
+    assert train_infogan.Judge(tmp_path).best == -1.0

@@ -25,7 +25,7 @@ import torch
 
 from models.dcgan import LATENT_DIM, DCGANModel, build_generator
 from models.loading import load_model
-from models.weights_io import dequantize_fill, quantize_state
+from models.weights_io import dequantize_fill, quantize_state, stored_config
 from training.data import load_tensors
 from training.metrics import class_balance, fid, recognizability
 
@@ -56,10 +56,8 @@ def from_checkpoint(path: str) -> DCGANModel:
 def from_weights(path: str) -> DCGANModel:
     """A generator file a run wrote (e.g. runs/<name>/best_G.safetensors; shapes from its metadata), passed through
     the shipped storage as at publish time."""
-    from safetensors import safe_open
     from safetensors.torch import load_file
-    with safe_open(path, "pt") as f:
-        config = json.loads(f.metadata()["config"])
+    config = stored_config(path)
     gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
     state = load_file(path)
     with torch.no_grad():

@@ -29,13 +29,12 @@ from pathlib import Path
 
 import torch
 from torch.nn import functional as F
-from safetensors import safe_open
 from safetensors.torch import load_file
 from tqdm import tqdm
 
 from models.dcgan import ARCHS, LATENT_DIM, build_discriminator, build_generator, init_weights
 from models.imaging import grid
-from models.weights_io import quantize_state, save as save_weights
+from models.weights_io import quantize_state, save as save_weights, stored_config
 from training.data import load_tensors
 from training.publish import publish
 
@@ -95,11 +94,12 @@ class Judge:
     """Scores a generator with the shipped classifier of its dataset on fresh samples (no real images), logs every
     score to <run>/judge.jsonl and keeps the best generator as <run>/best_G.safetensors."""
 
-    def __init__(self, dataset: str, samples: int = 2000, seed: int = 777):
+    def __init__(self, dataset: str, run_dir: Path, samples: int = 2000, seed: int = 777):
         from models.loading import load_model
         self.classifier = load_model(f"classifier-{dataset}")
         self.z = torch.randn(samples, LATENT_DIM, generator=torch.Generator().manual_seed(seed))
-        self.best = -1.0
+        best = run_dir / "best_G.safetensors"  # a resumed run keeps its best so far
+        self.best = stored_config(best)["recognizability"] if best.exists() else -1.0
 
     @torch.no_grad()
     def __call__(self, gen: torch.nn.Module, run_dir: Path, epoch: int, step: int, config: dict) -> dict:
@@ -132,8 +132,7 @@ def publish_generator(model_name: str, dataset: str, state: dict, config: dict) 
 def publish_best(run_dir: Path, model_name: str, dataset: str) -> None:
     """Ship the judge's best generator of a run (runs/<name>/best_G.safetensors, see --judge-every)."""
     path = run_dir / "best_G.safetensors"
-    with safe_open(str(path), "pt") as f:
-        meta = json.loads(f.metadata()["config"])
+    meta = stored_config(path)
     config = {k: v for k, v in meta.items()
               if k not in ("recognizability", "class_max_min_ratio", "class_counts", "epoch", "step")}
     config.update(epochs_trained=meta["epoch"], steps=meta["step"],
@@ -232,7 +231,7 @@ def main() -> None:
 
     bce = F.binary_cross_entropy_with_logits
     per_epoch = len(images) // args.batch_size
-    judge = Judge(args.dataset) if args.judge_every else None
+    judge = Judge(args.dataset, run_dir) if args.judge_every else None
     last_ckpt = time.time()
     while epoch < args.epochs:
         order = torch.randperm(len(images), generator=torch.Generator().manual_seed(args.seed * 100_003 + epoch))

@@ -29,7 +29,7 @@ from tqdm import tqdm
 from models import imaging
 from models.infogan import (N_CATEGORIES, N_CONTINUOUS, NOISE_DIM, DiscriminatorBody, Generator, QHead,
                             make_latent)
-from models.weights_io import save
+from models.weights_io import save, stored_config
 
 DEFAULTS = dict(epochs=40, batch_size=64, lr_d=2e-4, lr_gq=1e-3, beta1=0.5, lambda_cat=1.0, lambda_cont=0.1)
 
@@ -166,11 +166,12 @@ def sample_grid(G: Generator, path: Path) -> None:
 class Judge:
     """Category accuracy of a generator snapshot (shipped classifier, Hungarian matching); keeps the best."""
 
-    def __init__(self, per_category: int = 500):
+    def __init__(self, run_dir: Path, per_category: int = 500):
         from models.loading import load_model
         self.classifier = load_model("classifier-mnist")
         self.per_category = per_category
-        self.best = -1.0
+        best = run_dir / "generator_best.safetensors"  # a resumed run keeps its best so far
+        self.best = stored_config(best).get("judge_accuracy", -1.0) if best.exists() else -1.0
 
     def __call__(self, G: Generator, out: Path, meta: dict) -> dict:
         from models.infogan import InfoGANModel
@@ -230,7 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n")
 
     images = torch.from_numpy(load_mnist_train()).float().div(127.5).sub(1).unsqueeze(1).to(args.device)
-    judge = Judge() if args.judge else None
+    judge = Judge(out) if args.judge else None
     n = images.shape[0]
     print(f"{n} training images; config {cfg}", flush=True)
     steps = n // args.batch_size
