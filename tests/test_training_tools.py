@@ -134,3 +134,19 @@ def test_infogan_judge_keeps_the_best_across_a_resume(fake_data, tmp_path, monke
     assert 0.0 <= accuracy <= 1.0
     assert train_infogan.Judge(out).best == accuracy
     assert train_infogan.Judge(tmp_path).best == -1.0
+
+
+def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, monkeypatch):
+    """--decay-epochs 1 of 2 with 4 steps per epoch: the last step runs at 1/4 of each base rate."""
+    import sys
+
+    from training import train_dcgan
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["train_dcgan", "mnist", "--name", "d", "--epochs", "2", "--decay-epochs", "1",
+                                      "--batch-size", "16", "--g-width", "8", "--d-width", "8", "--lr-g", "1e-3",
+                                      "--no-publish"])
+    train_dcgan.main()
+    state = torch.load(tmp_path / "runs" / "d" / "checkpoint.pt", weights_only=True)
+    assert state["opt_g"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 1e-3)
+    assert state["opt_d"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 2e-4)

@@ -12,7 +12,8 @@ as runs/<name>/best_G.safetensors (judge.jsonl holds every score).
 
 --arch picks the network shapes (models/dcgan.py): "conv" (Radford et al.; the default) or "fc" (an FC 1024 layer in
 G and D, the InfoGAN paper's MNIST networks; its big layer ships as int8 rows).
-Adam lr 2e-4, beta1 0.5, batch 64, non-saturating BCE loss with one-sided label smoothing (real = 0.9).
+Adam lr 2e-4 (--lr-g sets G's apart), beta1 0.5, batch 64, non-saturating BCE loss with one-sided label smoothing
+(real = 0.9); --decay-epochs N lowers both rates linearly to 0 over the last N epochs.
 An exponential moving average of the generator's weights (decay 0.999) is what gets sampled and published; its
 BatchNorm statistics are re-estimated on fresh latents before each grid / publish.
 Reproducible: the seed fixes init, data order (per epoch) and noise; config.json sits beside the checkpoint.
@@ -159,6 +160,8 @@ def main() -> None:
     parser.add_argument("--g-width", type=int, default=64, help="G channels: 2w@7x7 -> w@14x14 -> 1@28x28 (both archs)")
     parser.add_argument("--d-width", type=int, default=64, help="D channels: w@14x14 -> 2w@7x7")
     parser.add_argument("--real-label", type=float, default=0.9, help="one-sided label smoothing")
+    parser.add_argument("--decay-epochs", type=int, default=0,
+                        help="learning rates fall linearly to 0 over the last N of --epochs (also on a resumed run)")
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
@@ -233,11 +236,18 @@ def main() -> None:
     per_epoch = len(images) // args.batch_size
     judge = Judge(args.dataset, run_dir) if args.judge_every else None
     last_ckpt = time.time()
+    base_lrs = [(opt_g, args.lr_g or args.lr), (opt_d, args.lr)]
+    decay_start = (args.epochs - args.decay_epochs) * per_epoch
     while epoch < args.epochs:
         order = torch.randperm(len(images), generator=torch.Generator().manual_seed(args.seed * 100_003 + epoch))
         bar = tqdm(range(batch_index, per_epoch), desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=30)
         for batch_index in bar:
             real = images[order[batch_index * args.batch_size:(batch_index + 1) * args.batch_size]]
+            if args.decay_epochs:
+                factor = min(1.0, 1.0 - (step - decay_start) / (args.decay_epochs * per_epoch))
+                for opt, lr in base_lrs:
+                    for group in opt.param_groups:
+                        group["lr"] = lr * factor
             z = torch.randn(len(real), LATENT_DIM, generator=noise).to(device)
             fake = G(z)
             out_real, out_fake = D(aug(real)), D(aug(fake.detach()))
