@@ -20,7 +20,7 @@ from torch import nn
 
 from models.registry import ModelEntry
 from models.store import Progress
-from models.weights_io import dequantize_fill, load_into
+from models.weights_io import dequantize_fill, load_into, quantize_state
 
 LATENT_DIM = 100
 MAX_SEED = 2**31 - 1
@@ -116,6 +116,12 @@ def build_discriminator(arch: str = "conv", width: int = 64) -> nn.Module:
     if arch not in ARCHS:
         raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
     return (Discriminator if arch == "conv" else FCDiscriminator)(width)
+
+
+def storage_form(state: dict[str, torch.Tensor], arch: str) -> dict[str, torch.Tensor]:
+    """A generator's tensors as its shipped file holds them: the "fc" shape's big FC layer as int8 rows (fp32 it
+    would be 26 MB, over the 10 MB limit); the "conv" shape as it is. from_entry reads either form."""
+    return quantize_state(state) if arch == "fc" else state
 
 
 def init_weights(module: nn.Module) -> None:

@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.dcgan import LATENT_DIM, DCGANModel, build_generator
+from models.dcgan import LATENT_DIM, DCGANModel, build_generator, storage_form
 from models.loading import load_model
-from models.weights_io import dequantize_fill, quantize_state, stored_config
+from models.weights_io import dequantize_fill, stored_config
 from training.data import load_tensors
 from training.metrics import class_balance, fid, recognizability
 
@@ -39,30 +39,31 @@ def chunked_fid(features: torch.Tensor, reference: torch.Tensor) -> tuple[float,
     return float(np.mean(scores)), float(np.std(scores)), len(scores)
 
 
+def as_shipped(config: dict, state: dict[str, torch.Tensor]) -> DCGANModel:
+    """A generator of the config's shapes holding state after the round trip through its shipped file's form
+    (int8 rows for the "fc" shape), so a run is measured as it would ship."""
+    arch = config.get("arch", "conv")
+    gen = build_generator(arch, LATENT_DIM, config["g_width"])
+    with torch.no_grad():
+        dequantize_fill(gen.state_dict(), storage_form(state, arch))
+    return DCGANModel(gen, config, torch.device("cpu"))
+
+
 def from_checkpoint(path: str) -> DCGANModel:
-    """The EMA generator of a training checkpoint (shapes from the run's config.json beside it), BN recalibrated and
-    passed through the shipped storage (int8 rows for the "fc" shape), as at publish time."""
+    """The EMA generator of a training checkpoint (shapes from the run's config.json beside it), BN recalibrated as
+    at publish time."""
     from training.train_dcgan import recalibrate_batchnorm
     config = json.loads((Path(path).parent / "config.json").read_text())
     gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
     gen.load_state_dict(torch.load(path, weights_only=True, map_location="cpu")["G_ema"])
     recalibrate_batchnorm(gen)
-    if config.get("arch", "conv") == "fc":
-        with torch.no_grad():
-            dequantize_fill(gen.state_dict(), quantize_state(gen.state_dict()))
-    return DCGANModel(gen, {}, torch.device("cpu"))
+    return as_shipped(config, gen.state_dict())
 
 
 def from_weights(path: str) -> DCGANModel:
-    """A generator file a run wrote (e.g. runs/<name>/best_G.safetensors; shapes from its metadata), passed through
-    the shipped storage as at publish time."""
+    """A generator file a run wrote (e.g. runs/<name>/best_G.safetensors; shapes from its metadata)."""
     from safetensors.torch import load_file
-    config = stored_config(path)
-    gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
-    state = load_file(path)
-    with torch.no_grad():
-        dequantize_fill(gen.state_dict(), quantize_state(state) if config.get("arch", "conv") == "fc" else state)
-    return DCGANModel(gen, config, torch.device("cpu"))
+    return as_shipped(stored_config(path), load_file(path))
 
 
 def evaluate(model: DCGANModel, dataset: str, samples: int, seed: int) -> dict:
@@ -97,8 +98,9 @@ def main() -> None:
     parser.add_argument("name", help="a shipped DCGAN: dcgan-mnist or dcgan-fashion")
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--checkpoint", help="evaluate a training checkpoint instead of the shipped weights")
-    parser.add_argument("--weights", help="evaluate a run's generator file (e.g. runs/NAME/best_G.safetensors)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--checkpoint", help="evaluate a training checkpoint instead of the shipped weights")
+    source.add_argument("--weights", help="evaluate a run's generator file (e.g. runs/NAME/best_G.safetensors)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--record", action="store_true", help="write the figures into the manifest")
     args = parser.parse_args()

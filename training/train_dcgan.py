@@ -33,9 +33,9 @@ from torch.nn import functional as F
 from safetensors.torch import load_file
 from tqdm import tqdm
 
-from models.dcgan import ARCHS, LATENT_DIM, build_discriminator, build_generator, init_weights
+from models.dcgan import ARCHS, LATENT_DIM, build_discriminator, build_generator, init_weights, storage_form
 from models.imaging import grid
-from models.weights_io import quantize_state, save as save_weights, stored_config
+from models.weights_io import save as save_weights, stored_config
 from training.data import load_tensors
 from training.publish import publish
 
@@ -99,31 +99,32 @@ class Judge:
         from models.loading import load_model
         self.classifier = load_model(f"classifier-{dataset}")
         self.z = torch.randn(samples, LATENT_DIM, generator=torch.Generator().manual_seed(seed))
+        self.run_dir = run_dir
         best = run_dir / "best_G.safetensors"  # a resumed run keeps its best so far
         self.best = stored_config(best)["recognizability"] if best.exists() else -1.0
 
     @torch.no_grad()
-    def __call__(self, gen: torch.nn.Module, run_dir: Path, epoch: int, step: int, config: dict) -> dict:
+    def __call__(self, gen: torch.nn.Module, epoch: int, step: int, config: dict) -> dict:
         from training.metrics import class_balance, recognizability
         predicted, confidence = self.classifier.predict(gen(self.z))
         ratio, counts = class_balance(predicted)
         score = {"recognizability": round(recognizability(confidence), 4), "class_max_min_ratio": round(ratio, 3),
                  "class_counts": counts, "epoch": epoch, "step": step}
-        with open(run_dir / "judge.jsonl", "a") as f:
+        with open(self.run_dir / "judge.jsonl", "a") as f:
             f.write(json.dumps(score) + "\n")
         if score["recognizability"] > self.best:
             self.best = score["recognizability"]
-            save_weights(gen.state_dict(), run_dir / "best_G.safetensors", {**config, **score})
+            save_weights(gen.state_dict(), self.run_dir / "best_G.safetensors", {**config, **score})
         return score
 
 
 def publish_generator(model_name: str, dataset: str, state: dict, config: dict) -> None:
     """Ship a generator's weights as model_name (models/weights + manifest; metrics come from evaluate_dcgan)."""
     data, licence, title = SOURCES[dataset]
-    if config.get("arch", "conv") == "fc":  # its 6 M-weight FC layer: int8 rows (fp32: 26 MB, over the 10 MB limit)
-        state = quantize_state(state)
+    arch = config.get("arch", "conv")
+    if arch == "fc":
         config = {**config, "quantization": "int8 per output row for weights >= 200k elements"}
-    entry = publish(model_name, "dcgan", state, title=title,
+    entry = publish(model_name, "dcgan", storage_form(state, arch), title=title,
                     description=f"DCGAN generator (EMA weights) trained {config['epochs_trained']} epochs on {dataset}; "
                                 "100-d N(0, I) latent -> 28x28 greyscale.",
                     config=config, licence=licence, data=data, metrics={})
@@ -196,7 +197,8 @@ def main() -> None:
     D.apply(init_weights)
     G, D = G.to(device), D.to(device)
     G_ema = copy.deepcopy(G).eval()
-    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr_g or args.lr, betas=(args.beta1, 0.999))
+    lr_g = args.lr_g or args.lr
+    opt_g = torch.optim.Adam(G.parameters(), lr=lr_g, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
     noise = torch.Generator().manual_seed(args.seed + 1)
     fixed_z = torch.randn(64, LATENT_DIM, generator=torch.Generator().manual_seed(args.seed + 2))
@@ -236,7 +238,7 @@ def main() -> None:
     per_epoch = len(images) // args.batch_size
     judge = Judge(args.dataset, run_dir) if args.judge_every else None
     last_ckpt = time.time()
-    base_lrs = [(opt_g, args.lr_g or args.lr), (opt_d, args.lr)]
+    base_lrs = [(opt_g, lr_g), (opt_d, args.lr)]
     decay_start = (args.epochs - args.decay_epochs) * per_epoch
     while epoch < args.epochs:
         order = torch.randperm(len(images), generator=torch.Generator().manual_seed(args.seed * 100_003 + epoch))
@@ -276,7 +278,7 @@ def main() -> None:
         last_ckpt = time.time()
         print(f"epoch {epoch}: step {step}, loss_d {loss_d.item():.3f}, loss_g {loss_g.item():.3f}", flush=True)
         if judge and epoch % args.judge_every == 0:
-            score = judge(shipped, run_dir, epoch, step, config)
+            score = judge(shipped, epoch, step, config)
             print(f"judge: {score}", flush=True)
         if args.minutes and time.time() - started > args.minutes * 60:
             print(f"--minutes {args.minutes}: stopped after epoch {epoch} (checkpoint saved)", flush=True)

@@ -170,10 +170,11 @@ class Judge:
         from models.loading import load_model
         self.classifier = load_model("classifier-mnist")
         self.per_category = per_category
+        self.run_dir = run_dir
         best = run_dir / "generator_best.safetensors"  # a resumed run keeps its best so far
         self.best = stored_config(best).get("judge_accuracy", -1.0) if best.exists() else -1.0
 
-    def __call__(self, G: Generator, out: Path, meta: dict) -> dict:
+    def __call__(self, G: Generator, meta: dict) -> dict:
         from models.infogan import InfoGANModel
         from training.evaluate_infogan import category_accuracy
         frozen = copy.deepcopy(G)
@@ -182,7 +183,7 @@ class Judge:
         acc = result["accuracy"]
         if acc > self.best:
             self.best = acc
-            save(G.state_dict(), out / "generator_best.safetensors", meta | {"judge_accuracy": acc})
+            save(G.state_dict(), self.run_dir / "generator_best.safetensors", meta | {"judge_accuracy": acc})
         return {"judge_accuracy": acc}
 
 
@@ -254,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
         if (epoch + 1) % args.snapshot_every == 0:  # kept for choosing the best epoch afterwards
             save(model.G.state_dict(), out / f"generator_e{epoch + 1:03d}.safetensors", cfg | {"epoch": epoch + 1})
             if judge:
-                means |= judge(model.G, out, cfg | {"epoch": epoch + 1})
+                means |= judge(model.G, cfg | {"epoch": epoch + 1})
         out_of_time = bool(args.minutes) and time.time() - started > args.minutes * 60
         if (epoch + 1) % args.checkpoint_every == 0 or epoch + 1 == args.epochs or out_of_time:
             atomic_torch_save({"model": model.state(), "epoch": epoch + 1, "data_gen": data_gen.get_state(),
