@@ -9,6 +9,18 @@ from models import registry, store
 from models.loading import load_model
 
 
+def run_through_app() -> None:
+    """Call first on every page. After a server start, until some run of app.py has called st.navigation, Streamlit
+    (1.67) still treats the app as an old-style "pages/ folder" app: a visitor whose first request is a deep link
+    (/infogan_controls, a shared link) gets pages/<name>.py run on its own, without app.py's navigation and layout,
+    and the sidebar lists every file in pages/. Its class-level flag is what decides; flip it as st.navigation would
+    and rerun, so app.py runs and opens the same page. A no-op in every later run (and in AppTest)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _cached_model(name: str):
     return load_model(name)

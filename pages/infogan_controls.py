@@ -6,7 +6,9 @@ import random
 import streamlit as st
 
 from models.imaging import grid, png_bytes, to_pil
-from pages.common import get_model, link_choice, link_number
+from pages.common import get_model, link_choice, link_number, run_through_app
+
+run_through_app()
 
 MODEL_NAME = "infogan-mnist"
 MAX_SEED = 2**31 - 1
@@ -33,8 +35,8 @@ def new_seed() -> None:
 
 
 st.title("🔢 InfoGAN Controls")
-st.write("An InfoGAN learned, without ever seeing a label, a 10-way category and two continuous codes that "
-         "turned out to mean *which digit*, *rotation* and *width*. The remaining 62 noise values (the seed) "
+st.write("An InfoGAN learned, without ever seeing a label, a 10-way category and continuous codes that "
+         "turned out to mean *which digit*, *rotation* and *stroke width*. The remaining 62 noise values (the seed) "
          "set the handwriting style.")
 
 model = get_model(MODEL_NAME)
@@ -55,7 +57,7 @@ def controls() -> None:
     with left:
         digit = st.radio("Digit", list(range(10)), key=STATE["digit"], horizontal=True)
         rotation = st.slider("Rotation (+ = clockwise)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["rotation"])
-        width = st.slider("Width (+ = wider)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["width"])
+        width = st.slider("Stroke width (+ = thicker)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["width"])
         seed_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
         seed = seed_col.number_input("Noise seed (handwriting style)", 0, MAX_SEED, step=1, key=STATE["seed"])
         button_col.button("🎲 Random", on_click=new_seed, use_container_width=True)

@@ -10,7 +10,9 @@ import random
 import streamlit as st
 
 from models.imaging import gif_bytes, grid, png_bytes, to_pil
-from pages.common import get_model, link_choice, link_number
+from pages.common import get_model, link_choice, link_number, run_through_app
+
+run_through_app()
 
 MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MNIST)"}
 MAX_SEED = 2**31 - 1

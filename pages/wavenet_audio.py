@@ -11,7 +11,9 @@ from models import registry, soundfont
 from models.audio import spectrogram_image, wav_bytes, waveform_image
 from models.melody import NAMES, midi_to_name
 from models.wavenet import check_duration
-from pages.common import get_model, link_choice, link_number
+from pages.common import get_model, link_choice, link_number, run_through_app
+
+run_through_app()
 
 MODEL_NAME = "wavenet-instruments"
 MAX_SEED = 2**31 - 1

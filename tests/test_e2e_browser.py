@@ -43,6 +43,23 @@ def test_home_lists_pages_and_models(app, driver):
     shot(driver, "home")
 
 
+def test_a_deep_link_as_the_first_visit_gets_the_apps_navigation(tmp_path):
+    """Right after a server start (a Heroku dyno wakes up) the first visitor often comes through a shared link: the
+    page must come up inside app.py's navigation (page titles), not Streamlit's old pages/ folder listing, which
+    would list helper modules such as common.py and skip app.py's layout."""
+    with procfile_app(tmp_path) as (base, _proc):
+        d = chromium()
+        try:
+            pa.open_page(d, base, "wavenet_audio", "WaveNet Audio")
+            nav = pa.wait_until(d, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"]'), 60,
+                                "the sidebar navigation")[0]
+            pa.wait_until(d, lambda d: "Sketch Colorizer" in nav.text, 60, "app.py's page titles in the sidebar")
+            assert "common" not in nav.text.lower() and "click" not in nav.text.lower()
+            assert "WaveNet Audio" in pa.body_text(d) and d.current_url.endswith("/wavenet_audio")
+        finally:
+            d.quit()
+
+
 def test_colorizer_upload_then_hint(app, driver):
     pa.open_page(driver, app, "sketch_colorizer", "Sketch Colorizer")
     pa.upload_file(driver, ROOT / "pages" / "samples" / "penguin.png")

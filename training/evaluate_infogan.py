@@ -253,7 +253,8 @@ def model_from_file(path: Path, config: dict | None = None) -> InfoGANModel:
     return InfoGANModel(generator, config or {})
 
 
-def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int) -> tuple[dict, dict]:
+def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int,
+             first_seed: int = 500) -> tuple[dict, dict]:
     """-> (config additions: mapping and code assignment, metrics in app terms)."""
     cat = category_accuracy(model, classifier, per_category)
     mapped = InfoGANModel(model.generator, model.config | {"category_to_digit": cat["category_to_digit"]})
@@ -264,7 +265,8 @@ def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int) -
     codes = {}
     if n_seeds > 0:  # 0 = categories only (quick comparisons during training)
         axes = np.eye(model.n_continuous)
-        raw = code_sweeps(mapped, {f"code{j}": axes[j].tolist() for j in range(model.n_continuous)}, n_seeds)
+        raw = code_sweeps(mapped, {f"code{j}": axes[j].tolist() for j in range(model.n_continuous)}, n_seeds,
+                          first_seed)
         details["rho_raw"] = raw
         best = None
         for name, m in candidate_matrices(raw).items():
@@ -276,7 +278,8 @@ def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int) -
                                      "per_digit": [m[j, col] * x for x in raw[f"code{j}"][a]["per_digit"]]}
                                  for a in ATTRIBUTES}
             else:
-                app = code_sweeps(mapped, {code: m[:, col].tolist() for col, code in enumerate(CODES)}, n_seeds)
+                app = code_sweeps(mapped, {code: m[:, col].tolist() for col, code in enumerate(CODES)}, n_seeds,
+                                  first_seed)
             details[f"rho_app_{name}"] = app
             score = targets_met(app)
             print(f"code mapping '{name}' {m.round(3).tolist()}: targets met {score[0]}/4, "
@@ -285,7 +288,8 @@ def evaluate(model: InfoGANModel, classifier, per_category: int, n_seeds: int) -
                 best = (score, name, m, app)
         _, name, m, app = best
         codes = {"code_matrix": [[round(float(x), 6) for x in row] for row in m], "code_mapping": name}
-        metrics |= {"sweep_noise_seeds": n_seeds, "code_mapping": name, **code_metrics(app)}
+        metrics |= {"sweep_noise_seeds": n_seeds, "sweep_first_seed": first_seed, "code_mapping": name,
+                    **code_metrics(app)}
     return {"category_to_digit": cat["category_to_digit"], **codes}, metrics | {"_details": details}
 
 
@@ -296,6 +300,8 @@ def main(argv: list[str] | None = None) -> None:
     src.add_argument("--model", help="a shipped model name, e.g. infogan-mnist")
     parser.add_argument("--per-category", type=int, default=1000)
     parser.add_argument("--seeds", type=int, default=20, help="noise seeds per digit for the code sweeps (0: skip)")
+    parser.add_argument("--first-seed", type=int, default=500,
+                        help="first noise seed of the sweeps (choose epochs on other seeds than the reported ones)")
     parser.add_argument("--publish", metavar="NAME", help="ship --weights as NAME with the measured mapping and metrics")
     parser.add_argument("--record", action="store_true", help="record the metrics of --model in the manifest")
     parser.add_argument("--json", type=Path, help="also write all figures to this file")
@@ -310,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
         model = model_from_file(args.weights)
     else:
         model = load_model(args.model)
-    config_add, metrics = evaluate(model, classifier, args.per_category, args.seeds)
+    config_add, metrics = evaluate(model, classifier, args.per_category, args.seeds, args.first_seed)
     details = metrics.pop("_details")
     if args.model:  # the shipped mapping, not the refitted one, is what users get
         metrics["digit_accuracy_shipped_mapping"] = round(digit_accuracy(model, classifier, 100), 4)
