@@ -3,7 +3,7 @@
     python -m models infogan --digit 3 --rotation 0.5 --width -1 --seed 1 --out three.png
     python -m models infogan --digit 7 --n 50 --out-dir sevens/     # seeds 0..49 (from --seed), same codes
 
-Rotation and width run from -2 to 2 (+rotation = clockwise slant, +width = wider); the seed picks the noise.
+Rotation and width run from -2 to 2 (+rotation = clockwise slant, +width = thicker strokes); the seed picks the noise.
 """
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def register(subparsers) -> None:
     # values are parsed by cmd_infogan so that bad input gives one line and exit code 2
     p.add_argument("--digit", default=None, help="0-9 (required)")
     p.add_argument("--rotation", default="0", help="-2..2, + = clockwise slant (default 0)")
-    p.add_argument("--width", default="0", help="-2..2, + = wider (default 0)")
+    p.add_argument("--width", default="0", help="stroke width, -2..2, + = thicker (default 0)")
     p.add_argument("--seed", default="0", help="noise seed, 0..2^31-1 (default 0)")
     p.add_argument("--n", default=None, help=f"number of images (seeds seed, seed+1, ...), 1-{MAX_IMAGES}; needs --out-dir")
     p.add_argument("--scale", default="1", help="enlarge the 28x28 output this many times (default 1)")
