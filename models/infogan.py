@@ -84,6 +84,7 @@ class QHead(nn.Module):
 
 
 def latent_dim(n_continuous: int) -> int:
+    """Generator input size for K continuous codes: 62 noise + 10 category + K."""
     return NOISE_DIM + N_CATEGORIES + n_continuous
 
 

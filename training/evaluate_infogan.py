@@ -3,17 +3,18 @@
 (a) Category accuracy: generate many samples per category (noise and continuous codes from the training prior), classify
     them with the independent `classifier-mnist`, match categories to digits with scipy's linear_sum_assignment on the
     confusion counts (fitted on one set of noise seeds), then report accuracy on a fresh set of seeds through that mapping.
-(b) Continuous codes: fix noise and category, sweep one code over -2..2 (the other at 0), measure on every image
+(b) Continuous codes: fix noise and category, sweep one code over -2..2 (the others at 0), measure on every image
       slant      = cov(x, y) / var(y) of the ink (image moments, y pointing up, so > 0 means the top leans right,
                    i.e. a clockwise slant),
       thickness  = Morpho-MNIST style mean stroke thickness: 2 x the mean distance-to-background over the skeleton of
                    the image upscaled 4x and thresholded at half intensity (skeleton by Zhang-Suen thinning, written
                    here in numpy instead of skimage's medial axis),
       extent     = horizontal spread of the de-slanted ink (2 x its std along x), a proxy for the digit's width,
-    and average Spearman's rho(code value, attribute) over noise seeds and digits. Two ways of driving the raw codes
-    from the app's (rotation, width) are then measured: each raw code alone (the one that slants more is rotation,
-    signs flipped so + = clockwise / wider), or their sum and difference (when both raw codes slant the digit while
-    moving its width in opposite directions); the one meeting more targets is shipped as config "code_matrix".
+    and average Spearman's rho(code value, attribute) over noise seeds and digits. Ways of driving the K raw codes
+    from the app's (rotation, width) are then measured (candidate_matrices: one raw code each, a 45-degree mix of
+    two, or width de-slanted by a little of the rotation code); the one meeting the most targets is shipped as config
+    "code_matrix". --first-seed moves the sweeps' noise seeds, so epochs can be chosen on other seeds than the
+    reported ones.
 
     python -m training.evaluate_infogan --weights runs/infogan-s1/generator_e030.safetensors   # compare runs/epochs
     python -m training.evaluate_infogan --weights runs/infogan-s1/generator_e030.safetensors --publish infogan-mnist

@@ -8,7 +8,9 @@
 app's rotation and width drive). --init-from G.safetensors starts G from a trained generator (D and Q start fresh);
 a generator with fewer continuous codes keeps its weights and gains new, randomly initialised input columns for the
 extra codes, so training grows codes for variations the old ones leave to the noise. --warmup-epochs N then trains
-only D and Q for N epochs (G frozen) so that a fresh D does not tear a trained G apart. --judge: at every snapshot, category accuracy (Hungarian-matched, evaluate_infogan.category_accuracy, 500 samples per
+only D and Q for N epochs (G frozen) so that a fresh D does not tear a trained G apart.
+
+--judge: at every snapshot, category accuracy (Hungarian-matched, evaluate_infogan.category_accuracy, 500 samples per
 category) with the shipped classifier-mnist; logged in history.jsonl; the best epoch is kept as generator_best.safetensors.
 
 Writes under runs/infogan-s<seed>/: config.json, checkpoint.pt (all networks + optimisers + RNG, loaded with
