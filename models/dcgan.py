@@ -9,6 +9,9 @@ Two shapes ("arch" in a model's config):
 `DCGANModel` (built by `from_entry`) wraps the generator with what the Latent Explorer needs: seeded latents,
 batched generation, SeFa directions (Shen & Zhou 2021: eigenvectors of W^T W of the first layer), slerp / lerp
 interpolation and random neighbours. Everything is deterministic given a seed (CPU torch.Generator).
+`LatentPrior` says where latents come from: N(0, I) (the DCGAN default) or, where a model's config has a "prior",
+a mixture of K unit Gaussians around fixed centres drawn from a seed (a Gaussian-mixture prior, as in DeLiGAN,
+Gurumurthy et al. 2017, and GM-GAN, Ben-Yosef & Weinshall 2018, with the centres kept fixed).
 """
 from __future__ import annotations
 
@@ -27,6 +30,44 @@ MAX_SEED = 2**31 - 1
 
 
 ARCHS = ("conv", "fc")
+
+
+class LatentPrior:
+    """z ~ N(0, I) (components = 0), or z = c_k + spread * e with k uniform over K fixed centres c_k ~ N(0, I)
+    (drawn once from centre_seed) and e ~ N(0, I). A draw takes e first, then k, from one torch.Generator, so the
+    N(0, I) prior gives exactly torch.randn's latents."""
+
+    def __init__(self, dim: int = LATENT_DIM, components: int = 0, centre_seed: int = 0, spread: float = 1.0):
+        if components < 0 or spread <= 0:
+            raise ValueError(f"bad prior: components {components}, spread {spread}")
+        self.dim, self.components, self.centre_seed, self.spread = dim, int(components), int(centre_seed), float(spread)
+        self.centres = (torch.randn(self.components, dim, generator=torch.Generator().manual_seed(self.centre_seed))
+                        if self.components else None)
+
+    @classmethod
+    def from_config(cls, config: dict) -> "LatentPrior":
+        prior = config.get("prior") or {}
+        return cls(int(config.get("latent_dim", LATENT_DIM)), int(prior.get("components", 0)),
+                   int(prior.get("centre_seed", 0)), float(prior.get("spread", 1.0)))
+
+    def config(self) -> dict:
+        """What goes into a model's config ({} for N(0, I))."""
+        if not self.components:
+            return {}
+        return {"prior": {"components": self.components, "centre_seed": self.centre_seed, "spread": self.spread}}
+
+    def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """(n, dim) latents from a CPU generator."""
+        e = torch.randn(n, self.dim, generator=generator)
+        if not self.components:
+            return e
+        k = torch.randint(0, self.components, (n,), generator=generator)
+        return self.centres[k] + self.spread * e
+
+    def describe(self) -> str:
+        if not self.components:
+            return "N(0, I)"
+        return f"a mixture of {self.components} Gaussians N(c_k, {self.spread:g}^2 I), fixed centres c_k ~ N(0, I)"
 
 
 class Generator(nn.Module):
@@ -170,14 +211,19 @@ class DCGANModel:
         self.config = config
         self.device = device
         self.latent_dim = generator.latent_dim
+        self.prior = LatentPrior.from_config({**config, "latent_dim": self.latent_dim})
         self._lock = threading.Lock()
         self._sefa = sefa(generator.first_layer_weight.cpu())
 
     def latent(self, seed: int) -> torch.Tensor:
-        """z (latent_dim,) ~ N(0, I), the same for a seed on every machine."""
+        """z (latent_dim,) from the model's prior, the same for a seed on every machine."""
         if not 0 <= int(seed) <= MAX_SEED:
             raise ValueError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
-        return torch.randn(self.latent_dim, generator=torch.Generator().manual_seed(int(seed)))
+        return self.prior.sample(1, torch.Generator().manual_seed(int(seed)))[0]
+
+    def sample_latents(self, n: int, seed: int) -> torch.Tensor:
+        """(n, latent_dim) latents from the prior, one generator seeded once (what evaluations use)."""
+        return self.prior.sample(n, torch.Generator().manual_seed(int(seed)))
 
     def latents(self, seeds) -> torch.Tensor:
         return torch.stack([self.latent(s) for s in seeds])

@@ -11,7 +11,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from models.cli import main as cli_main
-from models.dcgan import DCGANModel, FCGenerator, Generator, build_discriminator, build_generator, lerp, sefa, slerp
+from models.dcgan import (DCGANModel, FCGenerator, Generator, LatentPrior, build_discriminator, build_generator, lerp,
+                          sefa, slerp)
 from models.loading import load_model
 from models.weights_io import dequantize_fill, quantize_state
 from training.metrics import class_balance, recognizability
@@ -39,8 +40,35 @@ def test_same_seed_same_image(model):
     assert torch.allclose(batch[1], a[0], atol=1e-5)
 
 
+def test_gaussian_prior_is_torch_randn_and_mixture_prior_is_seeded():
+    gen = lambda: torch.Generator().manual_seed(5)  # noqa: E731
+    assert torch.equal(LatentPrior(100).sample(4, gen()), torch.randn(4, 100, generator=gen()))
+    mix = LatentPrior(100, components=7, centre_seed=3)
+    assert mix.config() == {"prior": {"components": 7, "centre_seed": 3, "spread": 1.0}}
+    again = LatentPrior.from_config({"latent_dim": 100, **mix.config()})
+    z = mix.sample(500, gen())
+    assert torch.equal(z, again.sample(500, gen()))
+    # every draw sits near its own centre: ~sqrt(100) away from it, ~sqrt(300) from the others
+    distance = torch.cdist(z, mix.centres)
+    assert (distance.min(dim=1).values < 13).all() and (distance.topk(2, largest=False).values[:, 1] > 13).all()
+    assert len(distance.argmin(dim=1).unique()) == 7
+    with pytest.raises(ValueError):
+        LatentPrior(100, components=-1)
+
+
+def test_a_mixture_prior_in_the_config_drives_the_models_latents():
+    gen = build_generator("conv", 100, 8).eval()
+    plain = DCGANModel(gen, {}, torch.device("cpu"))
+    mixed = DCGANModel(gen, {"prior": {"components": 4, "centre_seed": 1, "spread": 1.0}}, torch.device("cpu"))
+    assert torch.equal(plain.latent(3), torch.randn(100, generator=torch.Generator().manual_seed(3)))
+    z = mixed.latent(3)
+    assert torch.equal(z, mixed.latent(3)) and not torch.equal(z, plain.latent(3))
+    assert torch.cdist(z[None], mixed.prior.centres).min() < 13
+    assert torch.equal(mixed.sample_latents(6, 2), mixed.sample_latents(6, 2))
+
+
 def judged_samples(model, n: int = 1000):
-    z = torch.randn(n, model.latent_dim, generator=torch.Generator().manual_seed(99))
+    z = model.sample_latents(n, 99)
     predicted, confidence = load_model("classifier-mnist").predict(model.generate(z))
     ratio, counts = class_balance(predicted)
     return recognizability(confidence), ratio, counts

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.dcgan import LATENT_DIM, DCGANModel, build_generator, storage_form
+from models.dcgan import LATENT_DIM, DCGANModel, LatentPrior, build_generator, storage_form
 from models.loading import load_model
 from models.weights_io import dequantize_fill, stored_config
 from training.data import load_tensors
@@ -56,7 +56,7 @@ def from_checkpoint(path: str) -> DCGANModel:
     config = json.loads((Path(path).parent / "config.json").read_text())
     gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
     gen.load_state_dict(torch.load(path, weights_only=True, map_location="cpu")["G_ema"])
-    recalibrate_batchnorm(gen)
+    recalibrate_batchnorm(gen, LatentPrior.from_config(config))
     return as_shipped(config, gen.state_dict())
 
 
@@ -71,7 +71,7 @@ def evaluate(model: DCGANModel, dataset: str, samples: int, seed: int) -> dict:
     train_x, _ = load_tensors(dataset, "train")
     test_x, _ = load_tensors(dataset, "test")
     n = min(samples, len(test_x))
-    z = torch.randn(samples, model.latent_dim, generator=torch.Generator().manual_seed(seed))
+    z = model.sample_latents(samples, seed)
     fake = model.generate(z)
     fake_f, test_f = judge.features(fake), judge.features(test_x[:n])
     order = torch.randperm(len(train_x), generator=torch.Generator().manual_seed(seed))

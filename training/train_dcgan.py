@@ -15,6 +15,8 @@ G and D, the InfoGAN paper's MNIST networks; its big layer ships as int8 rows).
 Adam lr 2e-4 (--lr-g sets G's apart), beta1 0.5, batch 64, non-saturating BCE loss with one-sided label smoothing
 (real = 0.9); --decay-epochs N lowers both rates linearly to 0 over the last N epochs; --top-k NU lets G learn only
 from the fakes D rates best (Sinha et al. 2020, "Top-k Training of GANs"), a share that shrinks to NU.
+--mixture K draws latents from a mixture of K unit Gaussians around fixed centres (models.dcgan.LatentPrior; the
+centres come from --mixture-seed and are saved in the config) instead of N(0, I).
 An exponential moving average of the generator's weights (decay 0.999) is what gets sampled and published; its
 BatchNorm statistics are re-estimated on fresh latents before each grid / publish.
 Reproducible: the seed fixes init, data order (per epoch) and noise; config.json sits beside the checkpoint.
@@ -34,7 +36,8 @@ from torch.nn import functional as F
 from safetensors.torch import load_file
 from tqdm import tqdm
 
-from models.dcgan import ARCHS, LATENT_DIM, build_discriminator, build_generator, init_weights, storage_form
+from models.dcgan import (ARCHS, LATENT_DIM, LatentPrior, build_discriminator, build_generator, init_weights,
+                          storage_form)
 from models.imaging import grid
 from models.weights_io import save as save_weights, stored_config
 from training.data import load_tensors
@@ -60,8 +63,11 @@ def top_k_count(batch: int, epoch: int, floor: float, gamma: float = 0.99) -> in
 
 
 @torch.no_grad()
-def recalibrate_batchnorm(gen: torch.nn.Module, batches: int = 20, batch_size: int = 256, seed: int = 12345) -> None:
-    """Re-estimate BN running statistics of gen on fresh N(0, I) latents (cumulative average), then eval mode."""
+def recalibrate_batchnorm(gen: torch.nn.Module, prior: LatentPrior | None = None, batches: int = 20,
+                          batch_size: int = 256, seed: int = 12345) -> None:
+    """Re-estimate BN running statistics of gen on fresh latents of its prior (default N(0, I); cumulative average),
+    then eval mode."""
+    prior = prior or LatentPrior(gen.latent_dim)
     noise = torch.Generator().manual_seed(seed)
     device = next(gen.parameters()).device
     for m in gen.modules():
@@ -70,7 +76,7 @@ def recalibrate_batchnorm(gen: torch.nn.Module, batches: int = 20, batch_size: i
             m.momentum = None
     gen.train()
     for _ in range(batches):
-        gen(torch.randn(batch_size, gen.latent_dim, generator=noise).to(device))
+        gen(prior.sample(batch_size, noise).to(device))
     for m in gen.modules():
         if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
             m.momentum = 0.1
@@ -101,10 +107,10 @@ class Judge:
     """Scores a generator with the shipped classifier of its dataset on fresh samples (no real images), logs every
     score to <run>/judge.jsonl and keeps the best generator as <run>/best_G.safetensors."""
 
-    def __init__(self, dataset: str, run_dir: Path, samples: int = 2000, seed: int = 777):
+    def __init__(self, dataset: str, run_dir: Path, prior: LatentPrior, samples: int = 2000, seed: int = 777):
         from models.loading import load_model
         self.classifier = load_model(f"classifier-{dataset}")
-        self.z = torch.randn(samples, LATENT_DIM, generator=torch.Generator().manual_seed(seed))
+        self.z = prior.sample(samples, torch.Generator().manual_seed(seed))
         self.run_dir = run_dir
         best = run_dir / "best_G.safetensors"  # a resumed run keeps its best so far
         self.best = stored_config(best)["recognizability"] if best.exists() else -1.0
@@ -132,7 +138,7 @@ def publish_generator(model_name: str, dataset: str, state: dict, config: dict) 
         config = {**config, "quantization": "int8 per output row for weights >= 200k elements"}
     entry = publish(model_name, "dcgan", storage_form(state, arch), title=title,
                     description=f"DCGAN generator (EMA weights) trained {config['epochs_trained']} epochs on {dataset}; "
-                                "100-d N(0, I) latent -> 28x28 greyscale.",
+                                f"100-d latent from {LatentPrior.from_config(config).describe()} -> 28x28 greyscale.",
                     config=config, licence=licence, data=data, metrics={})
     print(f"published {model_name} after epoch {config['epochs_trained']} ({entry['bytes'] / 1e6:.2f} MB)", flush=True)
 
@@ -182,6 +188,9 @@ def main() -> None:
     parser.add_argument("--top-k", type=float, default=0.0, metavar="NU",
                         help="top-k training (Sinha et al. 2020): G learns only from the k fakes D rates best; "
                              "k = batch x 0.99^epoch, never below NU x batch (0: off)")
+    parser.add_argument("--mixture", type=int, default=0, metavar="K",
+                        help="latents from a mixture of K unit Gaussians around fixed centres (0: N(0, I))")
+    parser.add_argument("--mixture-seed", type=int, default=0, help="seed of the mixture's centres")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--judge-every", type=int, default=0, help="score with the shipped classifier every K epochs")
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
@@ -210,7 +219,8 @@ def main() -> None:
     opt_g = torch.optim.Adam(G.parameters(), lr=lr_g, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
     noise = torch.Generator().manual_seed(args.seed + 1)
-    fixed_z = torch.randn(64, LATENT_DIM, generator=torch.Generator().manual_seed(args.seed + 2))
+    prior = LatentPrior(LATENT_DIM, args.mixture, args.mixture_seed)
+    fixed_z = prior.sample(64, torch.Generator().manual_seed(args.seed + 2))
     epoch, batch_index, step = 0, 0, 0
     source = Path(args.resume_from) if args.resume_from else ckpt_path
     if (args.resume and ckpt_path.exists()) or args.resume_from:
@@ -226,10 +236,11 @@ def main() -> None:
         epoch, batch_index, step = int(state["epoch"]), int(state["batch_index"]), int(state["step"])
         print(f"resumed {name} from {source} at epoch {epoch}, batch {batch_index}, step {step}", flush=True)
     config = {k: v for k, v in vars(args).items()
-              if k not in ("resume", "no_publish", "publish_every", "publish_as", "device", "judge_every", "minutes")}
+              if k not in ("resume", "no_publish", "publish_every", "publish_as", "device", "judge_every", "minutes",
+                           "mixture", "mixture_seed")}
     augment_gen = torch.Generator().manual_seed(args.seed + 3)
     aug = (lambda t: diff_augment(t, augment_gen)) if args.diffaug else (lambda t: t)
-    config.update(name=name, latent_dim=LATENT_DIM, train_images=len(images))
+    config.update(name=name, latent_dim=LATENT_DIM, train_images=len(images), **prior.config())
     (run_dir / "config.json").write_text(json.dumps(config, indent=2))
 
     def checkpoint() -> None:
@@ -240,12 +251,12 @@ def main() -> None:
     def snapshot() -> torch.nn.Module:
         """A copy of the EMA generator with recalibrated BN, ready to sample or ship."""
         shipped = copy.deepcopy(G_ema)
-        recalibrate_batchnorm(shipped)
+        recalibrate_batchnorm(shipped, prior)
         return shipped.cpu()
 
     bce = F.binary_cross_entropy_with_logits
     per_epoch = len(images) // args.batch_size
-    judge = Judge(args.dataset, run_dir) if args.judge_every else None
+    judge = Judge(args.dataset, run_dir, prior) if args.judge_every else None
     last_ckpt = time.time()
     base_lrs = [(opt_g, lr_g), (opt_d, args.lr)]
     decay_start = (args.epochs - args.decay_epochs) * per_epoch
@@ -259,7 +270,7 @@ def main() -> None:
                 for opt, lr in base_lrs:
                     for group in opt.param_groups:
                         group["lr"] = lr * factor
-            z = torch.randn(len(real), LATENT_DIM, generator=noise).to(device)
+            z = prior.sample(len(real), noise).to(device)
             fake = G(z)
             out_real, out_fake = D(aug(real)), D(aug(fake.detach()))
             loss_d = bce(out_real, torch.full_like(out_real, args.real_label)) + bce(out_fake, torch.zeros_like(out_fake))
