@@ -128,7 +128,6 @@ class WaveNetSynth:
         self.config = config
         self.device = device or torch.device("cpu")
         self.sample_rate = int(config["sample_rate"])
-        self.sampling_floor = float(config.get("sampling_floor", 0.0))  # see wavenet_fast.sample
         self.instruments = [i["name"] for i in config["instruments"]]
         self._fused = None
         self._lock = threading.Lock()  # one generation at a time per model (shared by Streamlit sessions)
@@ -157,11 +156,9 @@ class WaveNetSynth:
         return self._fused
 
     def generate_notes(self, instrument: str, pitches: list[int], n_samples: int | list[int], temperature: float = 1.0,
-                       seed: int = 0, progress: Callable[[float], None] | None = None,
-                       floor: float | None = None) -> np.ndarray:
+                       seed: int = 0, progress: Callable[[float], None] | None = None) -> np.ndarray:
         """One batch: float32 audio (len(pitches), max length), row i a note of MIDI pitch pitches[i] lasting
-        n_samples (or n_samples[i]) samples, silent after its length. floor: the sampler's probability threshold
-        (models.wavenet_fast.sample); None = the model's own (`sampling_floor` in its config, else 0)."""
+        n_samples (or n_samples[i]) samples, silent after its length."""
         from models import wavenet_fast
 
         inst = self.instrument_index(instrument)
@@ -176,8 +173,7 @@ class WaveNetSynth:
             steps = self.net.phase_step(pitch_index).numpy()
         with self._lock:
             classes = wavenet_fast.sample(self.fused(), biases.numpy().astype(np.float32), n_samples,
-                                          temperature=temperature, seed=seed, progress=progress, phase_steps=steps,
-                                          floor=self.sampling_floor if floor is None else floor)
+                                          temperature=temperature, seed=seed, progress=progress, phase_steps=steps)
         return audio_lib.mu_law_decode(classes)
 
     def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0, temperature: float = 1.0,

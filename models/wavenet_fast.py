@@ -86,8 +86,7 @@ class Sampler:
         self.batch = int(mask.sum())
 
     def run(self, n: int, uniforms: np.ndarray | None = None, forced: np.ndarray | None = None,
-            temperature: float = 1.0, keep_logits: bool = False, floor: float = 0.0
-            ) -> tuple[np.ndarray, np.ndarray | None]:
+            temperature: float = 1.0, keep_logits: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
         w = self.w
         if uniforms is None:
             uniforms = np.zeros((n, self.batch))
@@ -98,7 +97,7 @@ class Sampler:
         inv_t = 1.0 / temperature if temperature > 0 else 0.0
         run_steps()(w.embed, w.dil_wt, w.rs_wt, w.rs_b, w.o1_wt, w.o1_b, w.o2_wt, w.o2_b, w.dilations, self.bias,
                    self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
-                   np.ascontiguousarray(forced, np.int64), inv_t, float(floor), out, logits, w.excite_w, self.phase_steps,
+                   np.ascontiguousarray(forced, np.int64), inv_t, out, logits, w.excite_w, self.phase_steps,
                    self.onset)
         self.t += n
         return out, (logits if keep_logits else None)
@@ -106,17 +105,14 @@ class Sampler:
 
 def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], temperature: float = 1.0,
            seed: int = 0, progress: Callable[[float], None] | None = None, chunk: int = 1600,
-           phase_steps: np.ndarray | None = None, floor: float = 0.0) -> np.ndarray:
+           phase_steps: np.ndarray | None = None) -> np.ndarray:
     """Mu-law classes (B, max length) of B notes that start after a receptive field of silence (as in training).
-    floor: LPCNet's probability threshold (see the kernel; 0 = plain softmax sampling).
 
     n_samples is one length for all notes or one per note; notes that are done leave the batch at the next chunk
     boundary (their rows are padded with silence), so a melody of short notes and one long one costs little more
     than its notes' total length."""
     if not temperature >= 0:
         raise ValueError("temperature must be >= 0")
-    if not 0 <= floor < 1 / 256:
-        raise ValueError("floor must be in [0, 1/256)")
     batch = biases.shape[1]
     lengths = np.full(batch, n_samples, np.int64) if np.isscalar(n_samples) else np.asarray(n_samples, np.int64)
     total = int(lengths.max()) if batch else 0
@@ -133,7 +129,7 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
             active = active[keep]
             sampler.keep(keep)
         n = min(chunk, total - done)
-        classes, _ = sampler.run(n, uniforms=rng.random((n, len(active))), temperature=temperature, floor=floor)
+        classes, _ = sampler.run(n, uniforms=rng.random((n, len(active))), temperature=temperature)
         out[active, done: done + n] = classes.T
         work_done += int(np.minimum(lengths[active] - done, n).sum())
         done += n

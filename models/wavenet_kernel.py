@@ -26,7 +26,7 @@ SOURCE = Path(__file__).with_name("wavenet_kernel_src.py")
 TARGET_CPU = "haswell"
 REQUIRED_CPU_FLAGS = ("avx2", "fma")
 SIGNATURE = ("void(f4[:,::1], f4[:,:,::1], f4[:,:,::1], f4[:,::1], f4[:,::1], f4[::1], f4[:,::1], f4[::1], i8[::1], "
-             "f4[:,:,::1], f4[:,:,:,::1], i8[::1], i8, i8, f8[:,::1], i8[:,::1], f8, f8, i8[:,::1], f4[:,:,::1], "
+             "f4[:,:,::1], f4[:,:,:,::1], i8[::1], i8, i8, f8[:,::1], i8[:,::1], f8, i8[:,::1], f4[:,:,::1], "
              "f4[:,:,::1], f8[::1], i8)")
 
 log = logging.getLogger(__name__)

@@ -44,12 +44,10 @@ def _add_product(out, wt, v):
 
 @njit(cache=True, fastmath=True, nogil=True)
 def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, bias, buffers, current, t0, n,
-              uniforms, forced, inv_temperature, floor, out, logits_out, excite_w, phase_steps, onset):
+              uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset):
     """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
     out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
-    when it has n rows (else it is ignored). floor > 0 thins the sampling distribution as LPCNet does (Valin &
-    Skoglund 2019): every probability is lowered by floor, those below it drop to 0, and the rest is renormalised,
-    so that rare classes cannot put impulse noise into the signal. excite_w (L, 2H, 2R) weighs the sinusoidal excitation (sin, cos of
+    when it has n rows (else it is ignored). excite_w (L, 2H, 2R) weighs the sinusoidal excitation (sin, cos of
     harmonics 1..H at phase_steps (B,) radians per sample, from step `onset` on); H = 0 for models without it.
     Weights come transposed, (inputs, outputs): every product is a sum of weight rows scaled by one input each
     ("axpy" form), so the innermost loop runs along contiguous outputs and vectorises without a horizontal sum
@@ -158,12 +156,6 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
                     d = (logit[b, k] - top) * inv_t32  # libm's exp does not vectorise, and most classes are far
                     logit[b, k] = np.exp(d) if d > np.float32(-20.0) else zero  # below the best
                     total += logit[b, k]
-                if floor > 0.0:
-                    cut = np.float32(floor * total)
-                    total = 0.0
-                    for k in range(n_cls):
-                        logit[b, k] = max(logit[b, k] - cut, zero)
-                        total += logit[b, k]
                 u = uniforms[step, b] * total
                 chosen = n_cls - 1
                 cum = 0.0  # float64 and not `acc`: numba unifies a name's type, which would slow the float32 loops

@@ -91,34 +91,6 @@ def test_sampling_is_seeded_and_independent_of_chunking(synth):
     assert (small == wavenet_fast.sample(fused, biases, 500, seed=5, chunk=1600)).all()
 
 
-@pytest.mark.parametrize("floor", [0.0, 0.004])
-def test_sampling_floor_keeps_rare_classes_out(floor):
-    """LPCNet's threshold: with floor > 0 no sampled class had a probability below it; without it, some did
-    (a random net with wide logits, 3 notes x 1,500 free-running steps)."""
-    torch.manual_seed(3)
-    net = WaveNet(n_instruments=1, n_pitches=3, layers_per_stack=3, stacks=2, residual=8, skip=12, cond=6).eval()
-    for p in net.parameters():
-        p.data.normal_(0, 0.3)
-    sampler = wavenet_fast.Sampler(wavenet_fast.FusedWeights.from_net(net), cond_biases(net, [0, 0, 0], [0, 1, 2]))
-    n = 1500
-    uniforms = np.random.default_rng(0).random((n, 3))
-    out, logits = sampler.run(n, uniforms=uniforms, temperature=1.0, keep_logits=True, floor=floor)
-    probs = torch.softmax(torch.from_numpy(logits).double(), dim=-1).numpy()
-    chosen = np.take_along_axis(probs, out[:, :, None], axis=-1)[..., 0]
-    if floor:
-        assert chosen.min() >= floor
-    else:
-        assert (chosen < 0.004).any()
-
-
-def test_sampling_floor_is_checked():
-    net = WaveNet(n_instruments=1, n_pitches=1, layers_per_stack=2, stacks=1, residual=8, skip=8, cond=4).eval()
-    fused, biases = wavenet_fast.FusedWeights.from_net(net), cond_biases(net, [0], [0])
-    for bad in (-0.1, 1 / 256, 0.5):
-        with pytest.raises(ValueError, match="floor"):
-            wavenet_fast.sample(fused, biases, 10, floor=bad)
-
-
 def _recorded_pitch_accuracy() -> float | None:
     from models import registry
 

@@ -2,6 +2,7 @@
 
     python -m training.evaluate_wavenet                      # the published wavenet-instruments, records metrics
     python -m training.evaluate_wavenet --weights runs/wavenet/best_ema.safetensors --no-record
+    python -m training.evaluate_wavenet --pitch-only --seed 1 --every 3 --no-record   # a quick sampling check
 
 1. Held-out NLL in bits per sample (8 bits = uniform over 256 mu-law classes) on the held-out FluidSynth notes
    (velocity index == pitch % 4, never trained on), each preceded by silence as in training. The headline figure
@@ -79,8 +80,8 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
     return out
 
 
-def pitch_accuracy(synth: WaveNetSynth, temperature: float = 1.0, every: int = 1, seed: int = 0,
-                   floor: float | None = None) -> tuple[dict, list]:
+def pitch_accuracy(synth: WaveNetSynth, temperature: float = 1.0, every: int = 1, seed: int = 0
+                   ) -> tuple[dict, list]:
     sr = synth.sample_rate
     metrics, rows = {}, []
     all_ok = []
@@ -88,8 +89,7 @@ def pitch_accuracy(synth: WaveNetSynth, temperature: float = 1.0, every: int = 1
         low, high = synth.pitch_range(name)
         pitches = list(range(low, high + 1, every))
         ok = []
-        batch = synth.generate_notes(name, pitches, int(NOTE_S * sr), temperature=temperature, seed=seed,
-                                     floor=floor)
+        batch = synth.generate_notes(name, pitches, int(NOTE_S * sr), temperature=temperature, seed=seed)
         for p, audio in zip(pitches, batch):  # all pitches of an instrument in one batch (one random stream)
             c = cents_off(note_f0(audio, sr, end_s=NOTE_S), p)
             ok.append(bool(abs(c) < 50))
@@ -116,8 +116,6 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, default=None, help="a safetensors file (default: the published model)")
     parser.add_argument("--no-record", action="store_true", help="do not write the figures into the manifest")
     parser.add_argument("--temperature", type=float, default=1.0)
-    parser.add_argument("--floor", type=float, default=None,
-                        help="sampler probability threshold (default: the model's sampling_floor)")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed of the pitch test")
     parser.add_argument("--every", type=int, default=1, help="test every k-th pitch only")
     parser.add_argument("--pitch-only", action="store_true", help="skip the NLL (a quick sampling-settings check)")
@@ -133,14 +131,13 @@ def main() -> None:
     if metrics:
         print(f"held-out NLL: {metrics['heldout_bits_per_sample']:.3f} bits/sample ({time.time() - t0:.0f} s)")
     t0 = time.time()
-    pitch, rows = pitch_accuracy(synth, args.temperature, args.every, args.seed, args.floor)
+    pitch, rows = pitch_accuracy(synth, args.temperature, args.every, args.seed)
     metrics.update(pitch)
     print(f"pitch accuracy: {pitch['pitch_acc_within_50_cents']:.1%} of {pitch['pitch_acc_notes']} notes "
           f"({time.time() - t0:.0f} s)")
     metrics["pitch_acc_soundfont_ceiling"] = data_pitch_ceiling(data, synth.sample_rate)
     metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
     metrics["pitch_eval_temperature"] = args.temperature
-    metrics["pitch_eval_floor"] = synth.sampling_floor if args.floor is None else args.floor
     metrics["pitch_eval_seed"] = args.seed
     for k, v in metrics.items():
         print(f"  {k}: {v}")
