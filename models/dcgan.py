@@ -64,6 +64,11 @@ class LatentPrior:
         k = torch.randint(0, self.components, (n,), generator=generator)
         return self.centres[k] + self.spread * e
 
+    @property
+    def typical_norm(self) -> float:
+        """The length of a typical latent: sqrt(dim) for N(0, I), sqrt(dim (1 + spread^2)) for the mixture."""
+        return math.sqrt(self.dim * (1 + self.spread ** 2 if self.components else 1))
+
     def describe(self) -> str:
         if not self.components:
             return "N(0, I)"

@@ -128,7 +128,7 @@ def explorer() -> None:
     a_col.markdown("**From:** the image above")
     seed_b = b_col.number_input("To seed", 0, MAX_SEED, step=1, key="le_seed_b")
     method = m_col.radio("Path", METHODS, key="le_method", horizontal=True,
-                         help="slerp follows the sphere where N(0, I) latents live; lerp is a straight line")
+                         help="slerp keeps the latent's length, as random latents have; lerp is a straight line")
     steps = s_col.slider("Frames", 3, 16, 10, key="le_steps")
     path = model.generate(model.interpolate(z, model.latent(seed_b), steps, method))
     st.image(grid(path, nrow=steps, scale=3), caption=f"{method}: seed {seed} (edited) → seed {seed_b}")
@@ -154,5 +154,6 @@ def explorer() -> None:
 
 
 explorer()
-st.caption("Sliders move the latent by that many units along each unit-length direction (a typical latent has "
-           "length ~10). Far from 0 the generator leaves the region it was trained on and images degrade.")
+st.caption("Sliders move the latent by that many units along each unit-length direction (a typical latent of this "
+           f"model has length ~{model.prior.typical_norm:.0f}). Far from 0 the generator leaves the region it was "
+           "trained on and images degrade.")

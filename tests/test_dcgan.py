@@ -52,6 +52,8 @@ def test_gaussian_prior_is_torch_randn_and_mixture_prior_is_seeded():
     distance = torch.cdist(z, mix.centres)
     assert (distance.min(dim=1).values < 13).all() and (distance.topk(2, largest=False).values[:, 1] > 13).all()
     assert len(distance.argmin(dim=1).unique()) == 7
+    assert abs(z.norm(dim=1).mean() / mix.typical_norm - 1) < 0.05
+    assert abs(LatentPrior(100).sample(500, gen()).norm(dim=1).mean() / LatentPrior(100).typical_norm - 1) < 0.05
     with pytest.raises(ValueError):
         LatentPrior(100, components=-1)
 
