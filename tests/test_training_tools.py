@@ -81,11 +81,11 @@ def test_wavenet_excitation_follows_the_input_device():
     assert e.device == device and e.shape == (3, 5, 4)
 
 
-@pytest.mark.parametrize("arch", ["conv", "fc"])
-def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypatch, arch):
+@pytest.mark.parametrize("arch, mixture", [("conv", 0), ("fc", 3)])
+def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypatch, arch, mixture):
     """One epoch on the fake digits: the judge (shipped classifier, generated samples only) scores it, best_G is kept,
     --minutes stops the run after the epoch that passes the budget, and a resumed run's judge starts from that best;
-    the kept file evaluates through the shipped storage (int8 rows for "fc")."""
+    the kept file evaluates through the shipped storage (int8 rows for "fc") and keeps its latent prior."""
     import sys
 
     from safetensors import safe_open
@@ -95,7 +95,8 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["train_dcgan", "mnist", "--name", "t", "--epochs", "5", "--g-width", "8",
                                       "--d-width", "8", "--judge-every", "1", "--minutes", "0.0001", "--no-publish",
-                                      "--diffaug", "--arch", arch])
+                                      "--diffaug", "--arch", arch, "--mixture", str(mixture),
+                                      "--mixture-spread", "0.5"])
     monkeypatch.setattr(train_dcgan.Judge, "__init__", _small_judge_init(train_dcgan.Judge.__init__))
     train_dcgan.main()
     run = tmp_path / "runs" / "t"
@@ -111,11 +112,14 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
     model = from_weights(str(run / "best_G.safetensors"))
     assert model.config["arch"] == arch
     assert model.generate(model.latent(3)).shape == (1, 1, 28, 28)
+    assert model.prior.components == mixture
+    if mixture:
+        assert model.prior.spread == 0.5 and torch.cdist(model.latent(3)[None], model.prior.centres).min() < 7
 
 
 def _small_judge_init(original):
-    def init(self, dataset, run_dir, samples=200, seed=777):
-        original(self, dataset, run_dir, samples, seed)
+    def init(self, dataset, run_dir, prior=None, samples=200, seed=777):
+        original(self, dataset, run_dir, prior, samples, seed)
     return init
 
 

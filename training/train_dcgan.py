@@ -15,8 +15,9 @@ G and D, the InfoGAN paper's MNIST networks; its big layer ships as int8 rows).
 Adam lr 2e-4 (--lr-g sets G's apart), beta1 0.5, batch 64, non-saturating BCE loss with one-sided label smoothing
 (real = 0.9); --decay-epochs N lowers both rates linearly to 0 over the last N epochs; --top-k NU lets G learn only
 from the fakes D rates best (Sinha et al. 2020, "Top-k Training of GANs"), a share that shrinks to NU.
---mixture K draws latents from a mixture of K unit Gaussians around fixed centres (models.dcgan.LatentPrior; the
-centres come from --mixture-seed and are saved in the config) instead of N(0, I).
+--mixture K draws latents from a mixture of K Gaussians around fixed centres instead of N(0, I)
+(models.dcgan.LatentPrior; the centres come from --mixture-seed, each component's standard deviation is
+--mixture-spread; all three are saved in the config).
 An exponential moving average of the generator's weights (decay 0.999) is what gets sampled and published; its
 BatchNorm statistics are re-estimated on fresh latents before each grid / publish.
 Reproducible: the seed fixes init, data order (per epoch) and noise; config.json sits beside the checkpoint.
@@ -107,10 +108,11 @@ class Judge:
     """Scores a generator with the shipped classifier of its dataset on fresh samples (no real images), logs every
     score to <run>/judge.jsonl and keeps the best generator as <run>/best_G.safetensors."""
 
-    def __init__(self, dataset: str, run_dir: Path, prior: LatentPrior, samples: int = 2000, seed: int = 777):
+    def __init__(self, dataset: str, run_dir: Path, prior: LatentPrior | None = None, samples: int = 2000,
+                 seed: int = 777):
         from models.loading import load_model
         self.classifier = load_model(f"classifier-{dataset}")
-        self.z = prior.sample(samples, torch.Generator().manual_seed(seed))
+        self.z = (prior or LatentPrior()).sample(samples, torch.Generator().manual_seed(seed))
         self.run_dir = run_dir
         best = run_dir / "best_G.safetensors"  # a resumed run keeps its best so far
         self.best = stored_config(best)["recognizability"] if best.exists() else -1.0
@@ -189,8 +191,9 @@ def main() -> None:
                         help="top-k training (Sinha et al. 2020): G learns only from the k fakes D rates best; "
                              "k = batch x 0.99^epoch, never below NU x batch (0: off)")
     parser.add_argument("--mixture", type=int, default=0, metavar="K",
-                        help="latents from a mixture of K unit Gaussians around fixed centres (0: N(0, I))")
+                        help="latents from a mixture of K Gaussians around fixed centres (0: N(0, I))")
     parser.add_argument("--mixture-seed", type=int, default=0, help="seed of the mixture's centres")
+    parser.add_argument("--mixture-spread", type=float, default=1.0, help="each component's standard deviation")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--judge-every", type=int, default=0, help="score with the shipped classifier every K epochs")
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
@@ -219,7 +222,7 @@ def main() -> None:
     opt_g = torch.optim.Adam(G.parameters(), lr=lr_g, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
     noise = torch.Generator().manual_seed(args.seed + 1)
-    prior = LatentPrior(LATENT_DIM, args.mixture, args.mixture_seed)
+    prior = LatentPrior(LATENT_DIM, args.mixture, args.mixture_seed, args.mixture_spread)
     fixed_z = prior.sample(64, torch.Generator().manual_seed(args.seed + 2))
     epoch, batch_index, step = 0, 0, 0
     source = Path(args.resume_from) if args.resume_from else ckpt_path
@@ -237,7 +240,7 @@ def main() -> None:
         print(f"resumed {name} from {source} at epoch {epoch}, batch {batch_index}, step {step}", flush=True)
     config = {k: v for k, v in vars(args).items()
               if k not in ("resume", "no_publish", "publish_every", "publish_as", "device", "judge_every", "minutes",
-                           "mixture", "mixture_seed")}
+                           "mixture", "mixture_seed", "mixture_spread")}
     augment_gen = torch.Generator().manual_seed(args.seed + 3)
     aug = (lambda t: diff_augment(t, augment_gen)) if args.diffaug else (lambda t: t)
     config.update(name=name, latent_dim=LATENT_DIM, train_images=len(images), **prior.config())
