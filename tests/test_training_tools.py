@@ -156,6 +156,30 @@ def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, mo
     assert state["opt_d"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 2e-4)
 
 
+def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_path, monkeypatch):
+    """--publish-last ships the EMA generator of a finished run's checkpoint with its prior and epoch count; the
+    same generator evaluate_dcgan --checkpoint measures."""
+    import sys
+
+    from training import train_dcgan
+    from training.evaluate_dcgan import from_checkpoint
+
+    monkeypatch.chdir(tmp_path)
+    common = ["train_dcgan", "mnist", "--name", "p", "--batch-size", "16", "--g-width", "8", "--d-width", "8"]
+    monkeypatch.setattr(sys, "argv", common + ["--epochs", "1", "--mixture", "2", "--no-publish"])
+    train_dcgan.main()
+    shipped = {}
+    monkeypatch.setattr(train_dcgan, "publish_generator",
+                        lambda name, dataset, state, config: shipped.update(name=name, state=state, config=config))
+    monkeypatch.setattr(sys, "argv", common + ["--publish-last", "dcgan-x"])
+    train_dcgan.main()
+    assert shipped["name"] == "dcgan-x" and shipped["config"]["epochs_trained"] == 1
+    assert shipped["config"]["prior"]["components"] == 2
+    measured = from_checkpoint(str(tmp_path / "runs" / "p" / "checkpoint.pt")).generator.state_dict()
+    for key, value in shipped["state"].items():
+        assert torch.allclose(value.float(), measured[key].float(), atol=0.02), key  # int8 rows there
+
+
 def test_dcgan_top_k_keeps_a_shrinking_share_of_the_batch():
     """Top-k training: all fakes at epoch 0, 0.99 per epoch after, never under the floor, never zero."""
     from training.train_dcgan import top_k_count

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.dcgan import LATENT_DIM, DCGANModel, LatentPrior, build_generator, storage_form
+from models.dcgan import LATENT_DIM, DCGANModel, build_generator, storage_form
 from models.loading import load_model
 from models.weights_io import dequantize_fill, stored_config
 from training.data import load_tensors
@@ -52,11 +52,8 @@ def as_shipped(config: dict, state: dict[str, torch.Tensor]) -> DCGANModel:
 def from_checkpoint(path: str) -> DCGANModel:
     """The EMA generator of a training checkpoint (shapes from the run's config.json beside it), BN recalibrated as
     at publish time."""
-    from training.train_dcgan import recalibrate_batchnorm
-    config = json.loads((Path(path).parent / "config.json").read_text())
-    gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
-    gen.load_state_dict(torch.load(path, weights_only=True, map_location="cpu")["G_ema"])
-    recalibrate_batchnorm(gen, LatentPrior.from_config(config))
+    from training.train_dcgan import checkpoint_generator
+    gen, config, _ = checkpoint_generator(Path(path))
     return as_shipped(config, gen.state_dict())
 
 

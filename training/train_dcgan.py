@@ -5,6 +5,7 @@
     python -m training.train_dcgan mnist --name dcgan-mnist --epochs 40 --resume   # continue (or extend) a run
     python -m training.train_dcgan mnist --device cuda --epochs 400 --judge-every 5 --no-publish   # a GPU lease
     python -m training.train_dcgan mnist --name dcgan-mnist --publish-best dcgan-mnist   # ship the judge's best
+    python -m training.train_dcgan mnist --name dcgan-mnist --publish-last dcgan-mnist   # ship the last epoch's
 
 --judge-every K scores the EMA generator every K epochs with the shipped classifier (2,000 fresh samples: share
 recognised with confidence >= 0.9, max/min predicted-class frequency; no real images involved) and keeps the best
@@ -156,6 +157,26 @@ def publish_best(run_dir: Path, model_name: str, dataset: str) -> None:
     publish_generator(model_name, dataset, load_file(str(path)), config)
 
 
+def checkpoint_generator(path: Path) -> tuple[torch.nn.Module, dict, dict]:
+    """(EMA generator with BN recalibrated on its prior, as at the end of every epoch; the run's config.json beside
+    the checkpoint; the checkpoint's counters) of a run's checkpoint.pt."""
+    config = json.loads((path.parent / "config.json").read_text())
+    state = torch.load(path, weights_only=True, map_location="cpu")
+    gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
+    gen.load_state_dict(state["G_ema"])
+    recalibrate_batchnorm(gen, LatentPrior.from_config(config))
+    return gen, config, {k: int(state[k]) for k in ("epoch", "batch_index", "step")}
+
+
+def publish_last(run_dir: Path, model_name: str, dataset: str) -> None:
+    """Ship the EMA generator of a run's checkpoint: its last epoch, once the run has ended."""
+    gen, config, counters = checkpoint_generator(run_dir / "checkpoint.pt")
+    if counters["batch_index"]:
+        raise SystemExit(f"{run_dir}/checkpoint.pt is mid-epoch (batch {counters['batch_index']}): finish the epoch")
+    config.update(epochs_trained=counters["epoch"], steps=counters["step"], selected_by="the run's last epoch")
+    publish_generator(model_name, dataset, gen.state_dict(), config)
+
+
 def save_checkpoint(path: Path, **state) -> None:
     tmp = path.with_suffix(".part")
     torch.save(state, tmp)
@@ -198,6 +219,7 @@ def main() -> None:
     parser.add_argument("--judge-every", type=int, default=0, help="score with the shipped classifier every K epochs")
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
     parser.add_argument("--publish-best", metavar="MODEL", help="only ship this run's best_G.safetensors as MODEL")
+    parser.add_argument("--publish-last", metavar="MODEL", help="only ship the EMA generator of this run's checkpoint")
     args = parser.parse_args()
     started = time.time()
     device = torch.device(args.device)
@@ -206,6 +228,9 @@ def main() -> None:
     run_dir = Path("runs") / name
     if args.publish_best:
         publish_best(run_dir, args.publish_best, args.dataset)
+        return
+    if args.publish_last:
+        publish_last(run_dir, args.publish_last, args.dataset)
         return
     (run_dir / "samples").mkdir(parents=True, exist_ok=True)
     ckpt_path = run_dir / "checkpoint.pt"
@@ -240,7 +265,7 @@ def main() -> None:
         print(f"resumed {name} from {source} at epoch {epoch}, batch {batch_index}, step {step}", flush=True)
     config = {k: v for k, v in vars(args).items()
               if k not in ("resume", "no_publish", "publish_every", "publish_as", "device", "judge_every", "minutes",
-                           "mixture", "mixture_seed", "mixture_spread")}
+                           "mixture", "mixture_seed", "mixture_spread", "publish_best", "publish_last")}
     augment_gen = torch.Generator().manual_seed(args.seed + 3)
     aug = (lambda t: diff_augment(t, augment_gen)) if args.diffaug else (lambda t: t)
     config.update(name=name, latent_dim=LATENT_DIM, train_images=len(images), **prior.config())
