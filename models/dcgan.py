@@ -10,7 +10,7 @@ Two shapes ("arch" in a model's config):
 batched generation, SeFa directions (Shen & Zhou 2021: eigenvectors of W^T W of the first layer), slerp / lerp
 interpolation and random neighbours. Everything is deterministic given a seed (CPU torch.Generator).
 `LatentPrior` says where latents come from: N(0, I) (the DCGAN default) or, where a model's config has a "prior",
-a mixture of K unit Gaussians around fixed centres drawn from a seed (a Gaussian-mixture prior, as in DeLiGAN,
+a mixture of K Gaussians around fixed centres drawn from a seed (a Gaussian-mixture prior, as in DeLiGAN,
 Gurumurthy et al. 2017, and GM-GAN, Ben-Yosef & Weinshall 2018, with the centres kept fixed).
 """
 from __future__ import annotations

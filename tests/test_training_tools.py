@@ -158,7 +158,7 @@ def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, mo
 
 def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_path, monkeypatch):
     """--publish-last ships the EMA generator of a finished run's checkpoint with its prior and epoch count; the
-    same generator evaluate_dcgan --checkpoint measures."""
+    same generator evaluate_dcgan --checkpoint measures. A resume that forgets the run's --mixture stops."""
     import sys
 
     from training import train_dcgan
@@ -168,6 +168,9 @@ def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_p
     common = ["train_dcgan", "mnist", "--name", "p", "--batch-size", "16", "--g-width", "8", "--d-width", "8"]
     monkeypatch.setattr(sys, "argv", common + ["--epochs", "1", "--mixture", "2", "--no-publish"])
     train_dcgan.main()
+    monkeypatch.setattr(sys, "argv", common + ["--epochs", "2", "--resume", "--no-publish"])  # --mixture forgotten
+    with pytest.raises(SystemExit, match="prior"):
+        train_dcgan.main()
     shipped = {}
     monkeypatch.setattr(train_dcgan, "publish_generator",
                         lambda name, dataset, state, config: shipped.update(name=name, state=state, config=config))

@@ -177,6 +177,14 @@ def publish_last(run_dir: Path, model_name: str, dataset: str) -> None:
     publish_generator(model_name, dataset, gen.state_dict(), config)
 
 
+def check_same_shapes(before: dict, now: dict) -> None:
+    """A resumed run must keep its networks and latent prior (a forgotten --mixture would silently change it)."""
+    for key in ("arch", "g_width", "d_width", "prior"):
+        if before.get(key, "conv" if key == "arch" else None) != now.get(key):
+            raise SystemExit(f"--resume: {key} was {before.get(key)!r} in this run, now {now.get(key)!r}; "
+                             "pass the run's original options")
+
+
 def save_checkpoint(path: Path, **state) -> None:
     tmp = path.with_suffix(".part")
     torch.save(state, tmp)
@@ -269,6 +277,8 @@ def main() -> None:
     augment_gen = torch.Generator().manual_seed(args.seed + 3)
     aug = (lambda t: diff_augment(t, augment_gen)) if args.diffaug else (lambda t: t)
     config.update(name=name, latent_dim=LATENT_DIM, train_images=len(images), **prior.config())
+    if args.resume and (run_dir / "config.json").exists():
+        check_same_shapes(json.loads((run_dir / "config.json").read_text()), config)
     (run_dir / "config.json").write_text(json.dumps(config, indent=2))
 
     def checkpoint() -> None:
