@@ -93,6 +93,9 @@ name = st.selectbox("Model", list(MODELS), format_func=lambda m: f"{MODELS[m]} Â
 model = get_model(name)
 if model is None:
     st.stop()
+if model.prior.components:
+    st.caption(f"This model draws its latent from {model.prior.describe()}: a seed picks one component, and each "
+               "component learned (without labels) to draw mostly one kind of image; the sliders change its style.")
 directions, eigenvalues = model.sefa_directions(N_SEFA)
 share = eigenvalues / model.sefa_directions()[1].sum()
 

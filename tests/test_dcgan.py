@@ -203,6 +203,7 @@ def test_cli_bad_input_is_one_line_no_traceback(tmp_path):
 def test_page_slider_changes_the_image_and_the_link():
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception and not at.error and not at.warning
+    assert any("mixture of 10 Gaussians" in c.value for c in at.caption)  # the shipped digits model's prior
     before = image_urls(at)
     assert len(before) == 4  # image, interpolation strip, GIF, neighbours
     at.slider(key="le_sefa_0").set_value(3.0).run()
