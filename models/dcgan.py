@@ -224,7 +224,7 @@ class DCGANModel:
         """z (latent_dim,) from the model's prior, the same for a seed on every machine."""
         if not 0 <= int(seed) <= MAX_SEED:
             raise ValueError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
-        return self.prior.sample(1, torch.Generator().manual_seed(int(seed)))[0]
+        return self.sample_latents(1, seed)[0]
 
     def sample_latents(self, n: int, seed: int) -> torch.Tensor:
         """(n, latent_dim) latents from the prior, one generator seeded once (what evaluations use)."""

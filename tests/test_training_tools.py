@@ -179,8 +179,8 @@ def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_p
     assert shipped["name"] == "dcgan-x" and shipped["config"]["epochs_trained"] == 1
     assert shipped["config"]["prior"]["components"] == 2
     measured = from_checkpoint(str(tmp_path / "runs" / "p" / "checkpoint.pt")).generator.state_dict()
-    for key, value in shipped["state"].items():
-        assert torch.allclose(value.float(), measured[key].float(), atol=0.02), key  # int8 rows there
+    for key, value in shipped["state"].items():  # the "conv" shapes ship as they are: equal to the last bit
+        assert torch.equal(value, measured[key]), key
 
 
 def test_dcgan_top_k_keeps_a_shrinking_share_of_the_batch():

@@ -126,9 +126,10 @@ def main() -> None:
     data = load_notes()
     raw = np.load(data_dir() / "notes.npz")
     data["audio"] = raw["audio"].astype(np.float32) / 32767
-    t0 = time.time()
-    metrics = {} if args.pitch_only else heldout_bits(synth, data)
-    if metrics:
+    metrics = {}
+    if not args.pitch_only:
+        t0 = time.time()
+        metrics = heldout_bits(synth, data)
         print(f"held-out NLL: {metrics['heldout_bits_per_sample']:.3f} bits/sample ({time.time() - t0:.0f} s)")
     t0 = time.time()
     pitch, rows = pitch_accuracy(synth, args.temperature, args.every, args.seed)
