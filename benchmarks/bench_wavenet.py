@@ -1,6 +1,8 @@
 """WaveNet sampling speed, same weights, one run: naive recompute vs cached torch loop vs the shipped compiled path.
 
     python -m benchmarks.bench_wavenet [--threads 1] [--weights runs/wavenet/best_ema.safetensors]
+    python -m benchmarks.bench_wavenet --cuda     # on a CUDA machine: the GPU paths only
+
 
 (a) naive: every new sample reruns the full convolutional forward over the last receptive field of inputs;
 (b) cached torch: Fast WaveNet ring buffers, one eager PyTorch step per sample
@@ -10,6 +12,7 @@
 Prints samples/s by wall clock and by this process's CPU time (the machine is shared: CPU time is the fairer figure),
 and the real-time factor for 16 kHz audio. The (c) figures exclude the JIT's one-off compile (cached on disk) and are
 the median of --repeats runs (single runs vary by +-15 % on a shared machine).
+--cuda: (b) on the GPU, and (d) the CUDA-graph step (models.wavenet_graph), batches of 1, 8 and 64 notes of 1 s.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ import torch
 
 from models import wavenet_fast, wavenet_kernel
 from models.wavenet import SILENCE
+
+SHIPPED = Path(__file__).resolve().parents[1] / "models" / "weights" / "wavenet-instruments.safetensors"
 
 
 def timed(fn) -> tuple[float, float]:
@@ -41,11 +46,14 @@ def main() -> None:
     parser.add_argument("--naive-steps", type=int, default=200)
     parser.add_argument("--torch-steps", type=int, default=1500)
     parser.add_argument("--repeats", type=int, default=5, help="runs of (c) per batch size; the median is reported")
+    parser.add_argument("--cuda", action="store_true", help="time the GPU paths (b) and (d) instead")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     from training.evaluate_wavenet import load_synth
 
-    synth = load_synth(args.weights)
+    synth = load_synth(SHIPPED if args.cuda and args.weights is None else args.weights)
+    if args.cuda:
+        return bench_cuda(synth, args.torch_steps)
     net, rate = synth.net, synth.sample_rate
     rf = net.receptive_field
     inst, pitch = synth.instrument_index("piano"), 60
@@ -82,6 +90,36 @@ def main() -> None:
         report(f"(c) {wavenet_kernel.kernel_name()}, batch {batch} x 1 s (incl. warm-up)", batch * n, wall, cpu, rate)
         print(f"    median of {len(runs)} runs by CPU time; 1 s of audio took {runs[0][1] / batch:.3f}-"
               f"{runs[-1][1] / batch:.3f} s CPU")
+
+
+def bench_cuda(synth, torch_steps: int) -> None:
+    """GPU figures: the eager cached loop (b) and the CUDA-graph step (d), wall clock after a synchronise."""
+    from models.wavenet_graph import GraphSampler
+
+    net, rate = synth.net.cuda(), synth.sample_rate
+    print(f"GPU: {torch.cuda.get_device_name()}, torch {torch.__version__}")
+    low, inst = synth.config["pitch_low"], synth.instrument_index("piano")
+
+    def on_gpu(fn):
+        torch.cuda.synchronize()
+        start = time.perf_counter()
+        fn()
+        torch.cuda.synchronize()
+        return time.perf_counter() - start
+
+    one = (torch.tensor([inst]), torch.tensor([60 - low]))
+    wall = on_gpu(lambda: wavenet_fast.torch_cached_sample(net, *one, torch_steps - (net.receptive_field - 1)))
+    report(f"(b) cached torch loop on the GPU ({torch_steps} steps)", torch_steps, wall, wall, rate)
+    for batch in (1, 8, 64):
+        pitches = torch.tensor([60 - low + k % 24 for k in range(batch)])
+        insts = torch.full((batch,), inst)
+        for k in (16, 128):
+            sampler = GraphSampler(net, insts, pitches, rate, steps_per_graph=k)
+            first = on_gpu(lambda: sampler.run(seed=1))  # includes the capture
+            again = on_gpu(lambda: sampler.run(seed=2))
+            n = batch * (sampler.total - sampler.warm)
+            report(f"(d) CUDA graph of {k} steps, batch {batch} x 1 s", n, again, again, rate)
+            print(f"    first run with the capture: {first:.3f} s")
 
 
 if __name__ == "__main__":

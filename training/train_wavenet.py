@@ -18,6 +18,7 @@ import argparse
 import json
 import math
 import time
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,8 @@ def make_config(meta: dict, args) -> dict:
         "arch": {"layers_per_stack": args.layers, "stacks": args.stacks, "residual": args.residual, "skip": args.skip,
                  "cond": args.cond, "harmonics": args.harmonics},
         "train": {"seed": args.seed, "batch": args.batch, "crop": args.crop, "lr": args.lr, "steps": args.steps,
-                  "ema": args.ema, "onset_share": args.onset_share, "input_noise": args.input_noise},
+                  "ema": args.ema, "onset_share": args.onset_share, "input_noise": args.input_noise,
+                  "warmup": args.warmup},
     }
 
 
@@ -108,6 +110,11 @@ def bits_per_sample(net, x, y, inst, pitch_index, first_index, rf: int) -> float
     """Mean cross-entropy in bits of the targets after the first rf positions."""
     logits = net(x, inst, pitch_index, skip_first=rf, first_index=first_index)
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1)).item() / math.log(2)
+
+
+def mean_bits(losses: deque, last: int) -> float:
+    """Mean of the last `last` losses (nats, device tensors), in bits (one device sync)."""
+    return torch.stack(list(losses)[-last:]).mean().item() / math.log(2)
 
 
 def save_checkpoint(folder: Path, net, ema, opt, step: int, best: float, config: dict) -> None:
@@ -203,6 +210,11 @@ def main() -> None:
     parser.add_argument("--snapshot-every", type=int, default=0,
                         help="also keep the EMA weights as ema_stepNNNNNN.safetensors every N steps")
     parser.add_argument("--no-samples", action="store_true", help="skip the WAV samples written at each evaluation")
+    parser.add_argument("--warmup", type=int, default=0,
+                        help="linear learning-rate warm-up steps (fresh Adam moments on trained weights take "
+                             "lr-sized steps at first: 20 steps at lr 2e-3 raise a trained model from 3.5 to 5.2 bits)")
+    parser.add_argument("--compile", action="store_true",
+                        help="torch.compile the training forward (fewer kernel launches: faster on a GPU)")
     args = parser.parse_args()
     started = time.time()
     torch.set_num_threads(args.threads)
@@ -226,6 +238,8 @@ def main() -> None:
         p.requires_grad_(False)
     rf = net.receptive_field
     opt = torch.optim.Adam(net.parameters(), lr=tr["lr"])
+    ema_params, net_params = list(ema.parameters()), list(net.parameters())
+    forward = torch.compile(net) if args.compile else net  # shares net's parameters
     step, best = 0, float("inf")
     if args.init_from and not args.resume:
         old = load_file(str(args.init_from))
@@ -254,11 +268,14 @@ def main() -> None:
 
     last_ckpt = last_pub = time.time()
     bar = tqdm(total=tr["steps"], initial=step, desc="wavenet", mininterval=10, smoothing=0.05)
-    losses = []
+    losses = deque(maxlen=max(args.eval_every, 50))  # in nats, kept on the device: no sync per step
     first_step, calibrated = step, not args.minutes
     while step < tr["steps"]:
+        if step - first_step == 50:  # time the rate after the first steps (allocations, a compile)
+            rate_from = time.time()
         if not calibrated and step - first_step == 300:
-            tr["steps"] = steps_for_budget(step, 300, time.time() - started, args.minutes * 60 - (time.time() - started))
+            tr["steps"] = steps_for_budget(step, 250, time.time() - rate_from,
+                                           args.minutes * 60 - (time.time() - started))
             bar.total = tr["steps"]
             calibrated = True
             (args.run / "config.json").write_text(json.dumps(config, indent=2))
@@ -268,9 +285,11 @@ def main() -> None:
         x, y, inst, pitch, first = to_device(
             crops(data, idx, rf, tr["crop"], rng, tr["onset_share"], tr.get("input_noise", 0.0)), args.device)
         lr = tr["lr"] * 0.5 * (1 + math.cos(math.pi * min(step / tr["steps"], 1.0)))  # cosine decay
+        if step < tr.get("warmup", 0):
+            lr *= (step + 1) / tr["warmup"]
         for g in opt.param_groups:
-            g["lr"] = max(lr, tr["lr"] * 0.02)
-        logits = net(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first)
+            g["lr"] = max(lr, tr["lr"] * 0.02) if step >= tr.get("warmup", 0) else lr
+        logits = forward(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -278,22 +297,22 @@ def main() -> None:
         opt.step()
         with torch.no_grad():
             decay = min(tr["ema"], (1 + step) / (10 + step))
-            for pe, p in zip(ema.parameters(), net.parameters()):
-                pe.mul_(decay).add_(p, alpha=1 - decay)
+            torch._foreach_lerp_(ema_params, net_params, 1 - decay)
         step += 1
-        losses.append(loss.item() / math.log(2))
+        losses.append(loss.detach())
         if args.snapshot_every and step % args.snapshot_every == 0:
             save(ema.state_dict(), args.run / f"ema_step{step:06d}.safetensors", config)
         bar.update(1)
         if step % 50 == 0:
-            bar.set_postfix(bits=f"{np.mean(losses[-50:]):.3f}", lr=f"{lr:.1e}")
+            bar.set_postfix(bits=f"{mean_bits(losses, 50):.3f}", lr=f"{lr:.1e}")
         if step % args.eval_every == 0 or step == tr["steps"]:
             with torch.inference_mode():
                 bits = bits_per_sample(ema, *val, rf=rf)
-            tqdm.write(f"step {step}: train {np.mean(losses[-args.eval_every:]):.3f} bits, held-out {bits:.3f} bits "
+            train_bits = mean_bits(losses, args.eval_every)
+            tqdm.write(f"step {step}: train {train_bits:.3f} bits, held-out {bits:.3f} bits "
                        f"(EMA, {len(val_idx)} crops)")
             with open(args.run / "metrics.jsonl", "a") as f:
-                f.write(json.dumps({"step": step, "train_bits": float(np.mean(losses[-args.eval_every:])),
+                f.write(json.dumps({"step": step, "train_bits": train_bits,
                                     "heldout_bits": bits, "time": time.time()}) + "\n")
             if not args.no_samples:
                 save_sample(args.run, ema, config, step)
