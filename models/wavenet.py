@@ -7,6 +7,11 @@ Optionally (config arch.harmonics = H > 0) a local condition adds a sinusoidal e
 neural source-filter models do: sin and cos of h * phase(t) for h = 1..H, with phase(t) = 2 pi f0 t / sample_rate
 counted from the note's first sample (zero before it), enter every layer through a learned (2R x 2H) matrix. The
 network then only has to shape a tone that already has the right period, instead of inventing the period itself.
+With config arch.loudness = 1 a third condition, the note's loudness curve (models/loudness.py; zero before the
+note), enters every layer through a learned 2R vector: training feeds each note's own curve, generation the mean
+curve of the (instrument, pitch)'s training notes, stored with the weights (buffer `loudness_templates`). It tells
+the network when the note starts and how it should decay, the two things free-running generation got wrong most
+(notes that never started, and notes that drifted into loud noise).
 `WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet_fast.py
 (ring buffers, fused matrices, compiled loop) and is driven by `WaveNetSynth` here.
 """
@@ -21,16 +26,18 @@ import torch.nn.functional as F
 from torch import nn
 
 from models import audio as audio_lib
+from models import loudness as loudness_lib
 from models import melody as melody_lib
 
 SILENCE = 128  # mu-law class of 0.0
+ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 of full scale): wavenet_fast.sample
 MAX_SECONDS = 30  # longest melody one request may generate
 
 
 class WaveNet(nn.Module):
     def __init__(self, n_instruments: int, n_pitches: int, layers_per_stack: int = 8, stacks: int = 2,
                  residual: int = 32, skip: int = 64, cond: int = 32, classes: int = 256, harmonics: int = 0,
-                 pitch_low: int = 36, sample_rate: int = 16000):
+                 pitch_low: int = 36, sample_rate: int = 16000, loudness: int = 0, loudness_frames: int = 251):
         super().__init__()
         self.harmonics, self.pitch_low, self.sample_rate = harmonics, pitch_low, sample_rate
         self.residual, self.skip_channels, self.classes = residual, skip, classes
@@ -48,6 +55,9 @@ class WaveNet(nn.Module):
         self.res_skip = nn.ModuleList(nn.Linear(residual, residual + skip) for _ in range(n))
         self.excite = nn.ModuleList(nn.Linear(2 * harmonics, 2 * residual, bias=False) for _ in range(n)) \
             if harmonics else None
+        self.loudness = nn.ModuleList(nn.Linear(1, 2 * residual, bias=False) for _ in range(n)) if loudness else None
+        if loudness:  # per (instrument, pitch): the mean loudness curve of its training notes (set by training)
+            self.register_buffer("loudness_templates", torch.zeros(n_instruments, n_pitches, loudness_frames))
         self.out1 = nn.Linear(skip, skip)
         self.out2 = nn.Linear(skip, classes)
 
@@ -74,13 +84,15 @@ class WaveNet(nn.Module):
         return e.float()
 
     def forward(self, inputs: torch.Tensor, instrument: torch.Tensor, pitch_index: torch.Tensor,
-                skip_first: int = 0, first_index: torch.Tensor | None = None) -> torch.Tensor:
+                skip_first: int = 0, first_index: torch.Tensor | None = None,
+                loudness: torch.Tensor | None = None) -> torch.Tensor:
         """inputs (B, T) mu-law classes of the previous samples -> logits (B, T - skip_first, classes) for the next.
 
         Every layer sees zeros before the first input (causal zero padding), as the ring buffers do when sampling
         starts; `skip_first` drops the first outputs before the output layers (training scores only positions with
         a full receptive field). first_index (B,): the note position of the sample output 0 predicts (for the
-        excitation; default 0)."""
+        excitation; default 0). loudness (B, T): the loudness curve at the sample each output predicts (models with
+        arch.loudness; zeros if not given)."""
         h = self.embed(inputs)  # (B, T, R)
         c = self.cond_vector(instrument, pitch_index)
         e = None
@@ -94,6 +106,8 @@ class WaveNet(nn.Module):
             z = dil(torch.cat([past, h], dim=-1)) + cond(c)[:, None, :]
             if e is not None:
                 z = z + self.excite[i](e)
+            if self.loudness is not None and loudness is not None:
+                z = z + self.loudness[i](loudness[..., None])
             filt, gate = z.chunk(2, dim=-1)
             out = rs(torch.tanh(filt) * torch.sigmoid(gate))
             h = h + out[..., : self.residual]
@@ -106,7 +120,8 @@ def build(config: dict) -> WaveNet:
     return WaveNet(n_instruments=len(config["instruments"]), n_pitches=config["pitch_high"] - config["pitch_low"] + 1,
                    layers_per_stack=arch["layers_per_stack"], stacks=arch["stacks"], residual=arch["residual"],
                    skip=arch["skip"], cond=arch["cond"], harmonics=arch.get("harmonics", 0),
-                   pitch_low=config["pitch_low"], sample_rate=config["sample_rate"])
+                   pitch_low=config["pitch_low"], sample_rate=config["sample_rate"], loudness=arch.get("loudness", 0),
+                   loudness_frames=int(config["clip_s"] * config["sample_rate"]) // loudness_lib.HOP + 1)
 
 
 def check_duration(notes: list[melody_lib.Note], tempo: float) -> float:
@@ -155,10 +170,19 @@ class WaveNetSynth:
             self._fused = wavenet_fast.FusedWeights.from_net(self.net)
         return self._fused
 
+    def loudness_curves(self, instrument: int, pitch_index: torch.Tensor, n: int) -> np.ndarray | None:
+        """(B, n) loudness condition of each note: its (instrument, pitch)'s mean training curve, per sample (None for
+        models without the condition)."""
+        if self.net.loudness is None:
+            return None
+        templates = self.net.loudness_templates[instrument, pitch_index].detach().cpu().numpy()
+        return loudness_lib.per_sample(templates, n)
+
     def generate_notes(self, instrument: str, pitches: list[int], n_samples: int | list[int], temperature: float = 1.0,
-                       seed: int = 0, progress: Callable[[float], None] | None = None) -> np.ndarray:
+                       seed: int = 0, progress: Callable[[float], None] | None = None, onset_rule: bool = True
+                       ) -> np.ndarray:
         """One batch: float32 audio (len(pitches), max length), row i a note of MIDI pitch pitches[i] lasting
-        n_samples (or n_samples[i]) samples, silent after its length."""
+        n_samples (or n_samples[i]) samples, silent after its length. onset_rule: see ONSET_RULE."""
         from models import wavenet_fast
 
         inst = self.instrument_index(instrument)
@@ -171,9 +195,13 @@ class WaveNetSynth:
             c = self.net.cond_vector(torch.full((len(pitches),), inst, dtype=torch.long), pitch_index)
             biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(self.net.condition, self.net.dilated)])
             steps = self.net.phase_step(pitch_index).numpy()
+        longest = int(np.max(n_samples))
+        loud = self.loudness_curves(inst, pitch_index, longest)
         with self._lock:
             classes = wavenet_fast.sample(self.fused(), biases.numpy().astype(np.float32), n_samples,
-                                          temperature=temperature, seed=seed, progress=progress, phase_steps=steps)
+                                          temperature=temperature, seed=seed, progress=progress, phase_steps=steps,
+                                          loudness=loud, start_after=ONSET_RULE[0] if onset_rule else -1,
+                                          start_level=ONSET_RULE[1])
         return audio_lib.mu_law_decode(classes)
 
     def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0, temperature: float = 1.0,

@@ -9,8 +9,9 @@ compiled code (models/wavenet_kernel_src.py, built ahead of time or by numba's J
 over a chunk of steps, so callers can report progress between chunks.
 
 On CUDA machines sampling still runs here on the CPU: a per-step torch loop (`torch_cached_sample`, kept for the
-benchmark and as a reference) is bound by kernel launches, ~16x slower than real time; a CUDA graph of one step
-would be the way to make the GPU useful (not done).
+benchmark and as a reference) is bound by kernel launches, ~45x slower than real time on an H200; the same step
+captured in a CUDA graph (models/wavenet_graph.py) takes ~350 us per sample, 5.5 s per second of audio for one note,
+so the GPU only pays off for batches of dozens of notes (see the card).
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class FusedWeights:
     dilations: np.ndarray  # (L,) int64
     receptive_field: int
     excite_w: np.ndarray  # (L, 2H, 2R): sinusoidal excitation weights (transposed); H = 0 without it
+    loud_w: np.ndarray  # (L, E, 2R): loudness condition weights (transposed); E = 0 without it
 
     @classmethod
     def from_net(cls, net) -> "FusedWeights":
@@ -56,6 +58,8 @@ class FusedWeights:
             receptive_field=net.receptive_field,
             excite_w=f32(torch.stack([m.weight.t() for m in net.excite])) if net.excite is not None
             else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
+            loud_w=f32(torch.stack([m.weight.t() for m in net.loudness])) if net.loudness is not None
+            else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
         )
 
 
@@ -63,9 +67,11 @@ class Sampler:
     """The state of one batch of notes being generated: ring buffers, current inputs, time step."""
 
     def __init__(self, fused: FusedWeights, biases: np.ndarray, phase_steps: np.ndarray | None = None,
-                 onset: int = 0):
+                 onset: int = 0, start_after: int = -1, start_level: int = 0):
         """phase_steps (B,): radians per sample of each note's pitch (for models with an excitation); onset: the
-        step at which the notes start (the excitation is silent before it)."""
+        step at which the notes start (the excitation is silent before it). start_after >= 0 turns on the onset rule:
+        from start_after steps after the onset, a note that has not yet drawn a class start_level or more away from
+        silence may not draw a near-silent one (see `sample`)."""
         self.w = fused
         self.bias = np.ascontiguousarray(biases, dtype=np.float32)  # (L, B, 2R): per-note condition + conv bias
         n_layers, batch = self.bias.shape[:2]
@@ -76,6 +82,8 @@ class Sampler:
         self.batch = batch
         self.phase_steps = np.zeros(batch) if phase_steps is None else np.ascontiguousarray(phase_steps, np.float64)
         self.onset = int(onset)
+        self.start_after, self.start_level = int(start_after), int(start_level)
+        self.started = np.zeros(batch, np.int64)
 
     def keep(self, mask: np.ndarray) -> None:
         """Continue with only the notes where mask is True."""
@@ -83,11 +91,17 @@ class Sampler:
         self.buffers = np.ascontiguousarray(self.buffers[:, :, mask])
         self.current = np.ascontiguousarray(self.current[mask])
         self.phase_steps = np.ascontiguousarray(self.phase_steps[mask])
+        self.started = np.ascontiguousarray(self.started[mask])
         self.batch = int(mask.sum())
 
     def run(self, n: int, uniforms: np.ndarray | None = None, forced: np.ndarray | None = None,
-            temperature: float = 1.0, keep_logits: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+            temperature: float = 1.0, keep_logits: bool = False, loudness: np.ndarray | None = None
+            ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Advance n steps. loudness (n, B): each step's loudness condition (zeros if not given)."""
         w = self.w
+        n_loud = w.loud_w.shape[1]
+        loud = np.zeros((n, self.batch, n_loud), np.float32) if loudness is None or not n_loud \
+            else np.ascontiguousarray(np.asarray(loudness, np.float32)[:, :, None])
         if uniforms is None:
             uniforms = np.zeros((n, self.batch))
         if forced is None:
@@ -98,15 +112,23 @@ class Sampler:
         run_steps()(w.embed, w.dil_wt, w.rs_wt, w.rs_b, w.o1_wt, w.o1_b, w.o2_wt, w.o2_b, w.dilations, self.bias,
                    self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
                    np.ascontiguousarray(forced, np.int64), inv_t, out, logits, w.excite_w, self.phase_steps,
-                   self.onset)
+                   self.onset, loud, w.loud_w, self.started, self.start_after, self.start_level)
         self.t += n
         return out, (logits if keep_logits else None)
 
 
 def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], temperature: float = 1.0,
            seed: int = 0, progress: Callable[[float], None] | None = None, chunk: int = 1600,
-           phase_steps: np.ndarray | None = None) -> np.ndarray:
+           phase_steps: np.ndarray | None = None, loudness: np.ndarray | None = None, start_after: int = -1,
+           start_level: int = 0) -> np.ndarray:
     """Mu-law classes (B, max length) of B notes that start after a receptive field of silence (as in training).
+    loudness (B, max length): each note's loudness curve, for models conditioned on it.
+
+    Onset rule (start_after >= 0): the training notes begin 65-150 samples after note-on (FluidSynth's own latency),
+    so the model learned to wait before a note sounds; a note that has not sounded by the time its receptive field
+    has moved past the onset looks like one that already decayed, and stays silent. From start_after samples on, a
+    note that has not yet drawn a sample start_level or more mu-law classes away from silence may not draw a
+    near-silent one, the way a text generator may be kept from ending before a minimum length.
 
     n_samples is one length for all notes or one per note; notes that are done leave the batch at the next chunk
     boundary (their rows are padded with silence), so a melody of short notes and one long one costs little more
@@ -118,7 +140,7 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
     total = int(lengths.max()) if batch else 0
     out = np.full((batch, total), SILENCE, np.int64)
     warm = fused.receptive_field - 1
-    sampler = Sampler(fused, biases, phase_steps, onset=warm)
+    sampler = Sampler(fused, biases, phase_steps, onset=warm, start_after=start_after, start_level=start_level)
     sampler.run(warm, forced=np.full((warm, batch), SILENCE, np.int64))
     rng = np.random.default_rng(seed)
     active = np.arange(batch)
@@ -129,7 +151,8 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
             active = active[keep]
             sampler.keep(keep)
         n = min(chunk, total - done)
-        classes, _ = sampler.run(n, uniforms=rng.random((n, len(active))), temperature=temperature)
+        loud = None if loudness is None else loudness[active, done: done + n].T
+        classes, _ = sampler.run(n, uniforms=rng.random((n, len(active))), temperature=temperature, loudness=loud)
         out[active, done: done + n] = classes.T
         work_done += int(np.minimum(lengths[active] - done, n).sum())
         done += n
@@ -142,9 +165,10 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
 
 @torch.inference_mode()
 def torch_cached_sample(net, instrument: torch.Tensor, pitch_index: torch.Tensor, n_samples: int,
-                        temperature: float = 1.0, seed: int = 0) -> torch.Tensor:
+                        temperature: float = 1.0, seed: int = 0, loudness: torch.Tensor | None = None
+                        ) -> torch.Tensor:
     """Reference: the same cached (ring-buffer) algorithm as a per-step eager PyTorch loop, on the net's device.
-    Slow (each step is ~100 tiny ops); used by the benchmark and acceptable on CUDA only as a fallback."""
+    Slow (each step is ~100 tiny ops); used by the benchmark. loudness (B, n_samples): the notes' loudness curves."""
     device = next(net.parameters()).device
     pitch_index = pitch_index.to(device)
     gen = torch.Generator(device=device).manual_seed(seed)
@@ -167,6 +191,8 @@ def torch_cached_sample(net, instrument: torch.Tensor, pitch_index: torch.Tensor
             z = torch.addmm(biases[layer], torch.cat([past, h], dim=1), dil.weight.t())
             if e is not None:
                 z = z + net.excite[layer](e)
+            if loudness is not None and net.loudness is not None and t >= warm:
+                z = z + net.loudness[layer](loudness[:, t - warm, None].to(device))
             filt, gate = z.chunk(2, dim=1)
             o = rs(torch.tanh(filt) * torch.sigmoid(gate))
             h = h + o[:, : net.residual]

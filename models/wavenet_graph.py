@@ -26,8 +26,11 @@ class GraphSampler:
 
     def __init__(self, net: WaveNet, instrument: torch.Tensor, pitch_index: torch.Tensor, n_samples: int,
                  temperature: float = 1.0, steps_per_graph: int = 64, keep_logits: bool = False,
-                 forced: torch.Tensor | None = None):
-        """forced (optional, (n_samples, batch) classes): feed these instead of sampling (teacher forcing; tests)."""
+                 forced: torch.Tensor | None = None, loudness: torch.Tensor | None = None,
+                 onset_rule: tuple[int, int] | None = None):
+        """forced (optional, (n_samples, batch) classes): feed these instead of sampling (teacher forcing; tests).
+        loudness (batch, n_samples): the notes' loudness curves, for models conditioned on them. onset_rule
+        (start_after, level): as models.wavenet_fast.sample's (None: off)."""
         self.net = net.eval()
         dev = self.device = next(net.parameters()).device
         self.batch = batch = int(instrument.shape[0])
@@ -45,6 +48,11 @@ class GraphSampler:
         self.w_rs = [m.weight.detach().t().contiguous() for m in net.res_skip]
         self.b_rs = [m.bias.detach() for m in net.res_skip]
         self.w_ex = [m.weight.detach().t().contiguous() for m in net.excite] if net.excite is not None else None
+        self.w_loud = [m.weight.detach().t().contiguous() for m in net.loudness] \
+            if net.loudness is not None and loudness is not None else None
+        self.loud = torch.zeros(self.total, batch, 1, device=dev)  # zero while warming up
+        if self.w_loud is not None:
+            self.loud[self.warm: self.warm + n_samples, :, 0] = loudness.t().to(dev)
         self.queues = [torch.zeros(d, batch, net.residual, device=dev) for d in net.dilations]
         self.dil_t = [torch.tensor([d], device=dev) for d in net.dilations]
         self.harm = torch.arange(1, net.harmonics + 1, dtype=torch.float64, device=dev)
@@ -59,6 +67,10 @@ class GraphSampler:
             self.forced[self.warm: self.warm + n_samples] = forced.to(dev)
         self.out = torch.full((self.total, batch), SILENCE, dtype=torch.long, device=dev)
         self.logits = torch.zeros(self.total, batch, net.classes, device=dev) if keep_logits else None
+        self.start_after, level = onset_rule if onset_rule is not None else (-1, 0)
+        self.started = torch.zeros(batch, dtype=torch.bool, device=dev)
+        self.level = level
+        self.near_silence = (torch.arange(net.classes, device=dev) - SILENCE).abs() < level
         self.graph = None
 
     @torch.inference_mode()
@@ -78,6 +90,8 @@ class GraphSampler:
             z = torch.addmm(self.bias[layer], torch.cat([past, h], dim=1), self.w_dil[layer])
             if e is not None:
                 z = z.addmm_(e, self.w_ex[layer])
+            if self.w_loud is not None:
+                z = z.addmm_(self.loud.index_select(0, t)[0], self.w_loud[layer])
             filt, gate = z.chunk(2, dim=1)
             o = torch.addmm(self.b_rs[layer], torch.tanh(filt) * torch.sigmoid(gate), self.w_rs[layer])
             h = h + o[:, : net.residual]
@@ -85,6 +99,9 @@ class GraphSampler:
         logits = net.out2(torch.relu(net.out1(torch.relu(skip))))
         if self.logits is not None:
             self.logits.index_copy_(0, t, logits[None])
+        if self.start_after >= 0:  # the onset rule: a note not yet sounding must leave silence now
+            hold = ~self.started & (t - self.warm >= self.start_after)
+            logits = logits.masked_fill(hold[:, None] & self.near_silence[None, :], float("-inf"))
         if self.greedy:
             drawn = logits.argmax(dim=1)
         else:  # Gumbel-max: argmax(logits / T + G) is a draw from softmax(logits / T)
@@ -93,6 +110,7 @@ class GraphSampler:
         fed = self.forced.index_select(0, t)[0]
         self.current.copy_(torch.where(fed >= 0, fed, drawn))
         self.out.index_copy_(0, t, self.current[None])
+        self.started |= (t >= self.warm) & ((self.current - SILENCE).abs() >= self.level)
         t.add_(1)
 
     def _chunk(self) -> None:
@@ -104,6 +122,7 @@ class GraphSampler:
         for q in self.queues:
             q.zero_()
         self.current.fill_(SILENCE)
+        self.started.zero_()
         self.t.zero_()
         self.out.fill_(SILENCE)
         if self.logits is not None:

@@ -27,7 +27,7 @@ TARGET_CPU = "haswell"
 REQUIRED_CPU_FLAGS = ("avx2", "fma")
 SIGNATURE = ("void(f4[:,::1], f4[:,:,::1], f4[:,:,::1], f4[:,::1], f4[:,::1], f4[::1], f4[:,::1], f4[::1], i8[::1], "
              "f4[:,:,::1], f4[:,:,:,::1], i8[::1], i8, i8, f8[:,::1], i8[:,::1], f8, i8[:,::1], f4[:,:,::1], "
-             "f4[:,:,::1], f8[::1], i8)")
+             "f4[:,:,::1], f8[::1], i8, f4[:,:,::1], f4[:,:,::1], i8[::1], i8, i8)")
 
 log = logging.getLogger(__name__)
 _chosen: tuple[str, Callable] | None = None

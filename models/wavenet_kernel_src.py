@@ -44,11 +44,16 @@ def _add_product(out, wt, v):
 
 @njit(cache=True, fastmath=True, nogil=True)
 def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, bias, buffers, current, t0, n,
-              uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset):
+              uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset, loud, loud_w,
+              started, start_after, start_level):
     """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
     out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
     when it has n rows (else it is ignored). excite_w (L, 2H, 2R) weighs the sinusoidal excitation (sin, cos of
     harmonics 1..H at phase_steps (B,) radians per sample, from step `onset` on); H = 0 for models without it.
+    loud (n, B, E) holds each step's loudness condition and loud_w (L, E, 2R) its weights; E = 0 without it.
+    Onset rule (start_after >= 0): a note that has not yet sounded (started[b] == 0: no sample start_level or more
+    classes away from silence since `onset`) may not draw a near-silent class from start_after steps after its onset
+    on; started (B,) is updated in place.
     Weights come transposed, (inputs, outputs): every product is a sum of weight rows scaled by one input each
     ("axpy" form), so the innermost loop runs along contiguous outputs and vectorises without a horizontal sum
     per output (about 2x faster than dot products for these 32-256 wide layers)."""
@@ -68,6 +73,7 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
     o = np.empty((batch, skip_ch), np.float32)
     logit = np.empty((batch, n_cls), np.float32)
     n_exc = excite_w.shape[1]
+    n_loud = loud_w.shape[1]
     n_harm = n_exc // 2
     ex = np.zeros((batch, n_exc), np.float32)
     for step in range(n):
@@ -99,6 +105,11 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
                 for i in range(n_exc):
                     e = ex[b, i]
                     u = excite_w[layer, i]
+                    for j in range(2 * res):
+                        z[b, j] += u[j] * e
+                for i in range(n_loud):  # + V l(t): the loudness condition, the same way
+                    e = loud[step, b, i]
+                    u = loud_w[layer, i]
                     for j in range(2 * res):
                         z[b, j] += u[j] * e
             for b in range(batch):
@@ -145,6 +156,14 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
             for k in range(n_cls):
                 if logit[b, k] > logit[b, best]:
                     best = k
+            hold_off = start_after >= 0 and started[b] == 0 and t - onset >= start_after
+            if hold_off:  # the note must start now: near-silent classes are out
+                for k in range(max(0, 128 - start_level + 1), min(n_cls, 128 + start_level)):
+                    logit[b, k] = np.float32(-1e30)
+                best = 0
+                for k in range(n_cls):
+                    if logit[b, k] > logit[b, best]:
+                        best = k
             if forced[step, b] >= 0:
                 chosen = forced[step, b]
             elif inv_temperature <= 0.0:
@@ -166,3 +185,5 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
                         break
             out[step, b] = chosen
             current[b] = chosen
+            if t >= onset and abs(chosen - 128) >= start_level:
+                started[b] = 1

@@ -11,6 +11,8 @@
    one batch per instrument, seed 0), its f0 estimated with YIN (models/pitch.py, no networks) on 0.08-0.6 s, and
    counted correct within 50 cents of the requested pitch. The same estimator on the SoundFont's own notes is
    reported as the ceiling.
+For a model conditioned on loudness (arch.loudness), the NLL feeds each held-out note its own loudness curve, and the
+generated notes get their (instrument, pitch)'s mean curve of training notes, stored with the weights.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from models import registry
 from models.pitch import cents_off, note_f0
 from models.wavenet import SILENCE, WaveNetSynth, build
 from training.prepare_audio import data_dir
-from training.train_wavenet import MODEL_NAME, load_notes
+from training.train_wavenet import MODEL_NAME, load_notes, loudness_window
 
 NOTE_S = 0.6
 
@@ -60,9 +62,11 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
         rows = idx[s: s + batch]
         clips = torch.from_numpy(data["classes"][rows].astype(np.int64))
         seq = torch.cat([torch.full((len(rows), rf), SILENCE, dtype=torch.long), clips], dim=1)
+        loud = np.stack([loudness_window(data["loudness"][i], 1 - rf, seq.shape[1] - 1) for i in rows])
         logits = net(seq[:, :-1], torch.from_numpy(data["instrument"][rows]),
                      torch.from_numpy(data["pitch"][rows]) - cfg["pitch_low"], skip_first=rf - 1,
-                     first_index=torch.full((len(rows),), 1 - rf))  # output 0 predicts clip sample 1 - rf
+                     first_index=torch.full((len(rows),), 1 - rf),  # output 0 predicts clip sample 1 - rf
+                     loudness=torch.from_numpy(loud))  # the held-out note's own curve (what conditioning means)
         nats = F.cross_entropy(logits.transpose(1, 2), clips, reduction="none")  # (B, clip_len)
         for r, row in enumerate(rows):
             acc = sums.setdefault(int(data["instrument"][row]), [0.0, 0, 0.0, 0])
@@ -80,8 +84,8 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
     return out
 
 
-def pitch_accuracy(synth: WaveNetSynth, temperature: float = 1.0, every: int = 1, seed: int = 0
-                   ) -> tuple[dict, list]:
+def pitch_accuracy(synth: WaveNetSynth, temperature: float = 1.0, every: int = 1, seed: int = 0,
+                   onset_rule: bool = True) -> tuple[dict, list]:
     sr = synth.sample_rate
     metrics, rows = {}, []
     all_ok = []
@@ -89,7 +93,8 @@ def pitch_accuracy(synth: WaveNetSynth, temperature: float = 1.0, every: int = 1
         low, high = synth.pitch_range(name)
         pitches = list(range(low, high + 1, every))
         ok = []
-        batch = synth.generate_notes(name, pitches, int(NOTE_S * sr), temperature=temperature, seed=seed)
+        batch = synth.generate_notes(name, pitches, int(NOTE_S * sr), temperature=temperature, seed=seed,
+                                     onset_rule=onset_rule)
         for p, audio in zip(pitches, batch):  # all pitches of an instrument in one batch (one random stream)
             c = cents_off(note_f0(audio, sr, end_s=NOTE_S), p)
             ok.append(bool(abs(c) < 50))
@@ -119,6 +124,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="sampling seed of the pitch test")
     parser.add_argument("--every", type=int, default=1, help="test every k-th pitch only")
     parser.add_argument("--pitch-only", action="store_true", help="skip the NLL (a quick sampling-settings check)")
+    parser.add_argument("--no-onset-rule", action="store_true", help="sample without the onset rule (ONSET_RULE)")
     parser.add_argument("--out", type=Path, default=Path("runs/wavenet/eval.json"))
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -132,7 +138,7 @@ def main() -> None:
         metrics = heldout_bits(synth, data)
         print(f"held-out NLL: {metrics['heldout_bits_per_sample']:.3f} bits/sample ({time.time() - t0:.0f} s)")
     t0 = time.time()
-    pitch, rows = pitch_accuracy(synth, args.temperature, args.every, args.seed)
+    pitch, rows = pitch_accuracy(synth, args.temperature, args.every, args.seed, not args.no_onset_rule)
     metrics.update(pitch)
     print(f"pitch accuracy: {pitch['pitch_acc_within_50_cents']:.1%} of {pitch['pitch_acc_notes']} notes "
           f"({time.time() - t0:.0f} s)")
@@ -140,6 +146,7 @@ def main() -> None:
     metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
     metrics["pitch_eval_temperature"] = args.temperature
     metrics["pitch_eval_seed"] = args.seed
+    metrics["pitch_eval_onset_rule"] = not args.no_onset_rule
     for k, v in metrics.items():
         print(f"  {k}: {v}")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
 from models import audio as audio_lib
+from models import loudness as loudness_lib
 from models.wavenet import SILENCE, build
 from models.weights_io import save
 from training.prepare_audio import data_dir
@@ -43,9 +44,32 @@ def load_notes(path: Path | None = None) -> dict:
         classes = raw["classes"].astype(np.int16)
     else:
         classes = audio_lib.mu_law_encode(raw["audio"].astype(np.float32) / 32767).astype(np.int16)
+    curves = loudness_lib.frames(audio_lib.mu_law_decode(classes))  # of what the model hears: the mu-law audio
     return {"classes": classes, "instrument": raw["instrument"].astype(np.int64),
             "pitch": raw["pitch"].astype(np.int64),
-            "held_out": raw["held_out"].astype(bool), "meta": meta}
+            "held_out": raw["held_out"].astype(bool), "meta": meta,
+            "loudness_frames": curves, "loudness": loudness_lib.per_sample(curves, classes.shape[1])}
+
+
+def loudness_templates(data: dict, config: dict) -> torch.Tensor:
+    """(instruments, pitches, frames): per (instrument, pitch) the mean loudness curve of its training notes (zeros
+    where there is none). Held-out notes are not used: generation and the pitch test only see these means."""
+    n_pitch = config["pitch_high"] - config["pitch_low"] + 1
+    out = np.zeros((len(config["instruments"]), n_pitch, data["loudness_frames"].shape[1]), np.float32)
+    train = ~data["held_out"]
+    for inst in range(out.shape[0]):
+        for k in range(n_pitch):
+            rows = train & (data["instrument"] == inst) & (data["pitch"] == config["pitch_low"] + k)
+            if rows.any():
+                out[inst, k] = data["loudness_frames"][rows].mean(axis=0)
+    return torch.from_numpy(out)
+
+
+def loudness_window(curve: np.ndarray, first: int, length: int) -> np.ndarray:
+    """curve (clip_len,) per sample -> the values at note positions first .. first + length - 1 (0 before the note,
+    the last value held after the clip)."""
+    k = first + np.arange(length)
+    return np.where(k < 0, 0.0, curve[np.clip(k, 0, len(curve) - 1)]).astype(np.float32)
 
 
 def make_config(meta: dict, args) -> dict:
@@ -55,7 +79,7 @@ def make_config(meta: dict, args) -> dict:
         "pitch_low": min(i["low"] for i in meta["instruments"]),
         "pitch_high": max(i["high"] for i in meta["instruments"]),
         "arch": {"layers_per_stack": args.layers, "stacks": args.stacks, "residual": args.residual, "skip": args.skip,
-                 "cond": args.cond, "harmonics": args.harmonics},
+                 "cond": args.cond, "harmonics": args.harmonics, "loudness": args.loudness},
         "train": {"seed": args.seed, "batch": args.batch, "crop": args.crop, "lr": args.lr, "steps": args.steps,
                   "ema": args.ema, "onset_share": args.onset_share, "input_noise": args.input_noise,
                   "warmup": args.warmup},
@@ -65,7 +89,8 @@ def make_config(meta: dict, args) -> dict:
 def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Generator, onset_share: float,
           input_noise: float = 0.0):
     """Input/target class crops (B, rf + crop) with left silence padding; loss is taken on the last `crop` targets.
-    Also returns each crop's first_index: the note position of the first target (for the pitch excitation).
+    Also returns each crop's first_index: the note position of the first target (for the pitch excitation), and
+    its loudness curve at the sample each input position predicts.
 
     input_noise > 0 adds rounded Gaussian noise (std drawn per crop from U(0, input_noise), in mu-law classes) to the
     inputs only, as LPCNet does: the model learns to predict the clean next sample from a slightly wrong past, which
@@ -91,8 +116,9 @@ def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Genera
         sigma = rng.uniform(0, input_noise, size=(len(idx), 1))
         noise = np.rint(rng.standard_normal(inputs.shape) * sigma).astype(np.int64)
         inputs = (inputs + torch.from_numpy(noise)).clamp(0, 255)
+    loud = np.stack([loudness_window(data["loudness"][i], f, rf + crop) for i, f in zip(idx, first_index)])
     return (inputs, x[:, 1:], torch.from_numpy(data["instrument"][idx]), torch.from_numpy(data["pitch"][idx]),
-            torch.from_numpy(first_index))
+            torch.from_numpy(first_index), torch.from_numpy(loud))
 
 
 def to_device(tensors, device):
@@ -106,9 +132,9 @@ def steps_for_budget(step: int, done_steps: int, seconds: float, remaining_s: fl
     return step + max(1, int(rate * remaining_s * 0.97))
 
 
-def bits_per_sample(net, x, y, inst, pitch_index, first_index, rf: int) -> float:
+def bits_per_sample(net, x, y, inst, pitch_index, first_index, loud, rf: int) -> float:
     """Mean cross-entropy in bits of the targets after the first rf positions."""
-    logits = net(x, inst, pitch_index, skip_first=rf, first_index=first_index)
+    logits = net(x, inst, pitch_index, skip_first=rf, first_index=first_index, loudness=loud)
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1)).item() / math.log(2)
 
 
@@ -195,6 +221,8 @@ def main() -> None:
     parser.add_argument("--cond", type=int, default=32)
     parser.add_argument("--harmonics", type=int, default=0,
                         help="sinusoidal pitch excitation with this many harmonics (0: global conditioning only)")
+    parser.add_argument("--loudness", type=int, default=0, choices=(0, 1),
+                        help="1: condition on the note's loudness curve (models/loudness.py)")
     parser.add_argument("--init-from", type=Path,
                         help="start from these weights (safetensors): every tensor of the same name and shape; the "
                              "rest (e.g. new excitation weights, zero-initialised) is new")
@@ -213,6 +241,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=0,
                         help="linear learning-rate warm-up steps (fresh Adam moments on trained weights take "
                              "lr-sized steps at first: 20 steps at lr 2e-3 raise a trained model from 3.5 to 5.2 bits)")
+    parser.add_argument("--new-lr", type=float, default=0.0,
+                        help="learning rate of the parameters --init-from does not have (default: --lr)")
     parser.add_argument("--compile", action="store_true",
                         help="torch.compile the training forward (fewer kernel launches: faster on a GPU)")
     args = parser.parse_args()
@@ -237,7 +267,6 @@ def main() -> None:
     for p in ema.parameters():
         p.requires_grad_(False)
     rf = net.receptive_field
-    opt = torch.optim.Adam(net.parameters(), lr=tr["lr"])
     ema_params, net_params = list(ema.parameters()), list(net.parameters())
     forward = torch.compile(net) if args.compile else net  # shares net's parameters
     step, best = 0, float("inf")
@@ -246,13 +275,23 @@ def main() -> None:
         own = net.state_dict()
         taken = {k: v.float() for k, v in old.items() if k in own and own[k].shape == v.shape}
         net.load_state_dict(taken, strict=False)
-        if net.excite is not None and not any(k.startswith("excite.") for k in taken):
-            for m in net.excite:  # new excitation weights: start exactly as the old model, then learn to use them
-                torch.nn.init.zeros_(m.weight)
+        for new in ("excite", "loudness"):  # new condition weights: start exactly as the old model, then learn them
+            if getattr(net, new) is not None and not any(k.startswith(new + ".") for k in taken):
+                for m in getattr(net, new):
+                    torch.nn.init.zeros_(m.weight)
         ema.load_state_dict(net.state_dict())
         print(f"initialised {len(taken)} of {len(own)} tensors from {args.init_from}")
-        config["train"]["init_from"] = str(args.init_from)
+        tr["init_from"] = str(args.init_from)
+        tr["new_params"] = [k for k, _ in net.named_parameters() if k not in taken]
+        tr["new_lr"] = args.new_lr or tr["lr"]
         (args.run / "config.json").write_text(json.dumps(config, indent=2))
+    new = set(tr.get("new_params", []))  # parameters the --init-from file did not have: their own learning rate
+    groups = [{"params": [p for k, p in net.named_parameters() if k not in new], "base_lr": tr["lr"]},
+              {"params": [p for k, p in net.named_parameters() if k in new], "base_lr": tr.get("new_lr", tr["lr"])}]
+    opt = torch.optim.Adam([g for g in groups if g["params"]], lr=tr["lr"])
+    if net.loudness is not None and not args.resume:
+        net.loudness_templates.copy_(loudness_templates(data, config))
+        ema.loudness_templates.copy_(net.loudness_templates)
     if args.resume:
         step, best = load_checkpoint(args.run, net, ema, opt, args.device)
         print(f"resumed at step {step} (best held-out {best:.3f} bits)")
@@ -264,7 +303,7 @@ def main() -> None:
     val_rng = np.random.default_rng(12345)
     val_idx = val_rng.choice(held_idx, size=min(48, len(held_idx)), replace=False)
     val = crops(data, val_idx, rf, 2048, val_rng, onset_share=0.25)
-    val = to_device((val[0], val[1], val[2], val[3] - config["pitch_low"], val[4]), args.device)
+    val = to_device((val[0], val[1], val[2], val[3] - config["pitch_low"], val[4], val[5]), args.device)
 
     last_ckpt = last_pub = time.time()
     bar = tqdm(total=tr["steps"], initial=step, desc="wavenet", mininterval=10, smoothing=0.05)
@@ -282,14 +321,15 @@ def main() -> None:
             tqdm.write(f"--minutes {args.minutes}: training to step {tr['steps']}")
         rng = np.random.default_rng([tr["seed"], step])
         idx = rng.choice(train_idx, size=tr["batch"])
-        x, y, inst, pitch, first = to_device(
+        x, y, inst, pitch, first, loud = to_device(
             crops(data, idx, rf, tr["crop"], rng, tr["onset_share"], tr.get("input_noise", 0.0)), args.device)
-        lr = tr["lr"] * 0.5 * (1 + math.cos(math.pi * min(step / tr["steps"], 1.0)))  # cosine decay
-        if step < tr.get("warmup", 0):
-            lr *= (step + 1) / tr["warmup"]
+        scale = 0.5 * (1 + math.cos(math.pi * min(step / tr["steps"], 1.0)))  # cosine decay to 2 %
+        scale = (step + 1) / tr["warmup"] if step < tr.get("warmup", 0) else max(scale, 0.02)
+        lr = tr["lr"] * scale
         for g in opt.param_groups:
-            g["lr"] = max(lr, tr["lr"] * 0.02) if step >= tr.get("warmup", 0) else lr
-        logits = forward(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first)
+            g["lr"] = g["base_lr"] * scale
+        logits = forward(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first,
+                         loudness=loud if net.loudness is not None else None)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
