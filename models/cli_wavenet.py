@@ -16,7 +16,8 @@ def register(subparsers) -> None:
     p.add_argument("--notes", required=True, help='melody, e.g. "C4 E4 G4:2 R C5"')
     p.add_argument("--out", type=Path, default=Path("tune.wav"), help="output WAV file (16 kHz mono)")
     p.add_argument("--tempo", type=float, default=120.0, help="beats per minute (default 120)")
-    p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature, 0 = greedy (default 1)")
+    p.add_argument("--temperature", type=float, default=None,
+                   help="sampling temperature, 0 = greedy (default: the app's, models.wavenet.DEFAULT_TEMPERATURE)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--model", default=MODEL_NAME, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_wavenet)
@@ -29,8 +30,10 @@ def cmd_wavenet(args) -> int:
     from models import registry, store
     from models.audio import wav_bytes
     from models.loading import load_model
-    from models.wavenet import check_duration
+    from models.wavenet import DEFAULT_TEMPERATURE, check_duration
 
+    if args.temperature is None:
+        args.temperature = DEFAULT_TEMPERATURE
     if not 0 <= args.temperature <= 2:
         print(f"error: --temperature must be between 0 and 2, not {args.temperature:g}.", file=sys.stderr)
         return 2

@@ -153,10 +153,10 @@ def test_shipped_model_plays_requested_pitches(synth):
 
 def test_shipped_model_keeps_its_measured_pitch_level(synth):
     """Guards the loader, the excitation and the compiled loop: every 6th pitch of every instrument (~33 notes, one
-    batch per instrument, as evaluate_wavenet does, seed 1). Measured: 59 % (22 of 37) with the shipped weights
-    (75 % over all pitches), 51 % with session 3's (69 %), 8 % with stage 2's (31.5 %); a broken pipeline gives
-    noise or silence. The bound leaves room for the JIT and the compiled loop rounding differently, which changes the
-    sampled notes."""
+    batch per instrument, as evaluate_wavenet does, seed 1, the app's temperature and onset rule). Measured: 86 %
+    (32 of 37) with the shipped weights; 59 % for them at temperature 1 without the onset rule, 51 % for session 3's,
+    8 % for stage 2's; a broken pipeline gives noise or silence. The bound leaves room for the JIT and the compiled
+    loop rounding differently, which changes the sampled notes."""
     sr = synth.sample_rate
     ok = []
     for name in synth.instruments:
@@ -164,7 +164,7 @@ def test_shipped_model_keeps_its_measured_pitch_level(synth):
         pitches = list(range(low, high + 1, 6))
         for pitch, audio in zip(pitches, synth.generate_notes(name, pitches, int(0.6 * sr), seed=1)):
             ok.append(abs(cents_off(note_f0(audio, sr, end_s=0.6), pitch)) < 50)
-    assert np.mean(ok) >= 0.3, (np.mean(ok), len(ok))
+    assert np.mean(ok) >= 0.6, (np.mean(ok), len(ok))
 
 
 @pytest.mark.skipif(soundfont.available() is not None, reason="fluidsynth / SoundFont not installed")

@@ -7,8 +7,8 @@
 1. Held-out NLL in bits per sample (8 bits = uniform over 256 mu-law classes) on the held-out FluidSynth notes
    (velocity index == pitch % 4, never trained on), each preceded by silence as in training. The headline figure
    excludes each note's first receptive field of samples (its attack); the figure with the attack is given too.
-2. Pitch accuracy of generated notes: every pitch of each instrument's range is generated (0.6 s, temperature 1,
-   one batch per instrument, seed 0), its f0 estimated with YIN (models/pitch.py, no networks) on 0.08-0.6 s, and
+2. Pitch accuracy of generated notes: every pitch of each instrument's range is generated (0.6 s, the app's sampling
+   temperature and onset rule, one batch per instrument, seed 0), its f0 estimated with YIN (models/pitch.py, no networks) on 0.08-0.6 s, and
    counted correct within 50 cents of the requested pitch. The same estimator on the SoundFont's own notes is
    reported as the ceiling.
 For a model conditioned on loudness (arch.loudness), the NLL feeds each held-out note its own loudness curve, and the
@@ -30,7 +30,7 @@ from safetensors.torch import load_file
 
 from models import registry
 from models.pitch import cents_off, note_f0
-from models.wavenet import SILENCE, WaveNetSynth, build
+from models.wavenet import DEFAULT_TEMPERATURE, SILENCE, WaveNetSynth, build
 from training.prepare_audio import data_dir
 from training.train_wavenet import MODEL_NAME, load_notes, loudness_window
 
@@ -84,7 +84,7 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
     return out
 
 
-def pitch_accuracy(synth: WaveNetSynth, temperature: float = 1.0, every: int = 1, seed: int = 0,
+def pitch_accuracy(synth: WaveNetSynth, temperature: float = DEFAULT_TEMPERATURE, every: int = 1, seed: int = 0,
                    onset_rule: bool = True) -> tuple[dict, list]:
     sr = synth.sample_rate
     metrics, rows = {}, []
@@ -120,7 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", type=Path, default=None, help="a safetensors file (default: the published model)")
     parser.add_argument("--no-record", action="store_true", help="do not write the figures into the manifest")
-    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE, help="default: the app's")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed of the pitch test")
     parser.add_argument("--every", type=int, default=1, help="test every k-th pitch only")
     parser.add_argument("--pitch-only", action="store_true", help="skip the NLL (a quick sampling-settings check)")
