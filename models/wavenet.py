@@ -9,9 +9,9 @@ counted from the note's first sample (zero before it), enter every layer through
 network then only has to shape a tone that already has the right period, instead of inventing the period itself.
 With config arch.loudness = 1 a third condition, the note's loudness curve (models/loudness.py; zero before the
 note), enters every layer through a learned 2R vector: training feeds each note's own curve, generation the mean
-curve of the (instrument, pitch)'s training notes, stored with the weights (buffer `loudness_templates`). It tells
-the network when the note starts and how it should decay, the two things free-running generation got wrong most
-(notes that never started, and notes that drifted into loud noise).
+curve of the (instrument, pitch)'s training notes, stored with the weights (buffer `loudness_templates`). It was meant to
+tell the network when a note starts and how it decays; fine-tuned with it, the network barely used it (the card has
+the figures), so the shipped model has none. Notes that never started are handled when sampling (ONSET_RULE).
 `WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet_fast.py
 (ring buffers, fused matrices, compiled loop) and is driven by `WaveNetSynth` here.
 """
