@@ -151,6 +151,17 @@ def test_shipped_model_plays_requested_pitches(synth):
     assert len(misses) <= 1, misses
 
 
+@pytest.mark.xfail(strict=False, reason="issue #6 asks >= 90 % for every instrument; measured on seed 0: piano 89.8, "
+                   "marimba 97.3, guitar 89.2, violin 89.2, flute 89.2 % (90.9 % overall); see the card")
+def test_pitch_target_for_every_instrument(synth):
+    """The issue's target, measured as evaluate_wavenet does (all 197 pitches, seed 0, the app's sampling settings)."""
+    from training.evaluate_wavenet import pitch_accuracy
+
+    metrics, _ = pitch_accuracy(synth, seed=0)
+    each = {name: metrics[f"pitch_acc_{name}"] for name in synth.instruments}
+    assert min(each.values()) >= 0.9, each
+
+
 def test_shipped_model_keeps_its_measured_pitch_level(synth):
     """Guards the loader, the excitation and the compiled loop: every 6th pitch of every instrument (~33 notes, one
     batch per instrument, as evaluate_wavenet does, seed 1, the app's temperature and onset rule). Measured: 86 %
