@@ -152,18 +152,13 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
             if keep:
                 for k in range(n_cls):
                     logits_out[step, b, k] = logit[b, k]
+            if start_after >= 0 and started[b] == 0 and t - onset >= start_after:
+                for k in range(max(0, 128 - start_level + 1), min(n_cls, 128 + start_level)):
+                    logit[b, k] = np.float32(-1e30)  # the note must start now: near-silent classes are out
             best = 0
             for k in range(n_cls):
                 if logit[b, k] > logit[b, best]:
                     best = k
-            hold_off = start_after >= 0 and started[b] == 0 and t - onset >= start_after
-            if hold_off:  # the note must start now: near-silent classes are out
-                for k in range(max(0, 128 - start_level + 1), min(n_cls, 128 + start_level)):
-                    logit[b, k] = np.float32(-1e30)
-                best = 0
-                for k in range(n_cls):
-                    if logit[b, k] > logit[b, best]:
-                        best = k
             if forced[step, b] >= 0:
                 chosen = forced[step, b]
             elif inv_temperature <= 0.0:
