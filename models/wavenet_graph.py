@@ -50,8 +50,8 @@ class GraphSampler:
         self.w_ex = [m.weight.detach().t().contiguous() for m in net.excite] if net.excite is not None else None
         self.w_loud = [m.weight.detach().t().contiguous() for m in net.loudness] \
             if net.loudness is not None and loudness is not None else None
-        self.loud = torch.zeros(self.total, batch, 1, device=dev)  # zero while warming up
         if self.w_loud is not None:
+            self.loud = torch.zeros(self.total, batch, 1, device=dev)  # zero while warming up
             self.loud[self.warm: self.warm + n_samples, :, 0] = loudness.t().to(dev)
         self.queues = [torch.zeros(d, batch, net.residual, device=dev) for d in net.dilations]
         self.dil_t = [torch.tensor([d], device=dev) for d in net.dilations]

@@ -25,7 +25,8 @@ PRESETS = {  # all within C4..E5, which every instrument plays
     "Blues lick": "C4:0.5 Eb4:0.5 F4:0.5 F#4:0.5 G4 Bb4:0.5 C5:1.5",
 }
 DURATIONS = {"1/2 beat": ":0.5", "1 beat": "", "2 beats": ":2", "4 beats": ":4"}
-DEFAULTS = {"instrument": "piano", "notes": PRESETS["Arpeggio"], "tempo": 120, "temperature": DEFAULT_TEMPERATURE, "seed": 0}
+DEFAULTS = {"instrument": "piano", "notes": PRESETS["Arpeggio"], "tempo": 120, "temperature": DEFAULT_TEMPERATURE,
+            "seed": 0}
 KEYS = {name: f"wn_{name}" for name in DEFAULTS}  # query parameter -> widget key
 
 
@@ -86,10 +87,9 @@ if metrics.get("pitch_acc_within_50_cents") is not None:
     acc, bits = metrics["pitch_acc_within_50_cents"], metrics.get("heldout_bits_per_sample")
     note = (f"Held-out evaluation: {acc:.0%} of generated notes within 50 cents of the requested pitch"
             + (f", {bits:.2f} bits per sample on held-out notes (8 = chance)." if bits is not None else "."))
-    each = [v for k, v in metrics.items() if k.startswith("pitch_acc_") and k[len("pitch_acc_"):] in model.instruments]
-    if acc < 0.9 or min(each, default=acc) < 0.9:  # the goal: 90 % in tune for every instrument
-        per_instrument = ", ".join(f"{i} {metrics['pitch_acc_' + i]:.1%}" for i in model.instruments
-                                   if "pitch_acc_" + i in metrics)
+    each = {i: metrics["pitch_acc_" + i] for i in model.instruments if "pitch_acc_" + i in metrics}
+    if min([acc, *each.values()]) < 0.9:  # the goal: 90 % in tune for every instrument
+        per_instrument = ", ".join(f"{i} {v:.1%}" for i, v in each.items())
         st.info(f"**This model is still short of its quality goal** (90 % of notes in tune for every instrument: "
                 f"{per_instrument}): some of its notes "
                 f"come out noisy or off pitch. {note} The SoundFont rendering shown next to it is what it is "

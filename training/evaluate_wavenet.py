@@ -8,8 +8,8 @@
    (velocity index == pitch % 4, never trained on), each preceded by silence as in training. The headline figure
    excludes each note's first receptive field of samples (its attack); the figure with the attack is given too.
 2. Pitch accuracy of generated notes: every pitch of each instrument's range is generated (0.6 s, the app's sampling
-   temperature and onset rule, one batch per instrument, seed 0), its f0 estimated with YIN (models/pitch.py, no networks) on 0.08-0.6 s, and
-   counted correct within 50 cents of the requested pitch. The same estimator on the SoundFont's own notes is
+   temperature and onset rule, one batch per instrument, seed 0), its f0 estimated with YIN (models/pitch.py, no
+   networks) on 0.08-0.6 s, and counted correct within 50 cents of the requested pitch. The same estimator on the SoundFont's own notes is
    reported as the ceiling.
 For a model conditioned on loudness (arch.loudness), the NLL feeds each held-out note its own loudness curve, and the
 generated notes get their (instrument, pitch)'s mean curve of training notes, stored with the weights.
@@ -32,7 +32,7 @@ from models import registry
 from models.pitch import cents_off, note_f0
 from models.wavenet import DEFAULT_TEMPERATURE, SILENCE, WaveNetSynth, build
 from training.prepare_audio import data_dir
-from training.train_wavenet import MODEL_NAME, load_notes, loudness_window
+from training.train_wavenet import MODEL_NAME, add_loudness, load_notes, loudness_window
 
 NOTE_S = 0.6
 
@@ -62,11 +62,12 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
         rows = idx[s: s + batch]
         clips = torch.from_numpy(data["classes"][rows].astype(np.int64))
         seq = torch.cat([torch.full((len(rows), rf), SILENCE, dtype=torch.long), clips], dim=1)
-        loud = np.stack([loudness_window(data["loudness"][i], 1 - rf, seq.shape[1] - 1) for i in rows])
+        loud = torch.from_numpy(np.stack([loudness_window(data["loudness"][i], 1 - rf, seq.shape[1] - 1)
+                                          for i in rows])) if "loudness" in data else None
         logits = net(seq[:, :-1], torch.from_numpy(data["instrument"][rows]),
                      torch.from_numpy(data["pitch"][rows]) - cfg["pitch_low"], skip_first=rf - 1,
                      first_index=torch.full((len(rows),), 1 - rf),  # output 0 predicts clip sample 1 - rf
-                     loudness=torch.from_numpy(loud))  # the held-out note's own curve (what conditioning means)
+                     loudness=loud)  # the held-out note's own curve (what conditioning means)
         nats = F.cross_entropy(logits.transpose(1, 2), clips, reduction="none")  # (B, clip_len)
         for r, row in enumerate(rows):
             acc = sums.setdefault(int(data["instrument"][row]), [0.0, 0, 0.0, 0])
@@ -130,6 +131,8 @@ def main() -> None:
     torch.set_num_threads(1)
     synth = load_synth(args.weights)
     data = load_notes()
+    if synth.net.loudness is not None:
+        add_loudness(data)
     raw = np.load(data_dir() / "notes.npz")
     data["audio"] = raw["audio"].astype(np.float32) / 32767
     metrics = {}

@@ -44,11 +44,16 @@ def load_notes(path: Path | None = None) -> dict:
         classes = raw["classes"].astype(np.int16)
     else:
         classes = audio_lib.mu_law_encode(raw["audio"].astype(np.float32) / 32767).astype(np.int16)
-    curves = loudness_lib.frames(audio_lib.mu_law_decode(classes))  # of what the model hears: the mu-law audio
     return {"classes": classes, "instrument": raw["instrument"].astype(np.int64),
             "pitch": raw["pitch"].astype(np.int64),
-            "held_out": raw["held_out"].astype(bool), "meta": meta,
-            "loudness_frames": curves, "loudness": loudness_lib.per_sample(curves, classes.shape[1])}
+            "held_out": raw["held_out"].astype(bool), "meta": meta}
+
+
+def add_loudness(data: dict) -> None:
+    """For models conditioned on loudness: every note's loudness curve, per frame and per sample, of what the model
+    hears (the mu-law audio). Crops and evaluations carry a loudness input only where these are present."""
+    curves = loudness_lib.frames(audio_lib.mu_law_decode(data["classes"]))
+    data["loudness_frames"], data["loudness"] = curves, loudness_lib.per_sample(curves, data["classes"].shape[1])
 
 
 def loudness_templates(data: dict, config: dict) -> torch.Tensor:
@@ -90,7 +95,7 @@ def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Genera
           input_noise: float = 0.0):
     """Input/target class crops (B, rf + crop) with left silence padding; loss is taken on the last `crop` targets.
     Also returns each crop's first_index: the note position of the first target (for the pitch excitation), and
-    its loudness curve at the sample each input position predicts.
+    its loudness curve at the sample each input position predicts (None unless `add_loudness` ran).
 
     input_noise > 0 adds rounded Gaussian noise (std drawn per crop from U(0, input_noise), in mu-law classes) to the
     inputs only, as LPCNet does: the model learns to predict the clean next sample from a slightly wrong past, which
@@ -116,13 +121,14 @@ def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Genera
         sigma = rng.uniform(0, input_noise, size=(len(idx), 1))
         noise = np.rint(rng.standard_normal(inputs.shape) * sigma).astype(np.int64)
         inputs = (inputs + torch.from_numpy(noise)).clamp(0, 255)
-    loud = np.stack([loudness_window(data["loudness"][i], f, rf + crop) for i, f in zip(idx, first_index)])
+    loud = torch.from_numpy(np.stack([loudness_window(data["loudness"][i], f, rf + crop)
+                                      for i, f in zip(idx, first_index)])) if "loudness" in data else None
     return (inputs, x[:, 1:], torch.from_numpy(data["instrument"][idx]), torch.from_numpy(data["pitch"][idx]),
-            torch.from_numpy(first_index), torch.from_numpy(loud))
+            torch.from_numpy(first_index), loud)
 
 
 def to_device(tensors, device):
-    return tuple(t.to(device, non_blocking=True) for t in tensors)
+    return tuple(None if t is None else t.to(device, non_blocking=True) for t in tensors)
 
 
 def steps_for_budget(step: int, done_steps: int, seconds: float, remaining_s: float) -> int:
@@ -258,6 +264,8 @@ def main() -> None:
             config["train"]["input_noise"] = args.input_noise
     else:
         config = make_config(data["meta"], args)
+    if config["arch"].get("loudness"):
+        add_loudness(data)
     (args.run / "config.json").write_text(json.dumps(config, indent=2))
     tr = config["train"]
     torch.manual_seed(tr["seed"])
@@ -328,8 +336,7 @@ def main() -> None:
         lr = tr["lr"] * scale
         for g in opt.param_groups:
             g["lr"] = g["base_lr"] * scale
-        logits = forward(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first,
-                         loudness=loud if net.loudness is not None else None)
+        logits = forward(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first, loudness=loud)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
