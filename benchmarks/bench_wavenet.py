@@ -112,7 +112,8 @@ def bench_cuda(synth, torch_steps: int) -> None:
     report(f"(b) cached torch loop on the GPU ({torch_steps} steps)", torch_steps, wall, wall, rate)
     for batch in (1, 64):
         pitches = torch.tensor([60 - low + k % 24 for k in range(batch)])
-        sampler = GraphSampler(net, torch.full((batch,), inst), pitches, rate, steps_per_graph=64)
+        sampler = GraphSampler(net, torch.full((batch,), inst), pitches, rate, steps_per_graph=64,
+                               excitation_gain=synth.excitation_gain("piano"), ceiling=synth.ceiling("piano"))
         first = on_gpu(lambda: sampler.run(seed=1))  # includes the capture
         again = on_gpu(lambda: sampler.run(seed=2))
         steps = sampler.total  # every step, the warm-up's too, as in (b)

@@ -11,7 +11,9 @@ With config arch.loudness = 1 a third condition, the note's loudness curve (mode
 note), enters every layer through a learned 2R vector: training feeds each note's own curve, generation the mean
 curve of the (instrument, pitch)'s training notes, stored with the weights (buffer `loudness_templates`). It was meant to
 tell the network when a note starts and how it decays; fine-tuned with it, the network barely used it (the card has
-the figures), so the shipped model has none. Notes that never started are handled when sampling (ONSET_RULE).
+the figures), so the shipped model has none. Notes that never started are handled when sampling (ONSET_RULE), notes
+that drift into loud noise by a ceiling on their level (LEVEL_RULE); the excitation is played louder than in training
+(EXCITATION_GAIN), which keeps free-running notes on their period.
 `WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet_fast.py
 (ring buffers, fused matrices, compiled loop) and is driven by `WaveNetSynth` here.
 """
@@ -32,6 +34,14 @@ from models import melody as melody_lib
 SILENCE = 128  # mu-law class of 0.0
 DEFAULT_TEMPERATURE = 0.7  # chosen on sampling seed 1 (pitch accuracy and closeness of spectra to the SoundFont's)
 ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 of full scale): wavenet_fast.sample
+# Sampling only (the network is trained and scored at gain 1): the excitation's weights times this. Like the guidance
+# scale of a conditional generator, it makes generated notes follow the requested period more closely. This is the
+# default; a config may set its own per instrument (instruments[i]["excitation_gain"], training/wavenet_sampling.py).
+EXCITATION_GAIN = 2.0
+# Level rule (wavenet_fast.sample): (window in samples, factor): a note whose running RMS (over about the window)
+# rises above factor x the loudest any training note of its instrument gets by the same measure (config
+# instruments[i]["loudest_rms"], training/train_wavenet.set_levels) may draw only quieter samples until it is below.
+LEVEL_RULE = (256, 1.0)
 MAX_SECONDS = 30  # longest melody one request may generate
 
 
@@ -86,14 +96,15 @@ class WaveNet(nn.Module):
 
     def forward(self, inputs: torch.Tensor, instrument: torch.Tensor, pitch_index: torch.Tensor,
                 skip_first: int = 0, first_index: torch.Tensor | None = None,
-                loudness: torch.Tensor | None = None) -> torch.Tensor:
+                loudness: torch.Tensor | None = None, excitation_gain: float = 1.0) -> torch.Tensor:
         """inputs (B, T) mu-law classes of the previous samples -> logits (B, T - skip_first, classes) for the next.
 
         Every layer sees zeros before the first input (causal zero padding), as the ring buffers do when sampling
         starts; `skip_first` drops the first outputs before the output layers (training scores only positions with
         a full receptive field). first_index (B,): the note position of the sample output 0 predicts (for the
         excitation; default 0). loudness (B, T): the loudness curve at the sample each output predicts (models with
-        arch.loudness; zeros if not given)."""
+        arch.loudness; zeros if not given). excitation_gain scales the excitation's contribution (1 in training; the
+        sampler's EXCITATION_GAIN, to check that sampling computes the same logits)."""
         h = self.embed(inputs)  # (B, T, R)
         c = self.cond_vector(instrument, pitch_index)
         e = None
@@ -106,7 +117,7 @@ class WaveNet(nn.Module):
             past = F.pad(h, (0, 0, d, 0))[:, : h.shape[1]]
             z = dil(torch.cat([past, h], dim=-1)) + cond(c)[:, None, :]
             if e is not None:
-                z = z + self.excite[i](e)
+                z = z + excitation_gain * self.excite[i](e)
             if self.loudness is not None and loudness is not None:
                 z = z + self.loudness[i](loudness[..., None])
             filt, gate = z.chunk(2, dim=-1)
@@ -145,7 +156,8 @@ class WaveNetSynth:
         self.device = device or torch.device("cpu")
         self.sample_rate = int(config["sample_rate"])
         self.instruments = [i["name"] for i in config["instruments"]]
-        self._fused = None
+        self._fused = {}  # excitation gain -> the weights in the kernel's layout
+        self.gain_override: float | None = None  # one excitation gain for every instrument (evaluation ablations)
         self._lock = threading.Lock()  # one generation at a time per model (shared by Streamlit sessions)
 
     # -- conditioning ---------------------------------------------------------------------------------------------
@@ -158,18 +170,31 @@ class WaveNetSynth:
         info = self.config["instruments"][self.instrument_index(instrument)]
         return int(info["low"]), int(info["high"])
 
+    def ceiling(self, instrument: str) -> float:
+        """The level rule's RMS ceiling for the instrument's notes (0 = none: a config without loudest_rms)."""
+        info = self.config["instruments"][self.instrument_index(instrument)]
+        return LEVEL_RULE[1] * float(info.get("loudest_rms", 0.0))
+
     def parse(self, text: str, instrument: str) -> list[melody_lib.Note]:
         """Melody text -> notes, checked against the instrument's trained range (ValueError with what to fix)."""
         low, high = self.pitch_range(instrument)
         return melody_lib.parse_melody(text, low=low, high=high, instrument=instrument)
 
     # -- sampling ---------------------------------------------------------------------------------------------------
-    def fused(self):
+    def excitation_gain(self, instrument: str) -> float:
+        """The excitation's gain when sampling this instrument: the config's choice, else EXCITATION_GAIN."""
+        if self.gain_override is not None:
+            return self.gain_override
+        info = self.config["instruments"][self.instrument_index(instrument)]
+        return float(info.get("excitation_gain", EXCITATION_GAIN))
+
+    def fused(self, gain: float = 1.0):
+        """The weights in the sampling kernel's layout, the excitation's scaled by gain (cached per gain)."""
         from models import wavenet_fast
 
-        if self._fused is None:
-            self._fused = wavenet_fast.FusedWeights.from_net(self.net)
-        return self._fused
+        if gain not in self._fused:
+            self._fused[gain] = wavenet_fast.FusedWeights.from_net(self.net, excitation_gain=gain)
+        return self._fused[gain]
 
     def loudness_curves(self, instrument: int, pitch_index: torch.Tensor, n: int) -> np.ndarray | None:
         """(B, n) loudness condition of each note: its (instrument, pitch)'s mean training curve, per sample (None for
@@ -181,10 +206,11 @@ class WaveNetSynth:
 
     def generate_notes(self, instrument: str, pitches: list[int], n_samples: int | list[int],
                        temperature: float = DEFAULT_TEMPERATURE,
-                       seed: int = 0, progress: Callable[[float], None] | None = None, onset_rule: bool = True
-                       ) -> np.ndarray:
+                       seed: int = 0, progress: Callable[[float], None] | None = None, onset_rule: bool = True,
+                       level_rule: bool = True) -> np.ndarray:
         """One batch: float32 audio (len(pitches), max length), row i a note of MIDI pitch pitches[i] lasting
-        n_samples (or n_samples[i]) samples, silent after its length. onset_rule: see ONSET_RULE."""
+        n_samples (or n_samples[i]) samples, silent after its length. onset_rule, level_rule: see ONSET_RULE and
+        LEVEL_RULE (the level rule needs the instrument's loudest_rms in the config; without it it is off)."""
         from models import wavenet_fast
 
         inst = self.instrument_index(instrument)
@@ -200,10 +226,11 @@ class WaveNetSynth:
         longest = int(np.max(n_samples))
         loud = self.loudness_curves(inst, pitch_index, longest)
         with self._lock:
-            classes = wavenet_fast.sample(self.fused(), biases.numpy().astype(np.float32), n_samples,
+            classes = wavenet_fast.sample(self.fused(self.excitation_gain(instrument)), biases.numpy().astype(np.float32), n_samples,
                                           temperature=temperature, seed=seed, progress=progress, phase_steps=steps,
                                           loudness=loud, start_after=ONSET_RULE[0] if onset_rule else -1,
-                                          start_level=ONSET_RULE[1])
+                                          start_level=ONSET_RULE[1], ceiling=self.ceiling(instrument) if level_rule
+                                          else 0.0, level_window=LEVEL_RULE[0])
         return audio_lib.mu_law_decode(classes)
 
     def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0,

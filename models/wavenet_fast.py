@@ -43,7 +43,8 @@ class FusedWeights:
     loud_w: np.ndarray  # (L, E, 2R): loudness condition weights (transposed); E = 0 without it
 
     @classmethod
-    def from_net(cls, net) -> "FusedWeights":
+    def from_net(cls, net, excitation_gain: float = 1.0) -> "FusedWeights":
+        """The net's weights in the kernel's layout; excitation_gain scales the excitation's (sampling only)."""
         def f32(t):
             return np.ascontiguousarray(t.detach().cpu().float().numpy())
 
@@ -56,7 +57,7 @@ class FusedWeights:
             o2_wt=f32(net.out2.weight.t()), o2_b=f32(net.out2.bias),
             dilations=np.array(net.dilations, dtype=np.int64),
             receptive_field=net.receptive_field,
-            excite_w=f32(torch.stack([m.weight.t() for m in net.excite])) if net.excite is not None
+            excite_w=f32(torch.stack([m.weight.t() for m in net.excite]) * excitation_gain) if net.excite is not None
             else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
             loud_w=f32(torch.stack([m.weight.t() for m in net.loudness])) if net.loudness is not None
             else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
@@ -67,11 +68,13 @@ class Sampler:
     """The state of one batch of notes being generated: ring buffers, current inputs, time step."""
 
     def __init__(self, fused: FusedWeights, biases: np.ndarray, phase_steps: np.ndarray | None = None,
-                 onset: int = 0, start_after: int = -1, start_level: int = 0):
+                 onset: int = 0, start_after: int = -1, start_level: int = 0,
+                 ceiling: float | np.ndarray = 0.0, level_window: int = 256):
         """phase_steps (B,): radians per sample of each note's pitch (for models with an excitation); onset: the
         step at which the notes start (the excitation is silent before it). start_after >= 0 turns on the onset rule:
         from start_after steps after the onset, a note that has not yet drawn a class start_level or more away from
-        silence may not draw a near-silent one (see `sample`)."""
+        silence may not draw a near-silent one (see `sample`). ceiling (one or (B,), > 0 turns on the level rule):
+        while a note's RMS over about level_window samples is above it, it may only draw samples below it."""
         self.w = fused
         self.bias = np.ascontiguousarray(biases, dtype=np.float32)  # (L, B, 2R): per-note condition + conv bias
         n_layers, batch = self.bias.shape[:2]
@@ -84,6 +87,9 @@ class Sampler:
         self.onset = int(onset)
         self.start_after, self.start_level = int(start_after), int(start_level)
         self.started = np.zeros(batch, np.int64)
+        self.ceiling = np.ascontiguousarray(np.broadcast_to(np.asarray(ceiling, np.float64), (batch,)))
+        self.power = np.zeros(batch, np.float64)  # each note's running mean square (level rule)
+        self.power_decay = 1.0 / level_window
 
     def keep(self, mask: np.ndarray) -> None:
         """Continue with only the notes where mask is True."""
@@ -92,6 +98,8 @@ class Sampler:
         self.current = np.ascontiguousarray(self.current[mask])
         self.phase_steps = np.ascontiguousarray(self.phase_steps[mask])
         self.started = np.ascontiguousarray(self.started[mask])
+        self.ceiling = np.ascontiguousarray(self.ceiling[mask])
+        self.power = np.ascontiguousarray(self.power[mask])
         self.batch = int(mask.sum())
 
     def run(self, n: int, uniforms: np.ndarray | None = None, forced: np.ndarray | None = None,
@@ -112,7 +120,8 @@ class Sampler:
         run_steps()(w.embed, w.dil_wt, w.rs_wt, w.rs_b, w.o1_wt, w.o1_b, w.o2_wt, w.o2_b, w.dilations, self.bias,
                    self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
                    np.ascontiguousarray(forced, np.int64), inv_t, out, logits, w.excite_w, self.phase_steps,
-                   self.onset, loud, w.loud_w, self.started, self.start_after, self.start_level)
+                   self.onset, loud, w.loud_w, self.started, self.start_after, self.start_level, self.power,
+                   self.power_decay, self.ceiling)
         self.t += n
         return out, (logits if keep_logits else None)
 
@@ -120,7 +129,7 @@ class Sampler:
 def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], temperature: float = 1.0,
            seed: int = 0, progress: Callable[[float], None] | None = None, chunk: int = 1600,
            phase_steps: np.ndarray | None = None, loudness: np.ndarray | None = None, start_after: int = -1,
-           start_level: int = 0) -> np.ndarray:
+           start_level: int = 0, ceiling: float | np.ndarray = 0.0, level_window: int = 256) -> np.ndarray:
     """Mu-law classes (B, max length) of B notes that start after a receptive field of silence (as in training).
     loudness (B, max length): each note's loudness curve, for models conditioned on it.
 
@@ -129,6 +138,12 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
     has moved past the onset looks like one that already decayed, and stays silent. From start_after samples on, a
     note that has not yet drawn a sample start_level or more mu-law classes away from silence may not draw a
     near-silent one, the way a text generator may be kept from ending before a minimum length.
+
+    Level rule (ceiling > 0, one for all notes or (B,)): a note whose RMS (a running mean square over about
+    level_window samples) rises above its ceiling may only draw samples quieter than the ceiling until it is below
+    again. Free-running generation sometimes drifts into loud noise or a stuck offset far louder than any training
+    note; a ceiling above the loudest training note (see models.wavenet.LEVEL_RULE) never touches a note that sounds
+    like the data.
 
     n_samples is one length for all notes or one per note; notes that are done leave the batch at the next chunk
     boundary (their rows are padded with silence), so a melody of short notes and one long one costs little more
@@ -140,7 +155,8 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
     total = int(lengths.max()) if batch else 0
     out = np.full((batch, total), SILENCE, np.int64)
     warm = fused.receptive_field - 1
-    sampler = Sampler(fused, biases, phase_steps, onset=warm, start_after=start_after, start_level=start_level)
+    sampler = Sampler(fused, biases, phase_steps, onset=warm, start_after=start_after, start_level=start_level,
+                      ceiling=ceiling, level_window=level_window)
     sampler.run(warm, forced=np.full((warm, batch), SILENCE, np.int64))
     rng = np.random.default_rng(seed)
     active = np.arange(batch)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
+from models.audio import mu_law_decode
 from models.wavenet import SILENCE, WaveNet
 
 
@@ -27,10 +29,12 @@ class GraphSampler:
     def __init__(self, net: WaveNet, instrument: torch.Tensor, pitch_index: torch.Tensor, n_samples: int,
                  temperature: float = 1.0, steps_per_graph: int = 64, keep_logits: bool = False,
                  forced: torch.Tensor | None = None, loudness: torch.Tensor | None = None,
-                 onset_rule: tuple[int, int] | None = None):
+                 onset_rule: tuple[int, int] | None = None, excitation_gain: float = 1.0,
+                 ceiling: float | torch.Tensor = 0.0, level_window: int = 256):
         """forced (optional, (n_samples, batch) classes): feed these instead of sampling (teacher forcing; tests).
         loudness (batch, n_samples): the notes' loudness curves, for models conditioned on them. onset_rule
-        (start_after, level): as models.wavenet_fast.sample's (None: off)."""
+        (start_after, level), excitation_gain, ceiling and level_window (the level rule, one ceiling or (batch,);
+        0 = off): as in models.wavenet_fast."""
         self.net = net.eval()
         dev = self.device = next(net.parameters()).device
         self.batch = batch = int(instrument.shape[0])
@@ -47,7 +51,8 @@ class GraphSampler:
         self.w_dil = [m.weight.detach().t().contiguous() for m in net.dilated]
         self.w_rs = [m.weight.detach().t().contiguous() for m in net.res_skip]
         self.b_rs = [m.bias.detach() for m in net.res_skip]
-        self.w_ex = [m.weight.detach().t().contiguous() for m in net.excite] if net.excite is not None else None
+        self.w_ex = [m.weight.detach().t().contiguous() * excitation_gain for m in net.excite] \
+            if net.excite is not None else None
         self.w_loud = [m.weight.detach().t().contiguous() for m in net.loudness] \
             if net.loudness is not None and loudness is not None else None
         if self.w_loud is not None:
@@ -71,6 +76,11 @@ class GraphSampler:
         self.started = torch.zeros(batch, dtype=torch.bool, device=dev)
         self.level = level
         self.near_silence = (torch.arange(net.classes, device=dev) - SILENCE).abs() < level
+        self.ceiling = torch.as_tensor(ceiling, dtype=torch.float64, device=dev).expand(batch).contiguous()
+        self.power = torch.zeros(batch, dtype=torch.float64, device=dev)  # running mean square (level rule)
+        self.power_decay = 1.0 / level_window
+        self.levels = torch.from_numpy(mu_law_decode(np.arange(net.classes))).double().to(dev)
+        self.level_rule = bool((self.ceiling > 0).any())
         self.graph = None
 
     @torch.inference_mode()
@@ -102,6 +112,10 @@ class GraphSampler:
         if self.start_after >= 0:  # the onset rule: a note not yet sounding must leave silence now
             hold = ~self.started & (t - self.warm >= self.start_after)
             logits = logits.masked_fill(hold[:, None] & self.near_silence[None, :], float("-inf"))
+        if self.level_rule:  # a note louder than its ceiling may only draw quieter samples
+            loud = (self.ceiling > 0) & (self.power > self.ceiling ** 2)
+            logits = logits.masked_fill(loud[:, None] & (self.levels.abs()[None, :] > self.ceiling[:, None]),
+                                        float("-inf"))
         if self.greedy:
             drawn = logits.argmax(dim=1)
         else:  # Gumbel-max: argmax(logits / T + G) is a draw from softmax(logits / T)
@@ -111,6 +125,9 @@ class GraphSampler:
         self.current.copy_(torch.where(fed >= 0, fed, drawn))
         self.out.index_copy_(0, t, self.current[None])
         self.started |= (t >= self.warm) & ((self.current - SILENCE).abs() >= self.level)
+        if self.level_rule:
+            step = (self.levels[self.current] ** 2 - self.power) * self.power_decay
+            self.power.add_(torch.where(t >= self.warm, step, torch.zeros_like(step)))
         t.add_(1)
 
     def _chunk(self) -> None:
@@ -123,6 +140,7 @@ class GraphSampler:
             q.zero_()
         self.current.fill_(SILENCE)
         self.started.zero_()
+        self.power.zero_()
         self.t.zero_()
         self.out.fill_(SILENCE)
         if self.logits is not None:

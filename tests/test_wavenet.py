@@ -14,7 +14,7 @@ from models.audio import mu_law_decode, mu_law_encode, wav_bytes
 from models.loading import load_model
 from models.melody import parse_melody
 from models.pitch import cents_off, note_f0
-from models.wavenet import WaveNet
+from models.wavenet import EXCITATION_GAIN, WaveNet
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_NAME = "wavenet-instruments"
@@ -32,11 +32,12 @@ def cond_biases(net, instrument, pitch_index):
 
 
 def incremental_logits(net, inputs: np.ndarray, biases: np.ndarray, pitch_index, onset: int = 0,
-                       loud: np.ndarray | None = None) -> np.ndarray:
+                       loud: np.ndarray | None = None, gain: float = 1.0) -> np.ndarray:
     """Teacher-forced compiled steps: logits (B, T, C) for inputs (B, T), from zeroed ring buffers; the notes (and
-    their excitation, for models with one) start at step onset."""
+    their excitation, for models with one, times gain) start at step onset."""
     steps = net.phase_step(torch.tensor(pitch_index)).numpy() if net.harmonics else None
-    sampler = wavenet_fast.Sampler(wavenet_fast.FusedWeights.from_net(net), biases, steps, onset=onset)
+    fused = wavenet_fast.FusedWeights.from_net(net, excitation_gain=gain)
+    sampler = wavenet_fast.Sampler(fused, biases, steps, onset=onset)
     sampler.current[:] = inputs[:, 0]
     forced = np.concatenate([inputs[:, 1:].T, np.full((1, inputs.shape[0]), -1)], axis=0)
     _, logits = sampler.run(inputs.shape[1], forced=forced, keep_logits=True,
@@ -44,14 +45,14 @@ def incremental_logits(net, inputs: np.ndarray, biases: np.ndarray, pitch_index,
     return logits.transpose(1, 0, 2)
 
 
-def check_incremental_equals_full(net, instrument, pitch_index, length, seed=0, onset=0, loud=None):
+def check_incremental_equals_full(net, instrument, pitch_index, length, seed=0, onset=0, loud=None, gain=1.0):
     rng = np.random.default_rng(seed)
     inputs = rng.integers(0, 256, size=(len(instrument), length))
     with torch.inference_mode():
         full = net(torch.from_numpy(inputs), torch.tensor(instrument), torch.tensor(pitch_index),
                    first_index=torch.full((len(instrument),), -onset),
-                   loudness=None if loud is None else torch.from_numpy(loud)).numpy()
-    fast = incremental_logits(net, inputs, cond_biases(net, instrument, pitch_index), pitch_index, onset, loud)
+                   loudness=None if loud is None else torch.from_numpy(loud), excitation_gain=gain).numpy()
+    fast = incremental_logits(net, inputs, cond_biases(net, instrument, pitch_index), pitch_index, onset, loud, gain)
     assert fast.shape == full.shape
     np.testing.assert_allclose(fast, full, atol=2e-3 * max(1.0, np.abs(full).max() / 10), rtol=0)
 
@@ -61,6 +62,9 @@ def test_incremental_numba_logits_equal_full_forward_shipped(synth):
     low = synth.config["pitch_low"]
     # longer than the receptive field, so the ring buffers wrap around for every dilation
     check_incremental_equals_full(net, [0, 3], [60 - low, 72 - low], net.receptive_field + 200)
+    # as the app samples: the excitation at EXCITATION_GAIN (the forward takes the same gain)
+    check_incremental_equals_full(net, [1, 4], [50 - low, 80 - low], net.receptive_field + 200,
+                                  onset=100, gain=EXCITATION_GAIN)
 
 
 def test_incremental_equals_full_forward_other_shape():
@@ -79,6 +83,7 @@ def test_incremental_equals_full_forward_with_excitation():
         p.data.normal_(0, 0.3)
     # the notes start mid-way (excitation silent before), and the phase runs for several hundred samples
     check_incremental_equals_full(net, [0, 1, 1], [0, 12, 29], 3 * net.receptive_field, onset=net.receptive_field)
+    check_incremental_equals_full(net, [0, 1, 1], [0, 12, 29], 2 * net.receptive_field, onset=7, gain=2.5)
 
 
 def test_incremental_equals_full_forward_with_loudness():
@@ -92,17 +97,18 @@ def test_incremental_equals_full_forward_with_loudness():
     check_incremental_equals_full(net, [0, 1, 1], [0, 12, 29], length, onset=net.receptive_field, loud=loud)
 
 
-def silence_loving_net() -> WaveNet:
-    """A small net whose every draw is silence (class 128 outweighs the others by e^60)."""
-    torch.manual_seed(5)
+def one_class_net(cls: int, seed: int) -> WaveNet:
+    """A small net whose every free draw is class cls (it outweighs the others by e^60): 128 = silence, 255 = full
+    scale."""
+    torch.manual_seed(seed)
     net = WaveNet(n_instruments=1, n_pitches=2, layers_per_stack=2, stacks=1, residual=8, skip=8, cond=4).eval()
     with torch.no_grad():
-        net.out2.bias[128] += 60
+        net.out2.bias[cls] += 60
     return net
 
 
 def test_onset_rule_makes_a_silent_note_sound_once():
-    net = silence_loving_net()
+    net = one_class_net(128, seed=5)
     biases = cond_biases(net, [0, 0], [0, 1])
     fused = wavenet_fast.FusedWeights.from_net(net)
     assert (wavenet_fast.sample(fused, biases, 40, seed=1) == 128).all()  # without the rule: silence throughout
@@ -111,10 +117,55 @@ def test_onset_rule_makes_a_silent_note_sound_once():
     assert (out[:, 8:] == 128).all()  # once it has sounded, the model is free again (and returns to silence)
 
 
+def running_rms(classes: np.ndarray, window: int) -> np.ndarray:
+    """The level rule's measure, recomputed here: sqrt of the exponential average (weight 1/window) of x^2."""
+    x2 = mu_law_decode(classes).astype(np.float64) ** 2
+    power, out = np.zeros(len(classes)), np.zeros(classes.shape)
+    for t in range(classes.shape[1]):
+        power += (x2[:, t] - power) / window
+        out[:, t] = np.sqrt(power)
+    return out
+
+
+def test_level_rule_keeps_a_runaway_note_under_its_ceiling():
+    net = one_class_net(255, seed=6)
+    biases = cond_biases(net, [0, 0, 0], [0, 1, 1])
+    fused = wavenet_fast.FusedWeights.from_net(net)
+    free = wavenet_fast.sample(fused, biases, 600, seed=2)
+    assert (free == 255).all()  # without the rule: full scale throughout
+    ceiling = np.array([0.1, 0.0, 0.3])  # per note; 0 = no ceiling
+    out = wavenet_fast.sample(fused, biases, [600, 600, 400], seed=2, ceiling=ceiling, level_window=64, chunk=50)
+    assert (out[1] == 255).all()  # the note without a ceiling is untouched
+    rms = running_rms(out, 64)
+    for b in (0, 2):  # one full-scale draw at most past the ceiling (it adds at most 1/64 to the mean square) ...
+        n = 600 if b == 0 else 400
+        assert rms[b, :n].max() <= np.sqrt(ceiling[b] ** 2 + 1 / 64) + 1e-6
+        assert rms[b, 100:n].min() >= 0.5 * ceiling[b]  # ... and the note still sounds near it (not silenced)
+        assert (np.abs(mu_law_decode(out[b, :n])) <= ceiling[b] + 1e-6).mean() > 0.5  # mostly quieter samples
+
+
+def test_level_ceilings_come_from_training_notes_only():
+    """train_wavenet.loudest_levels: per instrument the loudest running level of its training notes (square waves of
+    known RMS here); a louder held-out note does not count."""
+    from training.train_wavenet import loudest_levels
+
+    square = np.where(np.arange(4000) // 50 % 2 == 0, 1.0, -1.0)
+    amps = [0.2, 0.9, 0.5, 0.05]
+    data = {"classes": mu_law_encode(np.stack([a * square for a in amps])), "instrument": np.array([0, 0, 1, 1]),
+            "held_out": np.array([False, True, False, False])}
+    levels = loudest_levels(data, window=256)
+    np.testing.assert_allclose(levels, [0.2, 0.5], rtol=0.03)
+
+
+def test_app_samples_with_a_ceiling_for_every_instrument(synth):
+    for name in synth.instruments:  # the shipped config carries each instrument's loudest training level
+        assert 0.05 < synth.ceiling(name) < 1.0, name
+
+
 def test_sampling_is_seeded_and_independent_of_chunking(synth):
     net = synth.net
     biases = cond_biases(net, [1, 1], [30, 33])
-    fused = synth.fused()
+    fused = synth.fused(synth.excitation_gain("marimba"))
     a = wavenet_fast.sample(fused, biases, [700, 300], seed=5, chunk=1600)
     b = wavenet_fast.sample(fused, biases, [700, 300], seed=5, chunk=1600)
     c = wavenet_fast.sample(fused, biases, [700, 300], seed=6, chunk=1600)
@@ -151,22 +202,26 @@ def test_shipped_model_plays_requested_pitches(synth):
     assert len(misses) <= 1, misses
 
 
-@pytest.mark.xfail(strict=False, reason="issue #6 asks >= 90 % for every instrument; measured on seed 0: piano 89.8, "
-                   "marimba 97.3, guitar 89.2, violin 89.2, flute 89.2 % (90.9 % overall); see the card")
 def test_pitch_target_for_every_instrument(synth):
-    """The issue's target, measured as evaluate_wavenet does (all 197 pitches, seed 0, the app's sampling settings)."""
-    from training.evaluate_wavenet import pitch_accuracy
+    """The issue's target (>= 90 % of notes within 50 cents, for every instrument), measured as evaluate_wavenet does:
+    all 197 pitches at each of its 8 reported sampling seeds, the app's sampling settings; the figures the card and
+    the page show (the manifest's) are what this measures. ~5 minutes."""
+    from models import registry
+    from training.evaluate_wavenet import pitch_accuracy_over_seeds
 
-    metrics, _ = pitch_accuracy(synth, seed=0)
+    metrics, _ = pitch_accuracy_over_seeds(synth)
     each = {name: metrics[f"pitch_acc_{name}"] for name in synth.instruments}
     assert min(each.values()) >= 0.9, each
+    recorded = registry.get(MODEL_NAME).metrics
+    for name, value in each.items():  # a few notes' leeway: another CPU may round the sampler differently
+        assert abs(value - recorded[f"pitch_acc_{name}"]) <= 0.02, (name, value, recorded[f"pitch_acc_{name}"])
 
 
 def test_shipped_model_keeps_its_measured_pitch_level(synth):
     """Guards the loader, the excitation and the compiled loop: every 6th pitch of every instrument (~33 notes, one
-    batch per instrument, as evaluate_wavenet does, seed 1, the app's temperature and onset rule). Measured: 86 %
-    (32 of 37) with the shipped weights; 59 % for them at temperature 1 without the onset rule, 51 % for session 3's,
-    8 % for stage 2's; a broken pipeline gives noise or silence. The bound leaves room for the JIT and the compiled
+    batch per instrument, as evaluate_wavenet does, seed 1, the app's sampling settings). Measured: 84 % (31 of 37)
+    with the shipped weights and settings (86 % at session 7's settings); 59 % for them at temperature 1 without the
+    onset rule, 51 % for session 3's weights, 8 % for stage 2's; a broken pipeline gives noise or silence. The bound leaves room for the JIT and the compiled
     loop rounding differently, which changes the sampled notes."""
     sr = synth.sample_rate
     ok = []

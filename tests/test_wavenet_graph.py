@@ -24,7 +24,7 @@ def small_net(device: str, loudness: int = 0) -> WaveNet:
     return net.to(device)
 
 
-def check_forced_logits_equal_forward(net: WaveNet, device: str, steps_per_graph: int = 1) -> None:
+def check_forced_logits_equal_forward(net: WaveNet, device: str, steps_per_graph: int = 1, gain: float = 1.0) -> None:
     """Feed fixed classes through the step (teacher forcing) and compare its logits with the full forward's on the
     input sequence the step saw: rf - 1 silent warm-up steps, then the note (the excitation starts with it)."""
     rng = np.random.default_rng(0)
@@ -33,14 +33,14 @@ def check_forced_logits_equal_forward(net: WaveNet, device: str, steps_per_graph
     notes = torch.from_numpy(rng.integers(0, 256, size=(n, 3)))
     loud = torch.from_numpy(rng.random((3, n)).astype(np.float32) * 2) if net.loudness is not None else None
     sampler = GraphSampler(net, inst, pitch, n, keep_logits=True, forced=notes, steps_per_graph=steps_per_graph,
-                           loudness=loud)
+                           loudness=loud, excitation_gain=gain)
     assert (sampler.run().cpu() == notes.t()).all()
     warm = sampler.warm
     inputs = torch.cat([torch.full((warm + 1, 3), SILENCE), notes[:-1]]).t().to(device)
     full_loud = None if loud is None else torch.cat([torch.zeros(3, warm), loud], dim=1).to(device)
     with torch.inference_mode():
         full = net(inputs, inst.to(device), pitch.to(device), first_index=torch.full((3,), -warm, device=device),
-                   loudness=full_loud)
+                   loudness=full_loud, excitation_gain=gain)
     step = sampler.logits[: warm + n].transpose(0, 1)
     torch.testing.assert_close(step.cpu(), full.cpu(), atol=1e-4, rtol=1e-4)
 
@@ -48,6 +48,7 @@ def check_forced_logits_equal_forward(net: WaveNet, device: str, steps_per_graph
 def test_step_logits_equal_full_forward_on_cpu():
     check_forced_logits_equal_forward(small_net("cpu"), "cpu")
     check_forced_logits_equal_forward(small_net("cpu", loudness=1), "cpu")
+    check_forced_logits_equal_forward(small_net("cpu"), "cpu", gain=2.0)
 
 
 def test_step_samples_are_seeded_and_follow_temperature_zero():
@@ -74,10 +75,32 @@ def test_step_onset_rule_makes_a_silent_note_sound_once():
     assert (out[:, :7] == SILENCE).all() and ((out[:, 7] - SILENCE).abs() >= 16).all() and (out[:, 8:] == SILENCE).all()
 
 
+def test_step_level_rule_draws_what_the_cpu_kernel_draws():
+    """Greedy draws under the level rule (a net that always wants full scale, per-note ceilings) are the CPU
+    kernel's, step for step: both paths keep the same running level and mask the same classes."""
+    from models import wavenet_fast
+
+    torch.manual_seed(6)
+    net = WaveNet(n_instruments=1, n_pitches=3, layers_per_stack=2, stacks=1, residual=8, skip=8, cond=4).eval()
+    with torch.no_grad():
+        net.out2.bias[255] += 60
+    inst, pitch = torch.tensor([0, 0, 0]), torch.tensor([0, 1, 2])
+    ceiling = [0.1, 0.0, 0.3]
+    step = GraphSampler(net, inst, pitch, 300, temperature=0, ceiling=torch.tensor(ceiling), level_window=64).run()
+    with torch.inference_mode():
+        c = net.cond_vector(inst, pitch)
+        biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(net.condition, net.dilated)]).numpy()
+    kernel = wavenet_fast.sample(wavenet_fast.FusedWeights.from_net(net), biases, 300, temperature=0,
+                                 ceiling=np.array(ceiling), level_window=64)
+    assert (step[1] == 255).all() and (step[0] != 255).any() and (step[2] != 255).any()
+    assert (step.numpy() == kernel).all()
+
+
 @needs_cuda
 def test_cuda_graph_logits_equal_full_forward():
     check_forced_logits_equal_forward(small_net("cuda"), "cuda", steps_per_graph=16)
     check_forced_logits_equal_forward(small_net("cuda", loudness=1), "cuda", steps_per_graph=16)
+    check_forced_logits_equal_forward(small_net("cuda"), "cuda", steps_per_graph=16, gain=2.0)
 
 
 @needs_cuda

@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from models import audio as audio_lib
 from models import loudness as loudness_lib
-from models.wavenet import SILENCE, build
+from models.wavenet import LEVEL_RULE, SILENCE, build
 from models.weights_io import save
 from training.prepare_audio import data_dir
 
@@ -75,6 +75,27 @@ def loudness_window(curve: np.ndarray, first: int, length: int) -> np.ndarray:
     the last value held after the clip)."""
     k = first + np.arange(length)
     return np.where(k < 0, 0.0, curve[np.clip(k, 0, len(curve) - 1)]).astype(np.float32)
+
+
+def loudest_levels(data: dict, window: int = LEVEL_RULE[0]) -> list[float]:
+    """Per instrument: the highest level any of its training notes reaches, measured as the sampler's level rule
+    measures it (the square root of x^2 averaged exponentially with weight 1/window, on the mu-law audio the model
+    hears). Held-out notes are not used."""
+    x2 = audio_lib.mu_law_decode(data["classes"]).astype(np.float64) ** 2
+    power, peak = np.zeros(len(x2)), np.zeros(len(x2))
+    for t in range(x2.shape[1]):
+        power += (x2[:, t] - power) / window
+        np.maximum(peak, power, out=peak)
+    train = ~data["held_out"]
+    n = int(data["instrument"].max()) + 1
+    return [float(np.sqrt(peak[train & (data["instrument"] == i)].max())) for i in range(n)]
+
+
+def set_levels(config: dict, data: dict) -> None:
+    """Store each instrument's loudest training level in the config (instruments[i]["loudest_rms"]): the level
+    rule's ceilings when sampling (models.wavenet.LEVEL_RULE)."""
+    for info, level in zip(config["instruments"], loudest_levels(data)):
+        info["loudest_rms"] = round(level, 4)
 
 
 def make_config(meta: dict, args) -> dict:
@@ -264,6 +285,7 @@ def main() -> None:
             config["train"]["input_noise"] = args.input_noise
     else:
         config = make_config(data["meta"], args)
+    set_levels(config, data)
     if config["arch"].get("loudness"):
         add_loudness(data)
     (args.run / "config.json").write_text(json.dumps(config, indent=2))
