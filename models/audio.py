@@ -16,10 +16,10 @@ def mu_law_encode(audio: np.ndarray, mu: int = MU) -> np.ndarray:
     return np.clip(np.floor((y + 1) / 2 * mu + 0.5), 0, mu).astype(np.int64)
 
 
-def mu_law_decode(classes: np.ndarray, mu: int = MU) -> np.ndarray:
-    """Integer classes 0..mu -> float32 audio in [-1, 1]."""
+def mu_law_decode(classes: np.ndarray, mu: int = MU, dtype=np.float32) -> np.ndarray:
+    """Integer classes 0..mu -> audio in [-1, 1] (float32, or dtype)."""
     y = 2 * np.asarray(classes, dtype=np.float64) / mu - 1
-    return (np.sign(y) * np.expm1(np.abs(y) * np.log1p(mu)) / mu).astype(np.float32)
+    return (np.sign(y) * np.expm1(np.abs(y) * np.log1p(mu)) / mu).astype(dtype)
 
 
 def wav_bytes(audio: np.ndarray, sample_rate: int) -> bytes:

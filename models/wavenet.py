@@ -166,14 +166,17 @@ class WaveNetSynth:
             raise ValueError(f"Unknown instrument '{name}'. Choose one of: {', '.join(self.instruments)}.")
         return self.instruments.index(name)
 
+    def info(self, instrument: str) -> dict:
+        """The instrument's entry in the config (range, and the sampling settings recorded for it)."""
+        return self.config["instruments"][self.instrument_index(instrument)]
+
     def pitch_range(self, instrument: str) -> tuple[int, int]:
-        info = self.config["instruments"][self.instrument_index(instrument)]
+        info = self.info(instrument)
         return int(info["low"]), int(info["high"])
 
     def ceiling(self, instrument: str) -> float:
         """The level rule's RMS ceiling for the instrument's notes (0 = none: a config without loudest_rms)."""
-        info = self.config["instruments"][self.instrument_index(instrument)]
-        return LEVEL_RULE[1] * float(info.get("loudest_rms", 0.0))
+        return LEVEL_RULE[1] * float(self.info(instrument).get("loudest_rms", 0.0))
 
     def parse(self, text: str, instrument: str) -> list[melody_lib.Note]:
         """Melody text -> notes, checked against the instrument's trained range (ValueError with what to fix)."""
@@ -185,8 +188,7 @@ class WaveNetSynth:
         """The excitation's gain when sampling this instrument: the config's choice, else EXCITATION_GAIN."""
         if self.gain_override is not None:
             return self.gain_override
-        info = self.config["instruments"][self.instrument_index(instrument)]
-        return float(info.get("excitation_gain", EXCITATION_GAIN))
+        return float(self.info(instrument).get("excitation_gain", EXCITATION_GAIN))
 
     def fused(self, gain: float = 1.0):
         """The weights in the sampling kernel's layout, the excitation's scaled by gain (cached per gain)."""
@@ -225,12 +227,13 @@ class WaveNetSynth:
             steps = self.net.phase_step(pitch_index).numpy()
         longest = int(np.max(n_samples))
         loud = self.loudness_curves(inst, pitch_index, longest)
-        with self._lock:
-            classes = wavenet_fast.sample(self.fused(self.excitation_gain(instrument)), biases.numpy().astype(np.float32), n_samples,
+        ceiling = self.ceiling(instrument) if level_rule else 0.0
+        with self._lock:  # (the fused weights are built, once per gain, under the lock too)
+            classes = wavenet_fast.sample(self.fused(self.excitation_gain(instrument)),
+                                          biases.numpy().astype(np.float32), n_samples,
                                           temperature=temperature, seed=seed, progress=progress, phase_steps=steps,
                                           loudness=loud, start_after=ONSET_RULE[0] if onset_rule else -1,
-                                          start_level=ONSET_RULE[1], ceiling=self.ceiling(instrument) if level_rule
-                                          else 0.0, level_window=LEVEL_RULE[0])
+                                          start_level=ONSET_RULE[1], ceiling=ceiling, level_window=LEVEL_RULE[0])
         return audio_lib.mu_law_decode(classes)
 
     def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0,

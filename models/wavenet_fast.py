@@ -21,6 +21,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from models.audio import mu_law_decode
 from models.wavenet_kernel import run_steps
 
 SILENCE = 128
@@ -41,6 +42,7 @@ class FusedWeights:
     receptive_field: int
     excite_w: np.ndarray  # (L, 2H, 2R): sinusoidal excitation weights (transposed); H = 0 without it
     loud_w: np.ndarray  # (L, E, 2R): loudness condition weights (transposed); E = 0 without it
+    levels: np.ndarray  # (classes,) float64: the amplitude each mu-law class decodes to (the level rule's measure)
 
     @classmethod
     def from_net(cls, net, excitation_gain: float = 1.0) -> "FusedWeights":
@@ -61,6 +63,7 @@ class FusedWeights:
             else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
             loud_w=f32(torch.stack([m.weight.t() for m in net.loudness])) if net.loudness is not None
             else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
+            levels=mu_law_decode(np.arange(net.classes), net.classes - 1, dtype=np.float64),
         )
 
 
@@ -121,7 +124,7 @@ class Sampler:
                    self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
                    np.ascontiguousarray(forced, np.int64), inv_t, out, logits, w.excite_w, self.phase_steps,
                    self.onset, loud, w.loud_w, self.started, self.start_after, self.start_level, self.power,
-                   self.power_decay, self.ceiling)
+                   self.power_decay, self.ceiling, w.levels)
         self.t += n
         return out, (logits if keep_logits else None)
 

@@ -79,7 +79,8 @@ class GraphSampler:
         self.ceiling = torch.as_tensor(ceiling, dtype=torch.float64, device=dev).expand(batch).contiguous()
         self.power = torch.zeros(batch, dtype=torch.float64, device=dev)  # running mean square (level rule)
         self.power_decay = 1.0 / level_window
-        self.levels = torch.from_numpy(mu_law_decode(np.arange(net.classes))).double().to(dev)
+        self.levels = torch.from_numpy(mu_law_decode(np.arange(net.classes), net.classes - 1, np.float64)).to(dev)
+        self.too_loud = self.levels.abs()[None, :] > self.ceiling[:, None]  # (B, C): classes out while over the ceiling
         self.level_rule = bool((self.ceiling > 0).any())
         self.graph = None
 
@@ -114,8 +115,7 @@ class GraphSampler:
             logits = logits.masked_fill(hold[:, None] & self.near_silence[None, :], float("-inf"))
         if self.level_rule:  # a note louder than its ceiling may only draw quieter samples
             loud = (self.ceiling > 0) & (self.power > self.ceiling ** 2)
-            logits = logits.masked_fill(loud[:, None] & (self.levels.abs()[None, :] > self.ceiling[:, None]),
-                                        float("-inf"))
+            logits = logits.masked_fill(loud[:, None] & self.too_loud, float("-inf"))
         if self.greedy:
             drawn = logits.argmax(dim=1)
         else:  # Gumbel-max: argmax(logits / T + G) is a draw from softmax(logits / T)

@@ -45,7 +45,7 @@ def _add_product(out, wt, v):
 @njit(cache=True, fastmath=True, nogil=True)
 def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, bias, buffers, current, t0, n,
               uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset, loud, loud_w,
-              started, start_after, start_level, power, power_decay, ceiling):
+              started, start_after, start_level, power, power_decay, ceiling, levels):
     """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
     out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
     when it has n rows (else it is ignored). excite_w (L, 2H, 2R) weighs the sinusoidal excitation (sin, cos of
@@ -56,7 +56,7 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
     on; started (B,) is updated in place.
     Level rule (ceiling[b] > 0): power (B,) holds each note's running mean square (an exponential average, weight
     power_decay per step, from `onset` on; updated in place); while its square root is above ceiling[b] the note may
-    only draw classes that decode to |amplitude| <= ceiling[b].
+    only draw classes that decode to |amplitude| <= ceiling[b]. levels (C,): the amplitude each class decodes to.
     Weights come transposed, (inputs, outputs): every product is a sum of weight rows scaled by one input each
     ("axpy" form), so the innermost loop runs along contiguous outputs and vectorises without a horizontal sum
     per output (about 2x faster than dot products for these 32-256 wide layers)."""
@@ -79,10 +79,6 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
     n_loud = loud_w.shape[1]
     n_harm = n_exc // 2
     ex = np.zeros((batch, n_exc), np.float32)
-    levels = np.empty(n_cls, np.float64)  # the amplitude each mu-law class decodes to (models/audio.py)
-    for k in range(n_cls):
-        y = 2.0 * k / (n_cls - 1) - 1.0
-        levels[k] = np.expm1(abs(y) * np.log(n_cls)) / (n_cls - 1) * (1.0 if y >= 0 else -1.0)
     for step in range(n):
         t = t0 + step
         if n_exc > 0 and t >= onset:

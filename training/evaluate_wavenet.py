@@ -11,8 +11,8 @@
    settings: temperature, onset rule, level rule, excitation gain; one batch per instrument), its f0 estimated with
    YIN (models/pitch.py, no networks) on 0.08-0.6 s, and counted correct within 50 cents of the requested pitch; this
    is repeated at 8 sampling seeds (REPORT_SEEDS; one seed's 37-49 notes per instrument move by a few points from
-   seed to seed) and the figures are the means, with each instrument's lowest single seed beside them. The same estimator on the SoundFont's own notes is
-   reported as the ceiling.
+   seed to seed) and the figures are the means, with each instrument's lowest single seed beside them. The same
+   estimator on the SoundFont's own notes is reported as the ceiling.
 For a model conditioned on loudness (arch.loudness), the NLL feeds each held-out note its own loudness curve, and the
 generated notes get their (instrument, pitch)'s mean curve of training notes, stored with the weights.
 """
@@ -37,7 +37,7 @@ from training.prepare_audio import data_dir
 from training.train_wavenet import MODEL_NAME, add_loudness, load_notes, loudness_window
 
 NOTE_S = 0.6
-# sampling seeds of the reported pitch figures; seeds 1 and 5-9 chose the sampling settings (training/wavenet_sampling.py)
+# sampling seeds of the reported pitch figures (seeds 1 and 5-9 chose the sampling settings: wavenet_sampling.py)
 REPORT_SEEDS = (0, 2, 3, 4, 10, 11, 12, 13)
 
 
@@ -89,19 +89,25 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
     return out
 
 
+def note_cents(synth: WaveNetSynth, name: str, temperature: float = DEFAULT_TEMPERATURE, every: int = 1,
+               seed: int = 0, onset_rule: bool = True, level_rule: bool = True) -> tuple[list[int], list[float]]:
+    """Every `every`-th pitch of the instrument's range, generated as one batch (one random stream), and how far each
+    note's f0 (YIN, NOTE_S s) is from its pitch in cents (nan: unvoiced)."""
+    sr = synth.sample_rate
+    low, high = synth.pitch_range(name)
+    pitches = list(range(low, high + 1, every))
+    batch = synth.generate_notes(name, pitches, int(NOTE_S * sr), temperature=temperature, seed=seed,
+                                 onset_rule=onset_rule, level_rule=level_rule)
+    return pitches, [cents_off(note_f0(audio, sr, end_s=NOTE_S), p) for p, audio in zip(pitches, batch)]
+
+
 def pitch_accuracy(synth: WaveNetSynth, temperature: float = DEFAULT_TEMPERATURE, every: int = 1, seed: int = 0,
                    onset_rule: bool = True, level_rule: bool = True) -> tuple[dict, list]:
-    sr = synth.sample_rate
     metrics, rows = {}, []
     all_ok = []
     for name in synth.instruments:
-        low, high = synth.pitch_range(name)
-        pitches = list(range(low, high + 1, every))
         ok = []
-        batch = synth.generate_notes(name, pitches, int(NOTE_S * sr), temperature=temperature, seed=seed,
-                                     onset_rule=onset_rule, level_rule=level_rule)
-        for p, audio in zip(pitches, batch):  # all pitches of an instrument in one batch (one random stream)
-            c = cents_off(note_f0(audio, sr, end_s=NOTE_S), p)
+        for p, c in zip(*note_cents(synth, name, temperature, every, seed, onset_rule, level_rule)):
             ok.append(bool(abs(c) < 50))
             rows.append({"instrument": name, "pitch": p, "cents": None if math.isnan(c) else round(float(c), 1)})
         metrics[f"pitch_acc_{name}"] = float(np.mean(ok))

@@ -1,6 +1,6 @@
 """Choose the published WaveNet's per-instrument sampling settings and record them in its config.
 
-    python -m training.wavenet_sampling                 # levels, then the excitation-gain sweep (~15 min, 1 core)
+    python -m training.wavenet_sampling                 # levels, then the excitation-gain sweep (~20 min, 1 core)
     python -m training.wavenet_sampling --levels-only   # only the level rule's ceilings (seconds)
 
 1. Level rule ceilings (instruments[i]["loudest_rms"]): the loudest any training note of the instrument gets, as the
@@ -21,23 +21,15 @@ import numpy as np
 from safetensors.torch import load_file
 
 from models import registry
-from models.pitch import cents_off, note_f0
 from models.wavenet import WaveNetSynth, build
+from training.evaluate_wavenet import note_cents
 from training.publish import publish
 from training.train_wavenet import MODEL_NAME, load_notes, set_levels
-
-NOTE_S = 0.6
 
 
 def in_tune_share(synth: WaveNetSynth, instrument: str, seeds: list[int]) -> float:
     """Share of the instrument's pitches (each generated once per seed) within 50 cents of the request."""
-    low, high = synth.pitch_range(instrument)
-    pitches, sr = list(range(low, high + 1)), synth.sample_rate
-    ok = []
-    for seed in seeds:
-        audio = synth.generate_notes(instrument, pitches, int(NOTE_S * sr), seed=seed)
-        ok += [abs(cents_off(note_f0(a, sr, end_s=NOTE_S), p)) < 50 for p, a in zip(pitches, audio)]
-    return float(np.mean(ok))
+    return float(np.mean([abs(c) < 50 for seed in seeds for c in note_cents(synth, instrument, seed=seed)[1]]))
 
 
 def main() -> None:
