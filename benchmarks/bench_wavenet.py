@@ -6,13 +6,13 @@
 
 (a) naive: every new sample reruns the full convolutional forward over the last receptive field of inputs;
 (b) cached torch: Fast WaveNet ring buffers, one eager PyTorch step per sample
-    (models.wavenet_fast.torch_cached_sample);
-(c) the shipped path (models.wavenet_fast.sample), batch 1 and a batch of 8 notes, with the kernel the app
+    (models.wavenet.fast.torch_cached_sample);
+(c) the shipped path (models.wavenet.fast.sample), batch 1 and a batch of 8 notes, with the kernel the app
     picks (ahead-of-time build, or numba's JIT; GAN_STUDIO_KERNEL=compiled|jit to choose).
 Prints samples/s by wall clock and by this process's CPU time (the machine is shared: CPU time is the fairer figure),
 and the real-time factor for 16 kHz audio. The (c) figures exclude the JIT's one-off compile (cached on disk) and are
 the median of --repeats runs (single runs vary by +-15 % on a shared machine).
---cuda: (b) on the GPU, and (d) the CUDA-graph step (models.wavenet_graph), batches of 1 and 64 notes of 1 s.
+--cuda: (b) on the GPU, and (d) the CUDA-graph step (models.wavenet.graph), batches of 1 and 64 notes of 1 s.
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import torch
 
-from models import wavenet_fast, wavenet_kernel
-from models.wavenet import SILENCE
+from models.wavenet import fast as wavenet_fast, kernel as wavenet_kernel
+from models.wavenet.model import SILENCE
 
 SHIPPED = Path(__file__).resolve().parents[1] / "models" / "weights" / "wavenet-instruments.safetensors"
 
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--cuda", action="store_true", help="time the GPU paths (b) and (d) instead")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    from training.evaluate_wavenet import load_synth
+    from training.wavenet.evaluate import load_synth
 
     synth = load_synth(SHIPPED if args.cuda and args.weights is None else args.weights)
     if args.cuda:
@@ -94,7 +94,7 @@ def main() -> None:
 
 def bench_cuda(synth, torch_steps: int) -> None:
     """GPU figures: the eager cached loop (b) and the CUDA-graph step (d), wall clock after a synchronise."""
-    from models.wavenet_graph import GraphSampler
+    from models.wavenet.graph import GraphSampler
 
     net, rate = synth.net.cuda(), synth.sample_rate
     print(f"GPU: {torch.cuda.get_device_name()}, torch {torch.__version__}")

@@ -1,15 +1,13 @@
-"""The command line: `list` and `fetch` here; each model family adds its own subcommands from models/cli_<family>.py."""
+"""The command line: `list` and `fetch` here; each model family adds its own subcommands (models/<family>/cli.py,
+registered through the family table in models/families.py)."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from tqdm import tqdm
 
-from models import registry, store
-
-FAMILY_COMMANDS = ["models.cli_dcgan", "models.cli_infogan", "models.cli_pix2pix", "models.cli_wavenet"]
+from models import families, registry, store
 
 
 def cmd_list(args) -> int:
@@ -61,8 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", help="model names (see `list`)")
     p.add_argument("--all", action="store_true", help="fetch every model in the manifest")
     p.set_defaults(func=cmd_fetch)
-    for module in FAMILY_COMMANDS:
-        importlib.import_module(module).register(sub)
+    for name in families.FAMILIES:
+        register = getattr(families.package(name), "register_cli", None)
+        if register is not None:
+            register(sub)
     return parser
 
 

@@ -1,16 +1,16 @@
 """Which torch device inference runs on: CUDA, else Apple MPS, else CPU; GAN_STUDIO_DEVICE overrides."""
 from __future__ import annotations
 
-import os
-
 import torch
 
-ENV_DEVICE = "GAN_STUDIO_DEVICE"
+from models import settings
+
+ENV_DEVICE = settings.DEVICE
 
 
 def pick_device() -> torch.device:
     """The device named by GAN_STUDIO_DEVICE, else the best one present."""
-    wanted = os.environ.get(ENV_DEVICE, "").strip().lower()
+    wanted = settings.text(ENV_DEVICE).lower()
     if wanted:
         if wanted.startswith("cuda") and not torch.cuda.is_available():
             raise RuntimeError(f"{ENV_DEVICE}={wanted} but no CUDA GPU is visible; unset it or use 'cpu'.")

@@ -1,37 +1,41 @@
-"""Load any registered model by name, once per process (thread-safe), on the chosen device."""
+"""Load any registered model by name, once per process (thread-safe), on the chosen device.
+
+`load_model(name, progress)` is the one call a page or script makes: it looks the entry up, fetches and verifies
+the weights (reporting download progress), builds the family's model and keeps it for the next caller."""
 from __future__ import annotations
 
-import importlib
 import threading
 
-from models import registry
+from models import families, registry
 from models.device import pick_device
 from models.store import Progress
 
-# family -> "module:function"; the function takes (entry, device, progress) and returns a ready model object.
-BUILDERS = {
-    "dcgan": "models.dcgan:from_entry",
-    "classifier": "models.classifier:from_entry",
-    "infogan": "models.infogan:from_entry",
-    "pix2pix": "models.pix2pix:from_entry",
-    "wavenet": "models.wavenet:from_entry",
-}
-
 _loaded: dict[str, object] = {}
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards the two dicts
+_name_locks: dict[str, threading.Lock] = {}  # one per model: a download of one never blocks loading another
 
 
 def load_model(name: str, progress: Progress | None = None):
-    """The model object for a manifest name; raises UnknownModel or WeightError with a user-facing message."""
+    """The model object for a manifest name; raises UnknownModel or WeightError with a user-facing message.
+    progress(done, total) is called while its weights download (not when they are already here)."""
     with _lock:
         if name in _loaded:
             return _loaded[name]
+        name_lock = _name_locks.setdefault(name, threading.Lock())
+    with name_lock:
+        with _lock:
+            if name in _loaded:
+                return _loaded[name]
         entry = registry.get(name)
-        module_name, func_name = BUILDERS[entry.family].split(":")
-        build = getattr(importlib.import_module(module_name), func_name)
-        model = build(entry, pick_device(), progress)
-        _loaded[name] = model
+        model = families.package(entry.family).from_entry(entry, pick_device(), progress)
+        with _lock:
+            _loaded[name] = model
         return model
+
+
+def is_loaded(name: str) -> bool:
+    with _lock:
+        return name in _loaded
 
 
 def unload_all() -> None:

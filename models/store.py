@@ -23,11 +23,10 @@ import filelock
 import pooch
 import requests
 
+from models import settings
 from models.registry import SHIPPED_DIR, ModelEntry
 
-ENV_DIR = "GAN_STUDIO_WEIGHTS_DIR"
-ENV_CACHE = "GAN_STUDIO_CACHE"
-ENV_URL = "GAN_STUDIO_WEIGHTS_URL"
+ENV_DIR, ENV_CACHE, ENV_URL = settings.WEIGHTS_DIR, settings.CACHE, settings.WEIGHTS_URL
 
 Progress = Callable[[int, "int | None"], None]  # (bytes done, bytes total or None)
 
@@ -48,14 +47,14 @@ class Located:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get(ENV_CACHE) or pooch.os_cache("gan-studio"))
+    return settings.path(ENV_CACHE) or Path(pooch.os_cache("gan-studio"))
 
 
 def local_candidates(entry: ModelEntry) -> list[tuple[Path, str]]:
     """Where the file may already be, in resolution order."""
     places = []
-    if os.environ.get(ENV_DIR):
-        places.append((Path(os.environ[ENV_DIR]) / entry.file, "env dir"))
+    if settings.path(ENV_DIR):
+        places.append((settings.path(ENV_DIR) / entry.file, "env dir"))
     places.append((SHIPPED_DIR / entry.file, "shipped"))
     places.append((cache_dir() / entry.file, "cache"))
     return places
@@ -64,7 +63,7 @@ def local_candidates(entry: ModelEntry) -> list[tuple[Path, str]]:
 def download_url(entry: ModelEntry) -> str | None:
     if entry.url:
         return entry.url
-    base = os.environ.get(ENV_URL, "").strip()
+    base = settings.text(ENV_URL)
     return f"{base.rstrip('/')}/{entry.file}" if base else None
 
 

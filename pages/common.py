@@ -1,4 +1,5 @@
-"""Shared page helpers: load a model with a download progress bar, show backend errors as friendly messages."""
+"""Shared page helpers: load a model with a download progress bar, read link parameters, show backend errors as
+friendly messages."""
 from __future__ import annotations
 
 import math
@@ -9,41 +10,35 @@ from models import registry, store
 from models.loading import load_model
 
 
-def run_through_app() -> None:
-    """Call first on every page. After a server start, until some run of app.py has called st.navigation, Streamlit
-    (1.67) still treats the app as an old-style "pages/ folder" app: a visitor whose first request is a deep link
-    (/infogan_controls, a shared link) gets pages/<name>.py run on its own, without app.py's navigation and layout,
-    and the sidebar lists every file in pages/. Its class-level flag is what decides; flip it as st.navigation would
-    and rerun, so app.py runs and opens the same page. A no-op in every later run (and in AppTest)."""
-    from streamlit.runtime.pages_manager import PagesManager
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+class _DownloadBar:
+    """A download progress callback that draws st.progress (MB done of MB total) only once bytes actually move."""
 
+    def __init__(self, title: str):
+        self.title, self.bar = title, None
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _cached_model(name: str):
-    return load_model(name)
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            self.bar = st.progress(0.0, text=f"Fetching weights for {self.title}...")
+        frac = min(done / total, 1.0) if total else 0.0
+        total_txt = f"{total / 1e6:.1f} MB" if total else "? MB"
+        self.bar.progress(frac, text=f"Downloading {self.title}: {done / 1e6:.1f} MB of {total_txt}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.empty()
 
 
 def get_model(name: str):
-    """The loaded model, or None after showing an error. Downloads (uncached) show st.progress with MB done/total."""
+    """The loaded model, or None after showing an error. The backend keeps one instance per process for every
+    session (models.loading, thread-safe), so no st.cache_resource here: a visitor's "clear cache" cannot drop it."""
+    bar = _DownloadBar(name)
     try:
-        entry = registry.get(name)
-        if store.locate(entry) is None:
-            bar = st.progress(0.0, text=f"Fetching weights for {entry.title}...")
-
-            def report(done: int, total: int | None) -> None:
-                frac = min(done / total, 1.0) if total else 0.0
-                total_txt = f"{total / 1e6:.1f} MB" if total else "? MB"
-                bar.progress(frac, text=f"Downloading {entry.file}: {done / 1e6:.1f} MB of {total_txt}")
-
-            store.weight_path(entry, progress=report)
-            bar.empty()
-        return _cached_model(name)
+        return load_model(name, progress=bar)
     except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
         st.error(f"**Model unavailable.** {err}")
         return None
+    finally:
+        bar.close()
 
 
 def link_choice(params, name: str, options, default, bad: list[str]):

@@ -3,9 +3,7 @@ import streamlit as st
 
 from models import registry, store
 from models.device import describe, pick_device
-from pages.common import run_through_app
 
-run_through_app()
 
 st.title("🎨 GAN Studio")
 st.write(

@@ -6,12 +6,11 @@ import random
 import streamlit as st
 
 from models.imaging import grid, png_bytes, to_pil
-from pages.common import get_model, link_choice, link_number, run_through_app
+from pages.common import get_model, link_choice, link_number
+from models.settings import MAX_SEED
 
-run_through_app()
 
 MODEL_NAME = "infogan-mnist"
-MAX_SEED = 2**31 - 1
 CODE_LIMIT = 2.0
 SWEEP_VALUES = [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0]
 SWEEPS = ["rotation", "width"]

@@ -10,12 +10,11 @@ import random
 import streamlit as st
 
 from models.imaging import gif_bytes, grid, png_bytes, to_pil
-from pages.common import get_model, link_choice, link_number, run_through_app
+from pages.common import get_model, link_choice, link_number
+from models.settings import MAX_SEED
 
-run_through_app()
 
 MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MNIST)"}
-MAX_SEED = 2**31 - 1
 N_SEFA, SEFA_LIMIT = 8, 5.0
 N_RAW, RAW_LIMIT = 16, 3.0
 METHODS = ["slerp", "lerp"]

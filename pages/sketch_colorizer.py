@@ -13,9 +13,8 @@ from PIL import Image, ImageDraw
 from models.imaging import png_bytes
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.click_image import click_image
-from pages.common import get_model, run_through_app
+from pages.common import get_model
 
-run_through_app()
 
 MODEL_NAME = "pix2pix-openmoji"
 SAMPLES_DIR = Path(__file__).with_name("samples")

@@ -7,16 +7,16 @@ import time
 
 import streamlit as st
 
-from models import registry, soundfont
-from models.audio import spectrogram_image, wav_bytes, waveform_image
-from models.melody import NAMES, midi_to_name
-from models.wavenet import DEFAULT_TEMPERATURE, check_duration
-from pages.common import get_model, link_choice, link_number, run_through_app
+from models import registry
+from models.wavenet import soundfont
+from models.wavenet.audio import spectrogram_image, wav_bytes, waveform_image
+from models.wavenet.melody import NAMES, midi_to_name
+from models.wavenet.model import DEFAULT_TEMPERATURE, check_duration
+from pages.common import get_model, link_choice, link_number
+from models.settings import MAX_SEED
 
-run_through_app()
 
 MODEL_NAME = "wavenet-instruments"
-MAX_SEED = 2**31 - 1
 PRESETS = {  # all within C4..E5, which every instrument plays
     "Arpeggio": "C4 E4 G4 C5:2",
     "Scale": "C4:0.5 D4:0.5 E4:0.5 F4:0.5 G4:0.5 A4:0.5 B4:0.5 C5:2",

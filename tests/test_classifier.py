@@ -24,7 +24,7 @@ def held_out(fixture: str) -> tuple[torch.Tensor, torch.Tensor]:
 @pytest.mark.parametrize("fixture,name,minimum", CASES)
 def test_heldout_accuracy(fixture, name, minimum):
     if name not in registry.load_manifest():
-        pytest.fail(f"{name} is not in the manifest: run python -m training.train_classifier")
+        pytest.fail(f"{name} is not in the manifest: run python -m training.classifier.train")
     torch.set_num_threads(1)
     x, y = held_out(fixture)
     predicted, confidence = load_model(name).predict(x)
@@ -46,10 +46,10 @@ def test_features_are_penultimate_and_deterministic():
 
 def test_fixture_does_not_overlap_training_data():
     """The MNIST fixture comes from the held-out split; if data/ is prepared, check no digit is in train."""
-    from training.data import split_path
+    from training.common.images import split_path
     if not split_path("mnist", "train").exists():
-        pytest.skip("data/mnist not prepared (python -m training.prepare_data mnist)")
-    from training.data import load
+        pytest.skip("data/mnist not prepared (python -m training.classifier.prepare mnist)")
+    from training.common.images import load
     train, _ = load("mnist", "train")
     seen = {img.tobytes() for img in train}
     with np.load(FIXTURES / "mnist_heldout_500.npz") as npz:

@@ -11,11 +11,11 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from models.cli import main as cli_main
-from models.dcgan import (DCGANModel, FCGenerator, Generator, LatentPrior, build_discriminator, build_generator, lerp,
+from models.dcgan.model import (DCGANModel, FCGenerator, Generator, LatentPrior, build_discriminator, build_generator, lerp,
                           sefa, slerp)
 from models.loading import load_model
 from models.weights_io import dequantize_fill, quantize_state
-from training.metrics import class_balance, recognizability
+from training.common.metrics import class_balance, recognizability
 from tests.support.apptest_helpers import image_urls
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -81,6 +81,9 @@ def _unreachable_url() -> str:
 
 @pytest.mark.parametrize("damage", ["corrupt", "missing", "missing, no network"])
 def test_weight_file_problems_are_explained(untouched_repo, tmp_path, monkeypatch, damage):
+    from models.loading import unload_all
+
+    unload_all()  # a model loaded by an earlier test keeps serving from memory; this one loads afresh
     entry = registry.get("pix2pix-openmoji")
     shipped = tmp_path / "shipped"
     shipped.mkdir()

@@ -12,7 +12,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from models.cli import main as cli_main
-from models.infogan import InfoGANModel, noise_for_seed
+from models.infogan.model import InfoGANModel, noise_for_seed
 from models.loading import load_model
 from tests.support.apptest_helpers import image_urls
 
@@ -66,7 +66,7 @@ def test_shipped_mapping_and_codes_are_consistent(model):
 @pytest.fixture(scope="module")
 def shipped_accuracy(model) -> float:
     """Accuracy of 100 samples per digit through the app's path, judged by the independent classifier-mnist."""
-    from training.evaluate_infogan import digit_accuracy
+    from training.infogan.evaluate import digit_accuracy
 
     return digit_accuracy(model, load_model("classifier-mnist"), per_digit=100)
 
@@ -89,7 +89,7 @@ def test_shipped_codes_meet_the_rotation_and_stroke_width_targets(model):
     """Issue #4 (b) on fewer noise seeds than the card (3 per digit, seeds the evaluation never reported): sweeping
     rotation over -2..2 slants the digit and leaves the stroke alone; sweeping width thickens the stroke and leaves
     the slant alone (Spearman rho averaged over digits and seeds: own >= 0.8, cross <= 0.3)."""
-    from training.evaluate_infogan import code_sweeps
+    from training.infogan.evaluate import code_sweeps
 
     m = model.code_matrix
     rho = code_sweeps(model, {"rotation": m[:, 0].tolist(), "width": m[:, 1].tolist()}, n_seeds=3, first_seed=900)
@@ -99,7 +99,7 @@ def test_shipped_codes_meet_the_rotation_and_stroke_width_targets(model):
 
 def test_info_loss_trains_the_shared_discriminator_body():
     """Q's loss must reach D's body: one step with and without it from the same start gives different bodies."""
-    from training.train_infogan import DEFAULTS, InfoGAN
+    from training.infogan.train import DEFAULTS, InfoGAN
 
     real = torch.rand(16, 1, 28, 28) * 2 - 1
     bodies = []
@@ -114,9 +114,9 @@ def test_info_loss_trains_the_shared_discriminator_body():
 def test_three_continuous_codes_train_and_width_takes_the_thickness_code():
     """--continuous 3: a training step runs with a 3-code Q head; the evaluation gives width to the raw code that
     thickens strokes (not the one that only widens the digit) and leaves the third at 0; the app model takes 3x2."""
-    from models.infogan import Generator, latent_dim
-    from training.evaluate_infogan import candidate_matrices
-    from training.train_infogan import DEFAULTS, InfoGAN
+    from models.infogan.model import Generator, latent_dim
+    from training.infogan.evaluate import candidate_matrices
+    from training.infogan.train import DEFAULTS, InfoGAN
 
     gan = InfoGAN(DEFAULTS | {"continuous": 3})
     losses = gan.step(torch.rand(8, 1, 28, 28) * 2 - 1, torch.Generator().manual_seed(1))
@@ -137,9 +137,9 @@ def test_three_continuous_codes_train_and_width_takes_the_thickness_code():
 def test_growing_a_code_keeps_the_trained_generator(tmp_path):
     """--init-from a 2-code generator into a 3-code one: with the new code at 0 the image is the old generator's;
     the new input column is random (not zero), so training can pick it up; a misfit file is refused."""
-    from models.infogan import Generator, latent_dim, make_latent
+    from models.infogan.model import Generator, latent_dim, make_latent
     from models.weights_io import save
-    from training.train_infogan import init_generator_from
+    from training.infogan.train import init_generator_from
 
     torch.manual_seed(0)
     old = Generator(latent_dim(2)).eval()

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from models import registry
 from models.loading import load_model
-from models.pix2pix import hint_planes, parse_colour
+from models.pix2pix.model import hint_planes, parse_colour
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "pix2pix"
@@ -66,7 +66,7 @@ def test_large_upload_keeps_crisp_lines(colorizer):
 def fixture_scores(colorizer):
     """Mean scores on the held-out pairs kept as fixtures (all 416): both baselines, the model without and with
     5 hints: the same comparison as the model card's table."""
-    from training.evaluate_pix2pix import fill_baseline, held_out_hints, mean_scores, run_colorizer, sketch_baseline
+    from training.pix2pix.evaluate import fill_baseline, held_out_hints, mean_scores, run_colorizer, sketch_baseline
 
     pairs = fixture_pairs()
     assert len(pairs) >= 12

@@ -33,8 +33,8 @@ def fake_data(tmp_path, monkeypatch):
 
 
 def test_lease_copy_gives_the_same_training_classes(fake_data, tmp_path):
-    from training.lease_data import write
-    from training.train_wavenet import load_notes
+    from training.common.lease_data import write
+    from training.wavenet.train import load_notes
 
     out = tmp_path / "lease"
     write(out)
@@ -45,7 +45,7 @@ def test_lease_copy_gives_the_same_training_classes(fake_data, tmp_path):
 
 
 def test_time_budget_sets_a_step_count_that_ends_in_time():
-    from training.train_wavenet import steps_for_budget
+    from training.wavenet.train import steps_for_budget
 
     # 300 steps took 30 s (10 steps/s) and 60 s remain: about 600 more steps, never fewer than one
     total = steps_for_budget(step=300, done_steps=300, seconds=30.0, remaining_s=60.0)
@@ -56,7 +56,7 @@ def test_time_budget_sets_a_step_count_that_ends_in_time():
 def test_wavenet_training_runs_and_keeps_snapshots(fake_data, tmp_path, monkeypatch):
     import sys
 
-    from training import train_wavenet
+    from training.wavenet import train as train_wavenet
 
     run = tmp_path / "run"
     monkeypatch.setattr(sys, "argv", ["train_wavenet", "--run", str(run), "--steps", "4", "--batch", "2",
@@ -77,8 +77,8 @@ def test_wavenet_loudness_run_ships_training_note_templates(fake_data, tmp_path,
 
     from safetensors.torch import load_file
 
-    from models import loudness
-    from training import evaluate_wavenet, train_wavenet
+    from models.wavenet import loudness
+    from training.wavenet import evaluate as evaluate_wavenet, train as train_wavenet
 
     notes = np.load(fake_data / "audio" / "notes.npz")
     audio = notes["audio"].copy()
@@ -106,7 +106,7 @@ def test_wavenet_loudness_run_ships_training_note_templates(fake_data, tmp_path,
 
 def test_wavenet_excitation_follows_the_input_device():
     """The excitation is built on the device of its inputs (the GPU lease trains on CUDA)."""
-    from models.wavenet import WaveNet
+    from models.wavenet.model import WaveNet
 
     net = WaveNet(2, 10, layers_per_stack=2, stacks=1, residual=4, skip=4, cond=4, harmonics=2)
     device = torch.device("meta")
@@ -124,7 +124,7 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
 
     from safetensors import safe_open
 
-    from training import train_dcgan
+    from training.dcgan import train as train_dcgan
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["train_dcgan", "mnist", "--name", "t", "--epochs", "5", "--g-width", "8",
@@ -142,7 +142,7 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
     assert train_dcgan.Judge("mnist", run).best == scores[0]["recognizability"]
     assert train_dcgan.Judge("mnist", tmp_path).best == -1.0
 
-    from training.evaluate_dcgan import from_weights
+    from training.dcgan.evaluate import from_weights
     model = from_weights(str(run / "best_G.safetensors"))
     assert model.config["arch"] == arch
     assert model.generate(model.latent(3)).shape == (1, 1, 28, 28)
@@ -160,7 +160,7 @@ def _small_judge_init(original):
 def test_infogan_judge_keeps_the_best_across_a_resume(fake_data, tmp_path, monkeypatch):
     """One epoch with --judge writes generator_best.safetensors with its accuracy; a resumed run's judge starts
     from that figure (so a worse later epoch cannot replace the best)."""
-    from training import train_infogan
+    from training.infogan import train as train_infogan
     from models.weights_io import stored_config
 
     monkeypatch.setattr(train_infogan.Judge, "__init__",
@@ -178,7 +178,7 @@ def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, mo
     """--decay-epochs 1 of 2 with 4 steps per epoch: the last step runs at 1/4 of each base rate (with top-k on)."""
     import sys
 
-    from training import train_dcgan
+    from training.dcgan import train as train_dcgan
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["train_dcgan", "mnist", "--name", "d", "--epochs", "2", "--decay-epochs", "1",
@@ -195,8 +195,8 @@ def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_p
     same generator evaluate_dcgan --checkpoint measures. A resume that forgets the run's --mixture stops."""
     import sys
 
-    from training import train_dcgan
-    from training.evaluate_dcgan import from_checkpoint
+    from training.dcgan import train as train_dcgan
+    from training.dcgan.evaluate import from_checkpoint
 
     monkeypatch.chdir(tmp_path)
     common = ["train_dcgan", "mnist", "--name", "p", "--batch-size", "16", "--g-width", "8", "--d-width", "8"]
@@ -219,7 +219,7 @@ def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_p
 
 def test_dcgan_top_k_keeps_a_shrinking_share_of_the_batch():
     """Top-k training: all fakes at epoch 0, 0.99 per epoch after, never under the floor, never zero."""
-    from training.train_dcgan import top_k_count
+    from training.dcgan.train import top_k_count
 
     assert top_k_count(64, 0, 0.5) == 64
     assert top_k_count(64, 30, 0.5) == round(64 * 0.99 ** 30) == 47

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import torch
 
-from models import soundfont, wavenet_fast
-from models.audio import mu_law_decode, mu_law_encode, wav_bytes
+from models.wavenet import fast as wavenet_fast, soundfont
+from models.wavenet.audio import mu_law_decode, mu_law_encode, wav_bytes
 from models.loading import load_model
-from models.melody import parse_melody
-from models.pitch import cents_off, note_f0
-from models.wavenet import EXCITATION_GAIN, WaveNet
+from models.wavenet.melody import parse_melody
+from models.wavenet.pitch import cents_off, note_f0
+from models.wavenet.model import EXCITATION_GAIN, WaveNet
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_NAME = "wavenet-instruments"
@@ -147,7 +147,7 @@ def test_level_rule_keeps_a_runaway_note_under_its_ceiling():
 def test_level_ceilings_come_from_training_notes_only():
     """train_wavenet.loudest_levels: per instrument the loudest running level of its training notes (square waves of
     known RMS here); a louder held-out note does not count."""
-    from training.train_wavenet import loudest_levels
+    from training.wavenet.train import loudest_levels
 
     square = np.where(np.arange(4000) // 50 % 2 == 0, 1.0, -1.0)
     amps = [0.2, 0.9, 0.5, 0.05]
@@ -207,7 +207,7 @@ def test_pitch_target_for_every_instrument(synth):
     all 197 pitches at each of its 8 reported sampling seeds, the app's sampling settings; the figures the card and
     the page show (the manifest's) are what this measures. ~5 minutes."""
     from models import registry
-    from training.evaluate_wavenet import pitch_accuracy_over_seeds
+    from training.wavenet.evaluate import pitch_accuracy_over_seeds
 
     metrics, _ = pitch_accuracy_over_seeds(synth)
     each = {name: metrics[f"pitch_acc_{name}"] for name in synth.instruments}

@@ -1,4 +1,4 @@
-"""The GPU sampling step (models/wavenet_graph.py): eager on a CPU everywhere, captured as a CUDA graph where a GPU is."""
+"""The GPU sampling step (models/wavenet/graph.py): eager on a CPU everywhere, captured as a CUDA graph where a GPU is."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from models.pitch import cents_off, note_f0
-from models.wavenet import SILENCE, WaveNet
-from models.wavenet_graph import GraphSampler
+from models.wavenet.pitch import cents_off, note_f0
+from models.wavenet.model import SILENCE, WaveNet
+from models.wavenet.graph import GraphSampler
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 SHIPPED = Path(__file__).resolve().parents[1] / "models" / "weights" / "wavenet-instruments.safetensors"
@@ -78,7 +78,7 @@ def test_step_onset_rule_makes_a_silent_note_sound_once():
 def test_step_level_rule_draws_what_the_cpu_kernel_draws():
     """Greedy draws under the level rule (a net that always wants full scale, per-note ceilings) are the CPU
     kernel's, step for step: both paths keep the same running level and mask the same classes."""
-    from models import wavenet_fast
+    from models.wavenet import fast as wavenet_fast
 
     torch.manual_seed(6)
     net = WaveNet(n_instruments=1, n_pitches=3, layers_per_stack=2, stacks=1, residual=8, skip=8, cond=4).eval()
@@ -117,7 +117,7 @@ def test_cuda_graph_sampling_is_seeded():
 @needs_cuda
 def test_cuda_graph_plays_the_shipped_models_pitches():
     """The shipped weights through the GPU path: flute notes (97 % right through the CPU kernel) keep their pitch."""
-    from training.evaluate_wavenet import load_synth
+    from training.wavenet.evaluate import load_synth
 
     synth = load_synth(SHIPPED)
     net, sr = synth.net.cuda(), synth.sample_rate
@@ -128,7 +128,7 @@ def test_cuda_graph_plays_the_shipped_models_pitches():
     loud = synth.loudness_curves(int(inst[0]), pitch_index, n)
     classes = GraphSampler(net, inst, pitch_index, n, loudness=None if loud is None else torch.from_numpy(loud)
                            ).run(seed=0).cpu().numpy()
-    from models.audio import mu_law_decode
+    from models.wavenet.audio import mu_law_decode
 
     audio = mu_law_decode(classes)
     right = [abs(cents_off(note_f0(a, sr, end_s=0.6), p)) < 50 for a, p in zip(audio, pitches)]

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import wavenet_fast, wavenet_kernel
-from models.wavenet import WaveNet
+from models.wavenet import fast as wavenet_fast, kernel as wavenet_kernel
+from models.wavenet.model import WaveNet
 
 pytestmark = pytest.mark.skipif(not wavenet_kernel.cpu_supports_build(), reason="the build targets AVX2/FMA x86-64")
 
@@ -97,7 +97,7 @@ def test_jit_cache_goes_to_the_app_cache_directory(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    code = ("from models import wavenet_kernel, wavenet_fast; from models.wavenet import WaveNet; import numpy as np\n"
+    code = ("from models.wavenet import kernel as wavenet_kernel, fast as wavenet_fast; from models.wavenet.model import WaveNet; import numpy as np\n"
             "net = WaveNet(n_instruments=1, n_pitches=1, layers_per_stack=2, stacks=1, residual=4, skip=4, cond=2)\n"
             "assert wavenet_kernel.kernel_name() == 'jit'\n"
             "wavenet_fast.sample(wavenet_fast.FusedWeights.from_net(net), np.zeros((2, 1, 8), np.float32), 5)\n")

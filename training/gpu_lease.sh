@@ -2,9 +2,9 @@
 # One GPU lease (the device tool's machine: one GPU, 16 cores, ~10 minutes per command): continue the shipped WaveNet
 # in four runs side by side for MINUTES, then pack each run's last EMA snapshots into $OUT (at most 8 files, 16 MiB
 # each). Choosing among them (pitch accuracy of generated notes, held-out NLL) happens afterwards, on the CPU, with
-# training/evaluate_wavenet.py.
+# training/wavenet/evaluate.py.
 #
-#   python -m training.lease_data                               # compact data copy (.lease/data), on this machine
+#   python -m training.common.lease_data                               # compact data copy (.lease/data), on this machine
 #   GAN_STUDIO_DATA=.lease/data sh training/gpu_lease.sh [MINUTES]   # on the GPU machine; results: $OUT/*.tar
 #
 # Every run is an ordinary training command with --device cuda (DEVICE=cpu for a dry run). Two of the four compile
@@ -22,7 +22,7 @@ WN="--device $DEVICE --minutes $MIN --steps 1000000 --crop 2048 --eval-every 100
 
 run() {  # run NAME ARGS...: train_wavenet in the background, log to runs/NAME.log, killed after HARD seconds at the latest
     name=$1; shift
-    timeout "$HARD" python3 -m training.train_wavenet --run "runs/$name" $WN "$@" > "runs/$name.log" 2>&1 &
+    timeout "$HARD" python3 -m training.wavenet.train --run "runs/$name" $WN "$@" > "runs/$name.log" 2>&1 &
 }
 run wE --batch 64 --lr 6e-4
 run wF --batch 256 --lr 6e-4

@@ -1,0 +1,7 @@
+"""Classifier family: the small LeNet judges (classifier-mnist, classifier-fashion) that evaluate the generators.
+
+model.py: the network and Classifier (logits, probabilities, 128-d features for FID). No CLI, no page.
+"""
+from models.classifier.model import from_entry
+
+__all__ = ["from_entry"]

@@ -1,0 +1,75 @@
+"""`python -m models wavenet --instrument piano --notes "C4 E4 G4" --out tune.wav`: play a melody with the WaveNet."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+MODEL_NAME = "wavenet-instruments"
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("wavenet", help="play a melody with the instrument WaveNet and write a WAV file",
+                              description="Generate a melody sample by sample with the WaveNet. Notes: names A-G, "
+                                          "optional # or b, octave (C4 = middle C), optional :beats; R is a rest.")
+    p.add_argument("--instrument", default="piano", help="piano, marimba, guitar, violin or flute (default piano)")
+    p.add_argument("--notes", required=True, help='melody, e.g. "C4 E4 G4:2 R C5"')
+    p.add_argument("--out", type=Path, default=Path("tune.wav"), help="output WAV file (16 kHz mono)")
+    p.add_argument("--tempo", type=float, default=120.0, help="beats per minute (default 120)")
+    p.add_argument("--temperature", type=float, default=None,
+                   help="sampling temperature, 0 = greedy (default: the app's, models.wavenet.model.DEFAULT_TEMPERATURE)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--model", default=MODEL_NAME, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_wavenet)
+    p = subparsers.add_parser("build-kernel", help="compile the WaveNet sampling loop ahead of time (optional: "
+                                                   "saves ~90 MB of server memory and the first-use JIT compile)")
+    p.set_defaults(func=cmd_build_kernel)
+
+
+def cmd_wavenet(args) -> int:
+    from models import registry, store
+    from models.wavenet.audio import wav_bytes
+    from models.loading import load_model
+    from models.wavenet.model import DEFAULT_TEMPERATURE, check_duration
+
+    if args.temperature is None:
+        args.temperature = DEFAULT_TEMPERATURE
+    if not 0 <= args.temperature <= 2:
+        print(f"error: --temperature must be between 0 and 2, not {args.temperature:g}.", file=sys.stderr)
+        return 2
+    try:
+        synth = load_model(args.model)
+        notes = synth.parse(args.notes, args.instrument)
+        check_duration(notes, args.tempo)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (registry.UnknownModel, store.WeightError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    from tqdm import tqdm
+
+    with tqdm(total=100, desc=f"{args.instrument}", unit="%", leave=False) as bar:
+        audio = synth.render(notes, args.instrument, tempo=args.tempo, temperature=args.temperature, seed=args.seed,
+                             progress=lambda f: bar.update(round(100 * f) - bar.n))
+    try:
+        args.out.write_bytes(wav_bytes(audio, synth.sample_rate))
+    except OSError as err:
+        print(f"error: cannot write {args.out}: {err.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out} ({len(audio) / synth.sample_rate:.2f} s, {len(notes)} notes, {args.instrument})")
+    return 0
+
+
+def cmd_build_kernel(args) -> int:
+    from models.wavenet import kernel as wavenet_kernel
+
+    try:
+        path = wavenet_kernel.build()
+    except Exception as err:  # noqa: BLE001 - a compiler or numba.pycc problem: the JIT still works, say so
+        print(f"error: the ahead-of-time build failed ({type(err).__name__}: {str(err)[:300]}); "
+              "the app will compile the loop with numba's JIT on first use instead.", file=sys.stderr)
+        return 1
+    usable = "" if wavenet_kernel.cpu_supports_build() else " (this CPU lacks AVX2/FMA: the app will use the JIT)"
+    print(f"built {path}{usable}")
+    return 0

@@ -1,0 +1,274 @@
+"""WaveNet (van den Oord et al. 2016) for single instrument notes, globally conditioned on instrument and pitch.
+
+Network: mu-law class embedding -> stacks of dilated causal convolutions (kernel 2, dilations 1, 2, ..., 2^(L-1))
+with gated tanh x sigmoid units, residual and skip 1x1 convolutions -> ReLU, 1x1, ReLU, 1x1 -> 256 mu-law logits.
+The global condition (instrument embedding ++ pitch embedding) adds a learned bias to every layer's filter and gate.
+Optionally (config arch.harmonics = H > 0) a local condition adds a sinusoidal excitation at the requested pitch, as
+neural source-filter models do: sin and cos of h * phase(t) for h = 1..H, with phase(t) = 2 pi f0 t / sample_rate
+counted from the note's first sample (zero before it), enter every layer through a learned (2R x 2H) matrix. The
+network then only has to shape a tone that already has the right period, instead of inventing the period itself.
+With config arch.loudness = 1 a third condition, the note's loudness curve (models/wavenet/loudness.py; zero before the
+note), enters every layer through a learned 2R vector: training feeds each note's own curve, generation the mean
+curve of the (instrument, pitch)'s training notes, stored with the weights (buffer `loudness_templates`). It was meant to
+tell the network when a note starts and how it decays; fine-tuned with it, the network barely used it (the card has
+the figures), so the shipped model has none. Notes that never started are handled when sampling (ONSET_RULE), notes
+that drift into loud noise by a ceiling on their level (LEVEL_RULE); the excitation is played louder than in training
+(EXCITATION_GAIN), which keeps free-running notes on their period.
+`WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet/fast.py
+(ring buffers, fused matrices, compiled loop) and is driven by `WaveNetSynth` here.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from models.wavenet import audio as audio_lib
+from models.wavenet import loudness as loudness_lib
+from models.wavenet import melody as melody_lib
+
+SILENCE = 128  # mu-law class of 0.0
+DEFAULT_TEMPERATURE = 0.7  # chosen on sampling seed 1 (pitch accuracy and closeness of spectra to the SoundFont's)
+ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 of full scale): wavenet_fast.sample
+# Sampling only (the network is trained and scored at gain 1): the excitation's weights times this. Like the guidance
+# scale of a conditional generator, it makes generated notes follow the requested period more closely. This is the
+# default; a config may set its own per instrument (instruments[i]["excitation_gain"], training/wavenet/tune_sampling.py).
+EXCITATION_GAIN = 2.0
+# Level rule (wavenet_fast.sample): (window in samples, factor): a note whose running RMS (over about the window)
+# rises above factor x the loudest any training note of its instrument gets by the same measure (config
+# instruments[i]["loudest_rms"], training/train_wavenet.set_levels) may draw only quieter samples until it is below.
+LEVEL_RULE = (256, 1.0)
+MAX_SECONDS = 30  # longest melody one request may generate
+
+
+class WaveNet(nn.Module):
+    def __init__(self, n_instruments: int, n_pitches: int, layers_per_stack: int = 8, stacks: int = 2,
+                 residual: int = 32, skip: int = 64, cond: int = 32, classes: int = 256, harmonics: int = 0,
+                 pitch_low: int = 36, sample_rate: int = 16000, loudness: int = 0, loudness_frames: int = 251):
+        super().__init__()
+        self.harmonics, self.pitch_low, self.sample_rate = harmonics, pitch_low, sample_rate
+        self.residual, self.skip_channels, self.classes = residual, skip, classes
+        self.dilations = [2 ** i for i in range(layers_per_stack)] * stacks
+        self.embed = nn.Embedding(classes, residual)  # = a 1x1 convolution of the one-hot input
+        self.instrument = nn.Embedding(n_instruments, cond // 2)
+        self.pitch = nn.Embedding(n_pitches, cond - cond // 2)
+        n = len(self.dilations)
+        # Convolutions are written as Linear layers over time-major (B, T, C) tensors: a kernel-2 dilated convolution
+        # is cat(h[t - d], h[t]) @ W^T, filter and gate come from one matrix (2R x 2R), and residual + skip 1x1
+        # convolutions share one (R + S x R) matrix. This is faster on CPU than Conv1d and is exactly the fused
+        # layout that sampling uses.
+        self.dilated = nn.ModuleList(nn.Linear(2 * residual, 2 * residual) for _ in range(n))
+        self.condition = nn.ModuleList(nn.Linear(cond, 2 * residual, bias=False) for _ in range(n))
+        self.res_skip = nn.ModuleList(nn.Linear(residual, residual + skip) for _ in range(n))
+        self.excite = nn.ModuleList(nn.Linear(2 * harmonics, 2 * residual, bias=False) for _ in range(n)) \
+            if harmonics else None
+        self.loudness = nn.ModuleList(nn.Linear(1, 2 * residual, bias=False) for _ in range(n)) if loudness else None
+        if loudness:  # per (instrument, pitch): the mean loudness curve of its training notes (set by training)
+            self.register_buffer("loudness_templates", torch.zeros(n_instruments, n_pitches, loudness_frames))
+        self.out1 = nn.Linear(skip, skip)
+        self.out2 = nn.Linear(skip, classes)
+
+    @property
+    def receptive_field(self) -> int:
+        return sum(self.dilations) + 1
+
+    def cond_vector(self, instrument: torch.Tensor, pitch_index: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.instrument(instrument), self.pitch(pitch_index)], dim=1)
+
+    def phase_step(self, pitch_index: torch.Tensor) -> torch.Tensor:
+        """Radians per sample of each note's fundamental (float64)."""
+        midi = pitch_index.double() + self.pitch_low
+        return 2 * np.pi * 440.0 * 2 ** ((midi - 69) / 12) / self.sample_rate
+
+    def excitation(self, pitch_index: torch.Tensor, first_index: torch.Tensor, length: int) -> torch.Tensor:
+        """(B, length, 2H) sin/cos of the first H harmonics at output positions first_index + 0..length-1 of each
+        note (position 0 = the note's first sample; zeros before it). float64 phase, float32 result."""
+        device = first_index.device
+        k = first_index.double()[:, None] + torch.arange(length, dtype=torch.float64, device=device)[None, :]
+        h = torch.arange(1, self.harmonics + 1, dtype=torch.float64, device=device)
+        phase = (self.phase_step(pitch_index)[:, None] * k)[..., None] * h  # (B, T, H)
+        e = torch.cat([torch.sin(phase), torch.cos(phase)], dim=-1) * (k >= 0)[..., None]
+        return e.float()
+
+    def forward(self, inputs: torch.Tensor, instrument: torch.Tensor, pitch_index: torch.Tensor,
+                skip_first: int = 0, first_index: torch.Tensor | None = None,
+                loudness: torch.Tensor | None = None, excitation_gain: float = 1.0) -> torch.Tensor:
+        """inputs (B, T) mu-law classes of the previous samples -> logits (B, T - skip_first, classes) for the next.
+
+        Every layer sees zeros before the first input (causal zero padding), as the ring buffers do when sampling
+        starts; `skip_first` drops the first outputs before the output layers (training scores only positions with
+        a full receptive field). first_index (B,): the note position of the sample output 0 predicts (for the
+        excitation; default 0). loudness (B, T): the loudness curve at the sample each output predicts (models with
+        arch.loudness; zeros if not given). excitation_gain scales the excitation's contribution (1 in training; the
+        sampler's EXCITATION_GAIN, to check that sampling computes the same logits)."""
+        h = self.embed(inputs)  # (B, T, R)
+        c = self.cond_vector(instrument, pitch_index)
+        e = None
+        if self.harmonics:
+            start = torch.zeros(len(inputs), dtype=torch.long, device=inputs.device) if first_index is None \
+                else first_index
+            e = self.excitation(pitch_index, start, inputs.shape[1])
+        skip = 0
+        for i, (d, dil, cond, rs) in enumerate(zip(self.dilations, self.dilated, self.condition, self.res_skip)):
+            past = F.pad(h, (0, 0, d, 0))[:, : h.shape[1]]
+            z = dil(torch.cat([past, h], dim=-1)) + cond(c)[:, None, :]
+            if e is not None:
+                z = z + excitation_gain * self.excite[i](e)
+            if self.loudness is not None and loudness is not None:
+                z = z + self.loudness[i](loudness[..., None])
+            filt, gate = z.chunk(2, dim=-1)
+            out = rs(torch.tanh(filt) * torch.sigmoid(gate))
+            h = h + out[..., : self.residual]
+            skip = skip + out[..., self.residual:]
+        return self.out2(F.relu(self.out1(F.relu(skip[:, skip_first:]))))
+
+
+def build(config: dict) -> WaveNet:
+    arch = config["arch"]
+    return WaveNet(n_instruments=len(config["instruments"]), n_pitches=config["pitch_high"] - config["pitch_low"] + 1,
+                   layers_per_stack=arch["layers_per_stack"], stacks=arch["stacks"], residual=arch["residual"],
+                   skip=arch["skip"], cond=arch["cond"], harmonics=arch.get("harmonics", 0),
+                   pitch_low=config["pitch_low"], sample_rate=config["sample_rate"], loudness=arch.get("loudness", 0),
+                   loudness_frames=int(config["clip_s"] * config["sample_rate"]) // loudness_lib.HOP + 1)
+
+
+def check_duration(notes: list[melody_lib.Note], tempo: float) -> float:
+    """The melody's length in seconds; ValueError when it is longer than one request may generate."""
+    if not 20 <= tempo <= 300:
+        raise ValueError(f"The tempo must be between 20 and 300 beats per minute, not {tempo:g}.")
+    total_s = sum(n.beats for n in notes) * 60.0 / tempo
+    if total_s > MAX_SECONDS:
+        raise ValueError(f"The melody lasts {total_s:.1f} s at {tempo:g} bpm; at most {MAX_SECONDS} s can be "
+                         "generated: use fewer or shorter notes, or a faster tempo.")
+    return total_s
+
+
+class WaveNetSynth:
+    """A loaded WaveNet plus everything needed to play melodies with it (numba sampling on CPU)."""
+
+    def __init__(self, net: WaveNet, config: dict, device: torch.device | None = None):
+        self.net = net.eval()
+        self.config = config
+        self.device = device or torch.device("cpu")
+        self.sample_rate = int(config["sample_rate"])
+        self.instruments = [i["name"] for i in config["instruments"]]
+        self._fused = {}  # excitation gain -> the weights in the kernel's layout
+        self.gain_override: float | None = None  # one excitation gain for every instrument (evaluation ablations)
+        self._lock = threading.Lock()  # one generation at a time per model (shared by Streamlit sessions)
+
+    # -- conditioning ---------------------------------------------------------------------------------------------
+    def instrument_index(self, name: str) -> int:
+        if name not in self.instruments:
+            raise ValueError(f"Unknown instrument '{name}'. Choose one of: {', '.join(self.instruments)}.")
+        return self.instruments.index(name)
+
+    def info(self, instrument: str) -> dict:
+        """The instrument's entry in the config (range, and the sampling settings recorded for it)."""
+        return self.config["instruments"][self.instrument_index(instrument)]
+
+    def pitch_range(self, instrument: str) -> tuple[int, int]:
+        info = self.info(instrument)
+        return int(info["low"]), int(info["high"])
+
+    def ceiling(self, instrument: str) -> float:
+        """The level rule's RMS ceiling for the instrument's notes (0 = none: a config without loudest_rms)."""
+        return LEVEL_RULE[1] * float(self.info(instrument).get("loudest_rms", 0.0))
+
+    def parse(self, text: str, instrument: str) -> list[melody_lib.Note]:
+        """Melody text -> notes, checked against the instrument's trained range (ValueError with what to fix)."""
+        low, high = self.pitch_range(instrument)
+        return melody_lib.parse_melody(text, low=low, high=high, instrument=instrument)
+
+    # -- sampling ---------------------------------------------------------------------------------------------------
+    def excitation_gain(self, instrument: str) -> float:
+        """The excitation's gain when sampling this instrument: the config's choice, else EXCITATION_GAIN."""
+        if self.gain_override is not None:
+            return self.gain_override
+        return float(self.info(instrument).get("excitation_gain", EXCITATION_GAIN))
+
+    def fused(self, gain: float = 1.0):
+        """The weights in the sampling kernel's layout, the excitation's scaled by gain (cached per gain)."""
+        from models.wavenet import fast as wavenet_fast
+
+        if gain not in self._fused:
+            self._fused[gain] = wavenet_fast.FusedWeights.from_net(self.net, excitation_gain=gain)
+        return self._fused[gain]
+
+    def loudness_curves(self, instrument: int, pitch_index: torch.Tensor, n: int) -> np.ndarray | None:
+        """(B, n) loudness condition of each note: its (instrument, pitch)'s mean training curve, per sample (None for
+        models without the condition)."""
+        if self.net.loudness is None:
+            return None
+        templates = self.net.loudness_templates[instrument, pitch_index].detach().cpu().numpy()
+        return loudness_lib.per_sample(templates, n)
+
+    def generate_notes(self, instrument: str, pitches: list[int], n_samples: int | list[int],
+                       temperature: float = DEFAULT_TEMPERATURE,
+                       seed: int = 0, progress: Callable[[float], None] | None = None, onset_rule: bool = True,
+                       level_rule: bool = True) -> np.ndarray:
+        """One batch: float32 audio (len(pitches), max length), row i a note of MIDI pitch pitches[i] lasting
+        n_samples (or n_samples[i]) samples, silent after its length. onset_rule, level_rule: see ONSET_RULE and
+        LEVEL_RULE (the level rule needs the instrument's loudest_rms in the config; without it it is off)."""
+        from models.wavenet import fast as wavenet_fast
+
+        inst = self.instrument_index(instrument)
+        low, high = self.pitch_range(instrument)
+        for p in pitches:
+            if not low <= p <= high:
+                raise ValueError(f"MIDI pitch {p} is outside {instrument}'s trained range {low}-{high}.")
+        with torch.inference_mode():
+            pitch_index = torch.tensor(pitches, dtype=torch.long) - self.config["pitch_low"]
+            c = self.net.cond_vector(torch.full((len(pitches),), inst, dtype=torch.long), pitch_index)
+            biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(self.net.condition, self.net.dilated)])
+            steps = self.net.phase_step(pitch_index).numpy()
+        longest = int(np.max(n_samples))
+        loud = self.loudness_curves(inst, pitch_index, longest)
+        ceiling = self.ceiling(instrument) if level_rule else 0.0
+        with self._lock:  # (the fused weights are built, once per gain, under the lock too)
+            classes = wavenet_fast.sample(self.fused(self.excitation_gain(instrument)),
+                                          biases.numpy().astype(np.float32), n_samples,
+                                          temperature=temperature, seed=seed, progress=progress, phase_steps=steps,
+                                          loudness=loud, start_after=ONSET_RULE[0] if onset_rule else -1,
+                                          start_level=ONSET_RULE[1], ceiling=ceiling, level_window=LEVEL_RULE[0])
+        return audio_lib.mu_law_decode(classes)
+
+    def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0,
+               temperature: float = DEFAULT_TEMPERATURE,
+               seed: int = 0, progress: Callable[[float], None] | None = None) -> np.ndarray:
+        """A melody as float32 mono audio: all notes generated as one batch, then enveloped and overlap-added
+        (each note rings 40 ms into the next one and fades out there: a short crossfade, no clicks)."""
+        check_duration(notes, tempo)
+        sr = self.sample_rate
+        beat = 60.0 / tempo
+        tail = int(0.04 * sr)
+        starts, lengths, t = [], [], 0.0
+        for note in notes:
+            starts.append(int(round(t * sr)))
+            lengths.append(int(round(note.beats * beat * sr)) + tail)
+            t += note.beats * beat
+        out = np.zeros(int(round(t * sr)) + tail, np.float32)
+        sounding = [i for i, n in enumerate(notes) if n.pitch is not None]
+        if not sounding:
+            return out
+        rows = self.generate_notes(instrument, [notes[i].pitch for i in sounding], [lengths[i] for i in sounding],
+                                   temperature, seed, progress)
+        for row, i in zip(rows, sounding):
+            n = lengths[i]
+            out[starts[i]: starts[i] + n] += row[:n] * audio_lib.note_envelope(n, sr, release_s=0.04)
+        return out
+
+
+def from_entry(entry, device, progress=None) -> WaveNetSynth:
+    """Build the network from the manifest entry's config and fill it with its verified weights (CPU sampling)."""
+    from models.weights_io import load_into
+
+    net = build(entry.config)
+    load_into(net, entry, progress)
+    synth = WaveNetSynth(net, entry.config, device)
+    first = synth.instruments[0]
+    synth.generate_notes(first, [synth.pitch_range(first)[0]], 1)  # load numba's compiled loop now, not on first click
+    return synth

@@ -1,0 +1,1 @@
+"""Training, data preparation and evaluation of the classifier family (python -m training.classifier.<script>)."""

@@ -1,0 +1,1 @@
+"""Shared training utilities: data paths, image datasets, metrics, publishing, GPU-lease data. Never imported by the app."""

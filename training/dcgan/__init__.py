@@ -1,0 +1,1 @@
+"""Training, data preparation and evaluation of the dcgan family (python -m training.dcgan.<script>)."""

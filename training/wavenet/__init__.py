@@ -1,0 +1,1 @@
+"""Training, data preparation and evaluation of the wavenet family (python -m training.wavenet.<script>)."""

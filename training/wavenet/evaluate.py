@@ -1,0 +1,208 @@
+"""Evaluate the instrument WaveNet on held-out notes and record the figures in the manifest.
+
+    python -m training.wavenet.evaluate                      # the published wavenet-instruments, records metrics
+    python -m training.wavenet.evaluate --weights runs/wavenet/best_ema.safetensors --no-record
+    python -m training.wavenet.evaluate --pitch-only --seeds 1 --every 3 --no-record   # a quick sampling check
+
+1. Held-out NLL in bits per sample (8 bits = uniform over 256 mu-law classes) on the held-out FluidSynth notes
+   (velocity index == pitch % 4, never trained on), each preceded by silence as in training. The headline figure
+   excludes each note's first receptive field of samples (its attack); the figure with the attack is given too.
+2. Pitch accuracy of generated notes: every pitch of each instrument's range is generated (0.6 s, the app's sampling
+   settings: temperature, onset rule, level rule, excitation gain; one batch per instrument), its f0 estimated with
+   YIN (models/wavenet/pitch.py, no networks) on 0.08-0.6 s, and counted correct within 50 cents of the requested pitch; this
+   is repeated at 8 sampling seeds (REPORT_SEEDS; one seed's 37-49 notes per instrument move by a few points from
+   seed to seed) and the figures are the means, with each instrument's lowest single seed beside them. The same
+   estimator on the SoundFont's own notes is reported as the ceiling.
+For a model conditioned on loudness (arch.loudness), the NLL feeds each held-out note its own loudness curve, and the
+generated notes get their (instrument, pitch)'s mean curve of training notes, stored with the weights.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+from models import registry
+from models.wavenet.pitch import cents_off, note_f0
+from models.wavenet.model import DEFAULT_TEMPERATURE, SILENCE, WaveNetSynth, build
+from training.wavenet.prepare import data_dir
+from training.wavenet.train import MODEL_NAME, add_loudness, load_notes, loudness_window
+
+NOTE_S = 0.6
+# sampling seeds of the reported pitch figures (seeds 1 and 5-9 chose the sampling settings: wavenet_sampling.py)
+REPORT_SEEDS = (0, 2, 3, 4, 10, 11, 12, 13)
+
+
+def load_synth(weights: Path | None) -> WaveNetSynth:
+    if weights is None:
+        from models.wavenet.model import from_entry
+
+        return from_entry(registry.get(MODEL_NAME), torch.device("cpu"))
+    with safe_open(str(weights), "pt") as f:
+        meta = f.metadata() or {}
+    config = json.loads(meta["config"]) if "config" in meta else \
+        json.loads((weights.parent / "config.json").read_text())
+    net = build(config)
+    net.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
+    return WaveNetSynth(net, config)
+
+
+@torch.inference_mode()
+def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
+    """Bits per sample on the held-out notes: overall and per instrument, without and with the first receptive field."""
+    net, cfg = synth.net, synth.config
+    rf = net.receptive_field
+    idx = np.flatnonzero(data["held_out"])
+    sums = {}  # instrument -> [nats after rf, count after rf, nats all, count all]
+    for s in range(0, len(idx), batch):
+        rows = idx[s: s + batch]
+        clips = torch.from_numpy(data["classes"][rows].astype(np.int64))
+        seq = torch.cat([torch.full((len(rows), rf), SILENCE, dtype=torch.long), clips], dim=1)
+        loud = torch.from_numpy(np.stack([loudness_window(data["loudness"][i], 1 - rf, seq.shape[1] - 1)
+                                          for i in rows])) if "loudness" in data else None
+        logits = net(seq[:, :-1], torch.from_numpy(data["instrument"][rows]),
+                     torch.from_numpy(data["pitch"][rows]) - cfg["pitch_low"], skip_first=rf - 1,
+                     first_index=torch.full((len(rows),), 1 - rf),  # output 0 predicts clip sample 1 - rf
+                     loudness=loud)  # the held-out note's own curve (what conditioning means)
+        nats = F.cross_entropy(logits.transpose(1, 2), clips, reduction="none")  # (B, clip_len)
+        for r, row in enumerate(rows):
+            acc = sums.setdefault(int(data["instrument"][row]), [0.0, 0, 0.0, 0])
+            acc[0] += nats[r, rf:].sum().item()
+            acc[1] += nats.shape[1] - rf
+            acc[2] += nats[r].sum().item()
+            acc[3] += nats.shape[1]
+    names = synth.instruments
+    out = {"heldout_bits_per_sample": sum(v[0] for v in sums.values()) / sum(v[1] for v in sums.values()) / math.log(2),
+           "heldout_bits_per_sample_with_attack":
+               sum(v[2] for v in sums.values()) / sum(v[3] for v in sums.values()) / math.log(2),
+           "heldout_notes": int(len(idx))}
+    for i, v in sorted(sums.items()):
+        out[f"heldout_bits_{names[i]}"] = v[0] / v[1] / math.log(2)
+    return out
+
+
+def note_cents(synth: WaveNetSynth, name: str, temperature: float = DEFAULT_TEMPERATURE, every: int = 1,
+               seed: int = 0, onset_rule: bool = True, level_rule: bool = True) -> tuple[list[int], list[float]]:
+    """Every `every`-th pitch of the instrument's range, generated as one batch (one random stream), and how far each
+    note's f0 (YIN, NOTE_S s) is from its pitch in cents (nan: unvoiced)."""
+    sr = synth.sample_rate
+    low, high = synth.pitch_range(name)
+    pitches = list(range(low, high + 1, every))
+    batch = synth.generate_notes(name, pitches, int(NOTE_S * sr), temperature=temperature, seed=seed,
+                                 onset_rule=onset_rule, level_rule=level_rule)
+    return pitches, [cents_off(note_f0(audio, sr, end_s=NOTE_S), p) for p, audio in zip(pitches, batch)]
+
+
+def pitch_accuracy(synth: WaveNetSynth, temperature: float = DEFAULT_TEMPERATURE, every: int = 1, seed: int = 0,
+                   onset_rule: bool = True, level_rule: bool = True) -> tuple[dict, list]:
+    metrics, rows = {}, []
+    all_ok = []
+    for name in synth.instruments:
+        ok = []
+        for p, c in zip(*note_cents(synth, name, temperature, every, seed, onset_rule, level_rule)):
+            ok.append(bool(abs(c) < 50))
+            rows.append({"instrument": name, "pitch": p, "cents": None if math.isnan(c) else round(float(c), 1)})
+        metrics[f"pitch_acc_{name}"] = float(np.mean(ok))
+        all_ok += ok
+    metrics["pitch_acc_within_50_cents"] = float(np.mean(all_ok))
+    metrics["pitch_acc_notes"] = len(all_ok)
+    return metrics, rows
+
+
+def pitch_accuracy_over_seeds(synth: WaveNetSynth, temperature: float = DEFAULT_TEMPERATURE, every: int = 1,
+                              seeds: tuple[int, ...] = REPORT_SEEDS, onset_rule: bool = True, level_rule: bool = True
+                              ) -> tuple[dict, list]:
+    """pitch_accuracy at each seed; the headline figures (overall and per instrument) are the means over the seeds,
+    with each instrument's lowest single-seed figure and every seed's overall figure beside them."""
+    runs, rows = [], []
+    for seed in seeds:
+        m, r = pitch_accuracy(synth, temperature, every, seed, onset_rule, level_rule)
+        runs.append(m)
+        rows += [dict(row, seed=seed) for row in r]
+        print(f"  seed {seed}: {m['pitch_acc_within_50_cents']:.1%} ("
+              + ", ".join(f"{n} {m['pitch_acc_' + n]:.1%}" for n in synth.instruments) + ")", flush=True)
+    out = {"pitch_acc_within_50_cents": float(np.mean([m["pitch_acc_within_50_cents"] for m in runs])),
+           "pitch_acc_notes": int(sum(m["pitch_acc_notes"] for m in runs))}
+    for name in synth.instruments:
+        each = [m[f"pitch_acc_{name}"] for m in runs]
+        out[f"pitch_acc_{name}"] = float(np.mean(each))
+        out[f"pitch_acc_lowest_seed_{name}"] = float(np.min(each))
+    for seed, m in zip(seeds, runs):
+        out[f"pitch_acc_seed{seed}"] = m["pitch_acc_within_50_cents"]
+    return out, rows
+
+
+def data_pitch_ceiling(data: dict, sr: int) -> float:
+    """The estimator's accuracy on the SoundFont's own held-out notes (what a perfect model would get)."""
+    idx = np.flatnonzero(data["held_out"])
+    ok = []
+    for i in idx:
+        audio = data["audio"][i]
+        ok.append(abs(cents_off(note_f0(audio, sr, end_s=NOTE_S), int(data["pitch"][i]))) < 50)
+    return float(np.mean(ok))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weights", type=Path, default=None, help="a safetensors file (default: the published model)")
+    parser.add_argument("--no-record", action="store_true", help="do not write the figures into the manifest")
+    parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE, help="default: the app's")
+    parser.add_argument("--seeds", default=",".join(map(str, REPORT_SEEDS)),
+                        help="sampling seeds of the pitch test, comma-separated (figures: their means)")
+    parser.add_argument("--every", type=int, default=1, help="test every k-th pitch only")
+    parser.add_argument("--pitch-only", action="store_true", help="skip the NLL (a quick sampling-settings check)")
+    parser.add_argument("--no-onset-rule", action="store_true", help="sample without the onset rule (ONSET_RULE)")
+    parser.add_argument("--no-level-rule", action="store_true", help="sample without the level rule (LEVEL_RULE)")
+    parser.add_argument("--excitation-gain", type=float, default=None,
+                        help="one excitation gain for every instrument (default: the app's, from the config)")
+    parser.add_argument("--out", type=Path, default=Path("runs/wavenet/eval.json"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    synth = load_synth(args.weights)
+    synth.gain_override = args.excitation_gain
+    data = load_notes()
+    if synth.net.loudness is not None:
+        add_loudness(data)
+    raw = np.load(data_dir() / "notes.npz")
+    data["audio"] = raw["audio"].astype(np.float32) / 32767
+    metrics = {}
+    if not args.pitch_only:
+        t0 = time.time()
+        metrics = heldout_bits(synth, data)
+        print(f"held-out NLL: {metrics['heldout_bits_per_sample']:.3f} bits/sample ({time.time() - t0:.0f} s)")
+    t0 = time.time()
+    seeds = tuple(int(s) for s in args.seeds.split(","))
+    pitch, rows = pitch_accuracy_over_seeds(synth, args.temperature, args.every, seeds, not args.no_onset_rule,
+                                            not args.no_level_rule)
+    metrics.update(pitch)
+    print(f"pitch accuracy: {pitch['pitch_acc_within_50_cents']:.1%} (mean over seeds {args.seeds}; "
+          f"{pitch['pitch_acc_notes']} notes, {time.time() - t0:.0f} s)")
+    metrics["pitch_acc_soundfont_ceiling"] = data_pitch_ceiling(data, synth.sample_rate)
+    metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
+    metrics["pitch_eval_temperature"] = args.temperature
+    metrics["pitch_eval_seeds"] = args.seeds
+    metrics["pitch_eval_onset_rule"] = not args.no_onset_rule
+    metrics["pitch_eval_level_rule"] = not args.no_level_rule and synth.ceiling(synth.instruments[0]) > 0
+    for name in synth.instruments:
+        metrics[f"pitch_eval_excitation_gain_{name}"] = synth.excitation_gain(name)
+    for k, v in metrics.items():
+        print(f"  {k}: {v}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"metrics": metrics, "notes": rows}, indent=2))
+    if not args.no_record and args.weights is None and not args.pitch_only and args.every == 1:
+        from training.common.publish import record_metrics
+
+        record_metrics(MODEL_NAME, metrics)
+        print(f"recorded in models/manifest.json under {MODEL_NAME}")
+
+
+if __name__ == "__main__":
+    main()
