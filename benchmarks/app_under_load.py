@@ -26,58 +26,6 @@ from tests.support.app_server import procfile_app
 from tests.support.browser import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
-SKETCH = ROOT / "pages" / "samples" / "penguin.png"
-
-
-def latent(driver, base, first: bool):
-    if first:
-        pa.open_page(driver, base, "latent_explorer", "Latent Explorer")
-        return
-    before = pa.image_sources(driver)
-    pa.nudge_slider(driver, index=0, presses=3)
-    pa.wait_new_image(driver, before, 120)
-
-
-def infogan(driver, base, first: bool):
-    if first:
-        pa.open_page(driver, base, "infogan_controls", "InfoGAN Controls")
-        return
-    before = pa.image_sources(driver)
-    pa.click_button(driver, "Random")
-    pa.wait_new_image(driver, before, 120)
-
-
-def colorizer(driver, base, first: bool):
-    if first:
-        pa.open_page(driver, base, "sketch_colorizer", "Sketch Colorizer")
-        pa.upload_file(driver, SKETCH)
-        pa.wait_until(driver, lambda d: pa.idle(d) and pa.image_sources(d), 120, "the colored image")
-        return
-    before = hint_count(driver)
-    pa.click_sketch_image(driver, 40 + int(time.time() * 7) % 150, 90)
-    # a new hint in a region that already has one of the same colour gives the same picture, so "done" is the hint
-    # list growing by one and the page finishing its run (which includes colorizing), not a changed image
-    pa.wait_until(driver, lambda d: hint_count(d) == before + 1 and pa.idle(d), 120, "the hint and the new colors")
-
-
-def hint_count(driver) -> int:
-    found = re.search(r"(\d+) hints?:", pa.body_text(driver))
-    return int(found.group(1)) if found else 0
-
-
-def wavenet(driver, base, first: bool):
-    if first:
-        pa.open_page(driver, base, "wavenet_audio", "WaveNet Audio")
-    n_before = len(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio'))
-    src_before = [a.get_attribute("src") for a in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio')]
-    pa.click_button(driver, "Generate")
-    pa.wait_until(driver, lambda d: pa.idle(d) and (
-        [a.get_attribute("src") for a in d.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio')]
-        not in ([], src_before) or n_before == 0 and d.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"]')),
-        240, "new audio")
-
-
-ACTIONS = {"latent slider": latent, "infogan code": infogan, "colorize + hint": colorizer, "wavenet generate": wavenet}
 
 
 def server_pid(shell_pid: int) -> int:
@@ -147,7 +95,7 @@ def session_loop(name, base, window: Window, results, errors, setups):
     driver, ready = None, False
     try:
         driver = chromium(1200, 900)
-        ACTIONS[name](driver, base, True)
+        pa.USER_ACTIONS[name](driver, base, True)
         setups.append(time.perf_counter() - t0)
         ready = True
     except Exception as err:  # noqa: BLE001
@@ -160,11 +108,11 @@ def session_loop(name, base, window: Window, results, errors, setups):
         while time.time() < window.until:
             t = time.perf_counter()
             try:
-                ACTIONS[name](driver, base, False)
+                pa.USER_ACTIONS[name](driver, base, False)
                 results[name].append(time.perf_counter() - t)
             except Exception as err:  # noqa: BLE001 - every failure is counted and reported
                 errors.append(f"{name}: {str(err)[:200]}")
-                ACTIONS[name](driver, base, True)
+                pa.USER_ACTIONS[name](driver, base, True)
     except Exception as err:  # noqa: BLE001
         errors.append(f"{name} (recovery): {str(err)[:200]}")
     finally:
@@ -182,7 +130,7 @@ def main() -> int:
         healthy = time.perf_counter() - t0
         pid = server_pid(proc.pid)
         print(f"cold start: healthy after {healthy:.1f} s (RSS {memory_mb(pid)['VmRSS']:.0f} MB)")
-        for name, action in ACTIONS.items():
+        for name, action in pa.USER_ACTIONS.items():
             driver = chromium(1200, 900)
             try:
                 t = time.perf_counter()
@@ -197,11 +145,11 @@ def main() -> int:
         if args.sessions <= 0:
             return 0
 
-        results = {name: [] for name in ACTIONS}
+        results = {name: [] for name in pa.USER_ACTIONS}
         errors: list[str] = []
         setups: list[float] = []
         window = Window(args.sessions, args.seconds)
-        names = [list(ACTIONS)[i % len(ACTIONS)] for i in range(args.sessions)]
+        names = [list(pa.USER_ACTIONS)[i % len(pa.USER_ACTIONS)] for i in range(args.sessions)]
         threads = [threading.Thread(target=session_loop, args=(n, base, window, results, errors, setups)) for n in names]
         for th in threads:
             th.start()

@@ -21,9 +21,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 60.0):
-    """Yields (base_url, process); the server answers /_stcore/health before the block starts."""
+def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 60.0, wrap=None):
+    """Yields (base_url, process); the server answers /_stcore/health before the block starts. wrap(command) -> command
+    runs it another way (inside a memory cgroup: tests/support/cgroup.py)."""
     command = (ROOT / "Procfile").read_text().split("web:", 1)[1].strip()
+    if wrap is not None:
+        command = wrap(command)
     port = free_port()
     env = {**os.environ, "PORT": str(port), "HOME": str(home), **(extra_env or {})}
     log = open(home / "server.log", "wb")
@@ -44,9 +47,11 @@ def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 
             time.sleep(0.3)
         yield base, proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # a test may have stopped it already
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
         log.close()

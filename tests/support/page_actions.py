@@ -4,6 +4,7 @@ Each action returns once the page shows its result; a Streamlit exception box on
 """
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -130,3 +131,58 @@ def settled_images(driver: WebDriver, timeout: float = 60.0, quiet: float = 1.5)
             return current
         time.sleep(0.2)
     raise PageBroken(f"images did not settle within {timeout:.0f} s")
+
+
+SAMPLE_SKETCH = ROOT / "pages" / "samples" / "penguin.png"
+
+
+def latent(driver, base, first: bool):
+    if first:
+        open_page(driver, base, "latent_explorer", "Latent Explorer")
+        return
+    before = image_sources(driver)
+    nudge_slider(driver, index=0, presses=3)
+    wait_new_image(driver, before, 120)
+
+
+def infogan(driver, base, first: bool):
+    if first:
+        open_page(driver, base, "infogan_controls", "InfoGAN Controls")
+        return
+    before = image_sources(driver)
+    click_button(driver, "Random")
+    wait_new_image(driver, before, 120)
+
+
+def colorizer(driver, base, first: bool):
+    if first:
+        open_page(driver, base, "sketch_colorizer", "Sketch Colorizer")
+        upload_file(driver, SAMPLE_SKETCH)
+        wait_until(driver, lambda d: idle(d) and image_sources(d), 120, "the colored image")
+        return
+    before = hint_count(driver)
+    click_sketch_image(driver, 40 + int(time.time() * 7) % 150, 90)
+    # a new hint in a region that already has one of the same colour gives the same picture, so "done" is the hint
+    # list growing by one and the page finishing its run (which includes colorizing), not a changed image
+    wait_until(driver, lambda d: hint_count(d) == before + 1 and idle(d), 120, "the hint and the new colors")
+
+
+def hint_count(driver) -> int:
+    found = re.search(r"(\d+) hints?:", body_text(driver))
+    return int(found.group(1)) if found else 0
+
+
+def wavenet(driver, base, first: bool):
+    if first:
+        open_page(driver, base, "wavenet_audio", "WaveNet Audio")
+    n_before = len(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio'))
+    src_before = [a.get_attribute("src") for a in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio')]
+    click_button(driver, "Generate")
+    wait_until(driver, lambda d: idle(d) and (
+        [a.get_attribute("src") for a in d.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"] audio')]
+        not in ([], src_before) or n_before == 0 and d.find_elements(By.CSS_SELECTOR, '[data-testid="stAudio"]')),
+        240, "new audio")
+
+
+USER_ACTIONS = {  # what one visitor repeats on each page: (driver, base, first visit?)
+    "latent slider": latent, "infogan code": infogan, "colorize + hint": colorizer, "wavenet generate": wavenet}
