@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -110,12 +111,22 @@ def test_readme_model_table_matches_the_manifest():
             assert any(written_as(text, v) for v in known), f"{name}: {text} in the README is not in its metrics"
 
 
+SKIPPED_DIRS = {"data", "runs", "node_modules", "venv", "test-artifacts", "__pycache__"}
+
+
+def markdown_files() -> list[Path]:
+    """The repository's .md files, outside hidden folders and data, run and artefact folders."""
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS]
+        found += [Path(folder) / name for name in files if name.endswith(".md")]
+    return found
+
+
 def test_readme_is_a_front_door_and_no_markdown_names_a_session():
     assert len(README.read_bytes()) < 15_000, "README.md: keep it under 15,000 bytes (details go to docs/ or cards)"
     for link in re.findall(r"\]\(((?:docs|models|deploy)/[^)#]+)\)", README.read_text()):
         assert (ROOT / link).exists(), f"README.md links to a missing {link}"
-    stray = [f"{path.relative_to(ROOT)}: {m.group(0)!r}" for path in ROOT.rglob("*.md")
-             if not any(part.startswith(".") or part in {"node_modules", "data", "runs", "venv", "test-artifacts"} for part in
-                        path.relative_to(ROOT).parts)
+    stray = [f"{path.relative_to(ROOT)}: {m.group(0)!r}" for path in markdown_files()
              for m in re.finditer(r"sessions? \d", path.read_text(), re.I)]
     assert not stray, f"history is told by date or commit, not by session: {stray}"
