@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,8 +56,77 @@ def test_app_starts_as_the_procfile_says(tmp_path):
         assert requests.get(f"{base}/", timeout=5).status_code == 200
 
 
-def test_readme_model_cards_match_the_card_files():
-    """README.md pastes models/cards/*.md; docs/sync_cards.py keeps them equal (run it after editing a card)."""
-    result = subprocess.run([sys.executable, str(ROOT / "docs" / "sync_cards.py"), "--check"], capture_output=True,
-                            text=True)
-    assert result.returncode == 0, result.stdout
+README = ROOT / "README.md"
+NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+
+
+def readme_model_rows() -> dict[str, list[str]]:
+    """README.md's model table: model name -> its cells (model link, page, size, figures)."""
+    rows = {}
+    for line in README.read_text().splitlines():
+        match = re.match(r"\| \[`([\w.-]+)`\]\((models/cards/[\w.-]+\.md)\) \|", line)
+        if match:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            rows[match.group(1)] = [match.group(2)] + cells[1:]
+    return rows
+
+
+def manifest_numbers(value, key: str = "") -> list[float]:
+    """Every number an entry's metrics hold: values (nested dicts and lists too), numbers inside string values
+    (e.g. the list of seeds) and in key names (`model_5_hints`, `pitch_acc_within_50_cents`)."""
+    found = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", key)]
+    if isinstance(value, bool):
+        return found
+    if isinstance(value, (int, float)):
+        return found + [float(value)]
+    if isinstance(value, str):
+        return found + [float(n) for n in re.findall(r"\d+(?:\.\d+)?", value)]
+    if isinstance(value, dict):
+        return found + [n for k, v in value.items() for n in manifest_numbers(v, k)]
+    if isinstance(value, list):
+        return found + [n for v in value for n in manifest_numbers(v)]
+    return found
+
+
+def written_as(text: str, value: float) -> bool:
+    """Whether the figure text (e.g. "95.2", "0.909", "1,576") is value rounded to text's decimals, as is or as a
+    percentage."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    shown = float(text.replace(",", ""))
+    half = 0.5 * 10 ** -decimals + 1e-9
+    return abs(value - shown) <= half or abs(100 * value - shown) <= half
+
+
+def test_readme_model_table_matches_the_manifest():
+    """README.md's one table of models: a row per manifest model, linking to its card; the size as `models list`
+    prints it; every number in the figures column is a value recorded in that model's manifest metrics."""
+    entries, rows = registry.load_manifest(), readme_model_rows()
+    assert set(rows) == set(entries), f"README model table vs manifest: {set(rows) ^ set(entries)}"
+    for name, entry in entries.items():
+        card, _page, size, figures = rows[name]
+        assert card == f"models/cards/{name}.md" and (ROOT / card).is_file(), name
+        assert size == f"{entry.bytes / 1e6:.1f} MB", f"{name}: size {size}"
+        known = manifest_numbers(entry.metrics)
+        for text in NUMBER.findall(figures):
+            assert any(written_as(text, v) for v in known), f"{name}: {text} in the README is not in its metrics"
+
+
+SKIPPED_DIRS = {"data", "runs", "node_modules", "venv", "test-artifacts", "__pycache__"}
+
+
+def markdown_files() -> list[Path]:
+    """The repository's .md files, outside hidden folders and data, run and artefact folders."""
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS]
+        found += [Path(folder) / name for name in files if name.endswith(".md")]
+    return found
+
+
+def test_readme_is_a_front_door_and_no_markdown_names_a_session():
+    assert len(README.read_bytes()) < 15_000, "README.md: keep it under 15,000 bytes (details go to docs/ or cards)"
+    for link in re.findall(r"\]\(((?:docs|models|deploy)/[^)#]+)\)", README.read_text()):
+        assert (ROOT / link).exists(), f"README.md links to a missing {link}"
+    stray = [f"{path.relative_to(ROOT)}: {m.group(0)!r}" for path in markdown_files()
+             for m in re.finditer(r"sessions? \d", path.read_text(), re.I)]
+    assert not stray, f"history is told by date or commit, not by session: {stray}"
