@@ -20,6 +20,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(base: str, proc: subprocess.Popen, limit: float, log: Path, what: str) -> None:
+    """Until base/_stcore/health answers "ok"; AssertionError with the log's tail if proc exits or limit passes."""
+    deadline = time.time() + limit
+    while True:
+        try:
+            if requests.get(f"{base}/_stcore/health", timeout=2).text == "ok":
+                return
+        except requests.ConnectionError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            raise AssertionError(f"{what} did not become healthy in {limit:.0f} s:\n"
+                                 + log.read_text(errors="replace")[-3000:])
+        time.sleep(0.3)
+
+
 @contextlib.contextmanager
 def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 60.0, wrap=None):
     """Yields (base_url, process); the server answers /_stcore/health before the block starts. wrap(command) -> command
@@ -34,17 +49,7 @@ def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + boot_limit
-        while True:
-            try:
-                if requests.get(f"{base}/_stcore/health", timeout=2).text == "ok":
-                    break
-            except requests.ConnectionError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise AssertionError(f"app did not become healthy in {boot_limit:.0f} s:\n"
-                                     + (home / "server.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
+        wait_healthy(base, proc, boot_limit, home / "server.log", "app")
         yield base, proc
     finally:
         with contextlib.suppress(ProcessLookupError):  # a test may have stopped it already

@@ -6,12 +6,9 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
-import requests
-
-from tests.support.app_server import ROOT, free_port
+from tests.support.app_server import ROOT, free_port, wait_healthy
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 CONFIG = ROOT / "deploy" / "haproxy.cfg"
@@ -33,16 +30,7 @@ def haproxy(backends: list[str], log_dir: Path, boot_limit: float = 30.0):
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + boot_limit
-        while True:
-            try:
-                if requests.get(f"{base}/_stcore/health", timeout=2).text == "ok":
-                    break
-            except requests.ConnectionError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise AssertionError("haproxy did not come up:\n" + (log_dir / "haproxy.log").read_text()[-2000:])
-            time.sleep(0.3)
+        wait_healthy(base, proc, boot_limit, log_dir / "haproxy.log", "haproxy")
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
