@@ -62,6 +62,6 @@ def link_number(params, name: str, cast, low, high, default, bad: list[str]):
         ok = False
     if ok:
         return round(value, 2) if cast is float else value
-    kind = "a whole number" if cast is int else "a number"
-    bad.append(f"{name}={params[name]!r} (expected {kind} from {low:g} to {high:g})")
+    kind, shown = ("a whole number", "{:,}") if cast is int else ("a number", "{:g}")
+    bad.append(f"{name}={params[name]!r} (expected {kind} from {shown.format(low)} to {shown.format(high)})")
     return default

@@ -6,13 +6,12 @@ import random
 import streamlit as st
 
 from models.imaging import grid, png_bytes, to_pil
-from pages.common import get_model, link_choice, link_number
 from models.settings import MAX_SEED
-
+from pages.common import get_model, link_choice, link_number
 
 MODEL_NAME = "infogan-mnist"
-CODE_LIMIT = 2.0
-SWEEP_VALUES = [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0]
+CODE_LIMIT = 1.0  # the continuous codes were trained on Unif(-1, 1); beyond it the digit smears
+SWEEP_VALUES = [-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0]
 SWEEPS = ["rotation", "width"]
 DEFAULTS = {"digit": 3, "rotation": 0.0, "width": 0.0, "seed": 0, "sweep": "rotation"}
 STATE = {name: f"ig_{name}" for name in DEFAULTS}  # query parameter -> widget key
@@ -52,9 +51,10 @@ if STATE["digit"] not in st.session_state:  # first run of this session: start f
 
 @st.fragment
 def controls() -> None:
+    # the digit row spans the page: inside a half-width column its ten options wrap onto two lines
+    digit = st.radio("Digit", list(range(10)), key=STATE["digit"], horizontal=True)
     left, right = st.columns([1, 1])
     with left:
-        digit = st.radio("Digit", list(range(10)), key=STATE["digit"], horizontal=True)
         rotation = st.slider("Rotation (+ = clockwise)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["rotation"])
         width = st.slider("Stroke width (+ = thicker)", -CODE_LIMIT, CODE_LIMIT, step=0.1, key=STATE["width"])
         seed_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -68,7 +68,7 @@ def controls() -> None:
                            file_name=f"infogan_digit{digit}_rot{rotation:+.1f}_width{width:+.1f}_seed{seed}.png")
 
     st.subheader("Traversal")
-    sweep = st.radio("Code to sweep from -2 to 2 (columns); rows are digits 0-9", SWEEPS, key=STATE["sweep"],
+    sweep = st.radio("Code to sweep from -1 to 1 (columns); rows are digits 0-9", SWEEPS, key=STATE["sweep"],
                      horizontal=True)
     other = width if sweep == "rotation" else rotation
     batch = model.traversal(sweep, seed, SWEEP_VALUES, other=other)
@@ -80,5 +80,5 @@ def controls() -> None:
 
 
 controls()
-st.caption("The codes were trained on [-1, 1]; values beyond that extrapolate (as in the InfoGAN paper) and may "
-           "distort the digit. Which category is which digit was found afterwards with an independent classifier.")
+st.caption("The codes were trained on [-1, 1], the range of the sliders. Which category is which digit was found "
+           "afterwards with an independent classifier.")

@@ -11,6 +11,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from models.imaging import png_bytes
+from models.pix2pix.line_art import line_art_problem
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.click_image import click_image
 from pages.common import get_model
@@ -46,6 +47,7 @@ def set_source(source_id: str, image: Image.Image) -> None:
     """Make image the current sketch; hints belong to one sketch, so a new one clears them."""
     if st.session_state.get("p2p_source_id") != source_id:
         st.session_state.p2p_source_id = source_id
+        st.session_state.p2p_notice = None
         st.session_state.p2p_png = png_bytes(image)
         st.session_state.p2p_hints = []
 
@@ -63,7 +65,9 @@ def upload_source() -> None:
     if st.session_state.get("p2p_source_id") == source_id:
         return
     try:
-        set_source(source_id, load_upload(data))
+        image = load_upload(data)
+        set_source(source_id, image)
+        st.session_state.p2p_notice = line_art_problem(image)  # shown beside the result, which is still made
     except UploadError as err:
         st.error(f"**{file.name}:** {err}")
         st.session_state.pop("p2p_source_id", None)
@@ -175,6 +179,8 @@ if "p2p_png" in st.session_state:
         hints_panel()
     with right:
         st.subheader("Colored")
+        if st.session_state.get("p2p_notice"):
+            st.warning(st.session_state.p2p_notice)
         if colorizer is not None:
             with st.spinner("Coloring..."):
                 result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))

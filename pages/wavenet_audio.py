@@ -24,6 +24,7 @@ PRESETS = {  # all within C4..E5, which every instrument plays
     "Ode to Joy": "E4 E4 F4 G4 G4 F4 E4 D4 C4 C4 D4 E4 E4:1.5 D4:0.5 D4:2",
     "Blues lick": "C4:0.5 Eb4:0.5 F4:0.5 F#4:0.5 G4 Bb4:0.5 C5:1.5",
 }
+OWN_MELODY = "(your own melody)"
 DURATIONS = {"1/2 beat": ":0.5", "1 beat": "", "2 beats": ":2", "4 beats": ":4"}
 DEFAULTS = {"instrument": "piano", "notes": PRESETS["Arpeggio"], "tempo": 120, "temperature": DEFAULT_TEMPERATURE,
             "seed": 0}
@@ -111,7 +112,10 @@ with left:
     low, high = model.pitch_range(instrument)
     st.caption(f"{instrument.capitalize()} plays {midi_to_name(low)} to {midi_to_name(high)} "
                "(the pitches it was trained on).")
-    st.selectbox("Preset melody", ["—"] + list(PRESETS), key="wn_preset", on_change=set_preset)
+    # the box names the preset the melody box holds, or says it is the visitor's own once they edit it
+    typed = st.session_state.get(KEYS["notes"], "").strip()
+    st.session_state["wn_preset"] = next((name for name, tune in PRESETS.items() if tune == typed), OWN_MELODY)
+    st.selectbox("Preset melody", [OWN_MELODY] + list(PRESETS), key="wn_preset", on_change=set_preset)
     text = st.text_area("Melody", key=KEYS["notes"], height=80,
                         help="Note names A-G with optional # or b and an octave (C4 = middle C); add :beats for a "
                              "longer or shorter note (G4:2, E4:0.5); R is a rest.")

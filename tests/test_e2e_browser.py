@@ -95,6 +95,10 @@ def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):
 def test_infogan_digit_changes_image(app, driver):
     pa.open_page(driver, app, "infogan_controls", "InfoGAN Controls")
     before = pa.wait_until(driver, lambda d: pa.image_sources(d), 60, "the first image")
+    radio = driver.find_element(By.CSS_SELECTOR, '[data-testid="stRadio"]')
+    digits = [label for label in radio.find_elements(By.CSS_SELECTOR, "label") if label.text.strip().isdigit()]
+    rows = {round(label.location["y"]) for label in digits}
+    assert len(digits) == 10 and len(rows) == 1, f"the ten digits sit on {len(rows)} lines"
     pa.click_label(driver, "7")
     pa.wait_new_image(driver, before, 60)
     shot(driver, "infogan")

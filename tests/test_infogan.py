@@ -217,11 +217,11 @@ def test_page_changing_the_digit_changes_the_image():
 
 def test_page_reads_valid_query_params():
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update({"digit": "5", "rotation": "1.5", "width": "-0.5", "seed": "42", "sweep": "width"})
+    at.query_params.update({"digit": "5", "rotation": "0.8", "width": "-0.5", "seed": "42", "sweep": "width"})
     at.run()
     assert not at.exception and not at.warning
     assert at.radio(key="ig_digit").value == 5
-    assert at.slider(key="ig_rotation").value == 1.5
+    assert at.slider(key="ig_rotation").value == 0.8
     assert at.number_input(key="ig_seed").value == 42
     assert at.radio(key="ig_sweep").value == "width"
 
@@ -236,3 +236,16 @@ def test_page_warns_on_malformed_query_params_and_uses_defaults():
     assert at.slider(key="ig_rotation").value == 0.0
     assert at.slider(key="ig_width").value == 0.5
     assert at.number_input(key="ig_seed").value == 0
+    assert "from 0 to 2,147,483,647" in at.warning[0].value  # the seed range in digits, not 2.14748e+09
+
+
+def test_page_keeps_the_codes_inside_their_trained_range():
+    """The continuous codes were trained on [-1, 1] (at 1.5 the digit smears): sliders stop there, links beyond it
+    are refused with a message."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update({"rotation": "1.5", "width": "-1"})
+    at.run()
+    assert not at.exception and not at.error
+    assert at.slider(key="ig_rotation").max == 1.0 and at.slider(key="ig_rotation").min == -1.0
+    assert at.slider(key="ig_rotation").value == 0.0 and at.slider(key="ig_width").value == -1.0
+    assert len(at.warning) == 1 and "rotation" in at.warning[0].value and "-1 to 1" in at.warning[0].value

@@ -170,6 +170,14 @@ def test_page_upload_gives_an_image_of_the_same_size():
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert Image.open(io.BytesIO(at.session_state["p2p_result"])).size == (150, 97)
     assert at.get("download_button")
+    assert not at.warning  # a line drawing gets no "not a line drawing" note
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (120, 160, 3), dtype=np.uint8))
+    buf = io.BytesIO()
+    noise.save(buf, format="PNG")
+    at.file_uploader(key="p2p_upload").upload("noise.png", buf.getvalue(), "image/png").run()
+    assert not at.exception and not at.error
+    assert at.warning and "does not look like a line drawing" in at.warning[0].value
+    assert Image.open(io.BytesIO(at.session_state["p2p_result"])).size == (160, 120)  # still colored, with the note
     at.file_uploader(key="p2p_upload").upload("notes.png", b"hello", "image/png").run()
     assert not at.exception and "not a picture" in at.error[0].value
 

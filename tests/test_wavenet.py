@@ -312,3 +312,16 @@ def test_page_generates_audio_and_explains_bad_melody():
     at.run()
     assert not at.exception
     assert at.error and "out of range" in at.error[0].value
+
+
+def test_page_preset_box_follows_the_melody_box():
+    """The preset box names the preset the melody holds, and stops naming it once the visitor types their own."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "wavenet_audio.py"), default_timeout=180).run()
+    assert at.selectbox(key="wn_preset").value == "Arpeggio"  # the default melody is the arpeggio
+    at.selectbox(key="wn_preset").set_value("Twinkle, twinkle").run()
+    assert at.text_area(key="wn_notes").value.startswith("C4 C4 G4 G4")
+    at.text_area(key="wn_notes").set_value("E4 D4 C4").run()
+    assert not at.exception
+    assert at.selectbox(key="wn_preset").value == "(your own melody)"
