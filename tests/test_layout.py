@@ -85,3 +85,9 @@ def test_a_config_reads_as_the_dict_it_was_stored_as():
     config = InfoGANConfig.from_dict(stored)
     assert config["training"] == {"seed": 11} and "code_matrix" not in config and dict(config) == stored
     assert config | {"code_matrix": [[1, 0]]} == {**stored, "code_matrix": [[1, 0]]}
+
+
+def test_the_family_table_names_pages_as_the_app_navigation_does():
+    app = (ROOT / "app.py").read_text()
+    for family in families.shown():
+        assert f'st.Page("{family.page}", title="{family.page_title}", icon="{family.icon}")' in app, family.name
