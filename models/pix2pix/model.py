@@ -86,10 +86,11 @@ class Colorizer:
 
     def clean_up(self, colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray | None = None,
                  hint_mask: np.ndarray | None = None) -> np.ndarray:
-        """Product clean-up, each switchable in the config: coloring-book fills (`flat_fill`: every region enclosed
-        by lines gets the median of the network's colours there, or of the user's hint colours if it holds hints), faint speckle on blank paper goes (`paper_snap`:
-        where the sketch is paper and every channel is within that many levels of white, the output is white), and
-        the user's lines win over the network's (`keep_lines`: darken blend with the sketch)."""
+        """The clean-up after the network, each step switchable in the config: coloring-book fills (`flat_fill`:
+        every region enclosed by lines gets the median of the network's colours there, or of the user's hint colours
+        if it holds hints), faint speckle on blank paper goes (`paper_snap`: where the sketch is paper and every
+        channel is within that many levels of white, the output is white), and the user's lines win over the
+        network's (`keep_lines`: darken blend with the sketch)."""
         if self.config.flat_fill:
             if hint_mask is None:
                 colour = np.stack([flat_fill(c, s) for c, s in zip(colour, sketch)])

@@ -34,14 +34,14 @@ from models.wavenet.config import InstrumentConfig, WaveNetConfig
 
 SILENCE = 128  # mu-law class of 0.0
 DEFAULT_TEMPERATURE = 0.7  # chosen on sampling seed 1 (pitch accuracy and closeness of spectra to the SoundFont's)
-ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 of full scale): wavenet_fast.sample
+ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 of full scale): models.wavenet.fast.sample
 # Sampling only (the network is trained and scored at gain 1): the excitation's weights times this. Like the guidance
 # scale of a conditional generator, it makes generated notes follow the requested period more closely. This is the
 # default; a config may set its own per instrument (instruments[i]["excitation_gain"], training/wavenet/tune_sampling.py).
 EXCITATION_GAIN = 2.0
-# Level rule (wavenet_fast.sample): (window in samples, factor): a note whose running RMS (over about the window)
+# Level rule (models.wavenet.fast.sample): (window in samples, factor): a note whose running RMS (over about the window)
 # rises above factor x the loudest any training note of its instrument gets by the same measure (config
-# instruments[i]["loudest_rms"], training/train_wavenet.set_levels) may draw only quieter samples until it is below.
+# instruments[i].loudest_rms, training/wavenet/train.py set_levels) may draw only quieter samples until it is below.
 LEVEL_RULE = (256, 1.0)
 MAX_SECONDS = 30  # longest melody one request may generate
 
