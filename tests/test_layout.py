@@ -91,3 +91,14 @@ def test_the_family_table_names_pages_as_the_app_navigation_does():
     app = (ROOT / "app.py").read_text()
     for family in families.shown():
         assert f'st.Page("{family.page}", title="{family.page_title}", icon="{family.icon}")' in app, family.name
+
+
+def test_a_typed_config_saves_beside_the_weights_as_its_dict(tmp_path):
+    import torch
+
+    from models.weights_io import save
+    from models.wavenet.config import WaveNetConfig
+
+    stored = registry.get("wavenet-instruments").config
+    save({"w": torch.zeros(1)}, tmp_path / "w.safetensors", WaveNetConfig.from_dict(stored))
+    assert stored_config(tmp_path / "w.safetensors") == stored
