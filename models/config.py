@@ -28,6 +28,8 @@ C = TypeVar("C", bound="ModelConfig")
 
 @dataclasses.dataclass
 class ModelConfig(Mapping):
+    """The base of every family's config dataclass; `extra` holds the stored keys its fields do not name."""
+
     extra: dict = dataclasses.field(default_factory=dict, kw_only=True, repr=False)
 
     # set by from_dict: the stored dict's key order and the fields it left out
@@ -41,6 +43,7 @@ class ModelConfig(Mapping):
 
     @classmethod
     def from_dict(cls: type[C], data: Mapping | None) -> C:
+        """The config a stored dict describes; ValueError when a field without a default is missing."""
         data = dict(data or {})
         order = tuple(data)
         hints = typing.get_type_hints(cls)
@@ -59,6 +62,7 @@ class ModelConfig(Mapping):
         return value if isinstance(value, cls) else cls.from_dict(value)
 
     def to_dict(self) -> dict:
+        """The plain JSON dict stored beside the weights (the stored dict's key order, new keys last)."""
         out = {}
         for f in self.fields():
             value = getattr(self, f.name)
