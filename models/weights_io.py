@@ -3,6 +3,7 @@ Big weight matrices can ship as int8 rows with one fp32 scale per row (quantize_
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable
 
@@ -15,8 +16,9 @@ from models.registry import ModelEntry
 from models.store import Progress, WeightError, weight_path
 
 
-def save(tensors: dict[str, torch.Tensor], path: Path, config: dict, dtype: torch.dtype | None = None) -> None:
-    """Write tensors (optionally cast, e.g. to fp16 for shipping) with the config as JSON metadata."""
+def save(tensors: dict[str, torch.Tensor], path: Path, config: Mapping, dtype: torch.dtype | None = None) -> None:
+    """Write tensors (optionally cast, e.g. to fp16 for shipping) with the config (a dict, or a family's typed config
+    in its stored form) as JSON metadata."""
     out = {}
     for key, t in tensors.items():
         t = t.detach().cpu().contiguous()
@@ -24,7 +26,7 @@ def save(tensors: dict[str, torch.Tensor], path: Path, config: dict, dtype: torc
             t = t.to(dtype)
         out[key] = t
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(out, str(path), metadata={"config": json.dumps(config, sort_keys=True)})
+    save_file(out, str(path), metadata={"config": json.dumps(dict(config), sort_keys=True)})
 
 
 def stored_config(path: Path | str) -> dict:

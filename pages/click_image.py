@@ -1,8 +1,8 @@
 """A clickable image widget (not a page): shows a picture and returns where the user clicked, in picture pixels.
 
-Built on Streamlit's own `st.components.v2` (inline JS in the page, no iframe). It replaces the v1 component
-streamlit-image-coordinates: every v1 custom component makes Streamlit import pyarrow (~40 MB of server memory,
-see issue #7's 512 MB budget), and v1 iframes did not receive automated browser clicks.
+Built on Streamlit's own `st.components.v2` (inline JS in the page, no iframe) rather than a v1 custom component
+such as streamlit-image-coordinates: any v1 component makes Streamlit import pyarrow (~40 MB of server memory, of
+the 512 MB the app runs in), and v1 iframes do not receive automated browser clicks (the e2e tests click).
 """
 from __future__ import annotations
 

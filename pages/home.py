@@ -1,9 +1,12 @@
-"""Home page: what each page does, which models are present or will download, and where inference runs."""
+"""Home page: each page of the app with the models it uses (from the family table, models/families.py), whether
+their weights are present or will download, and where inference runs."""
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
-from models import registry, store
+from models import families, registry, store
 from models.device import describe, pick_device
 
+COLUMNS = ("model", "what", "size", "status", "from", "licence")
 
 st.title("🎨 GAN Studio")
 st.write(
@@ -11,32 +14,31 @@ st.write(
     "that ships in packages, small enough to run fast on a plain CPU."
 )
 
-st.markdown(
-    """
-| Page | What you do there |
-|---|---|
-| 🖍️ **Sketch Colorizer** | Upload or draw a black-on-white line drawing; a pix2pix GAN colors it. Click to add colour hints. |
-| 🎚️ **Latent Explorer** | Move sliders along a DCGAN's strongest latent directions and watch digits or clothes morph; interpolate between seeds. |
-| 🔢 **InfoGAN Controls** | Pick a digit, rotation and stroke width: codes that an InfoGAN learned without ever seeing a label. |
-| 🎵 **WaveNet Audio** | Type a melody, pick an instrument, and hear a WaveNet play it sample by sample. |
-"""
-)
-
 
 @st.cache_data(ttl=60, show_spinner=False)
-def model_table() -> list[dict]:
-    rows = []
+def model_rows() -> dict[str, list[tuple[str, ...]]]:
+    """Family name -> one row per manifest entry (COLUMNS)."""
+    rows: dict[str, list[tuple[str, ...]]] = {}
     for entry in registry.load_manifest().values():
-        st_ = store.status(entry)
-        rows.append({
-            "model": entry.name,
-            "what": entry.title,
-            "size": f"{entry.bytes / 1e6:.1f} MB",
-            "status": "present ✅" if st_["present"] else ("corrupt ⚠️" if st_.get("corrupt") else st_["source"]),
-            "from": st_["source"] if st_["present"] else "",
-            "licence": entry.licence,
-        })
+        state = store.status(entry)
+        status = "present ✅" if state["present"] else ("corrupt ⚠️" if state.get("corrupt") else state["source"])
+        rows.setdefault(entry.family, []).append((entry.name, entry.title, f"{entry.bytes / 1e6:.1f} MB", status,
+                                                  state["source"] if state["present"] else "", entry.licence))
     return rows
+
+
+def markdown_table(rows: list[tuple[str, ...]]) -> str:
+    """A markdown table: st.table / st.dataframe would import pandas and pyarrow (~100 MB) into the server."""
+    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
+    return "\n".join(["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+                     + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows])
+
+
+def page_link(family: families.Family) -> None:
+    try:
+        st.page_link(family.page, label=family.page_title, icon=family.icon)
+    except StreamlitPageNotFoundError:  # this file run on its own (tests), outside app.py's navigation
+        st.markdown(f"**{family.icon} {family.page_title}**")
 
 
 st.subheader("Models")
@@ -45,12 +47,19 @@ try:
 except RuntimeError as err:
     device_text = f"unavailable ({err})"
 st.caption(f"Inference runs on: **{device_text}**")
-rows = model_table()
-if rows:  # a markdown table: st.table / st.dataframe would import pandas and pyarrow (~100 MB) into the server
-    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
-    st.markdown("\n".join(["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-                          + ["| " + " | ".join(cell(v) for v in row.values()) + " |" for row in rows]))
-else:
+rows = model_rows()
+if not rows:
     st.info("No models are registered yet.")
+for family in families.shown():
+    page_link(family)
+    st.write(family.summary)
+    if family.name in rows:
+        st.markdown(markdown_table(rows[family.name]))
+judges = [f for f in families.FAMILIES.values() if f.page is None and f.name in rows]
+if judges:
+    st.markdown("**Used for evaluation**")
+    for family in judges:
+        st.caption(family.summary)
+        st.markdown(markdown_table(rows[family.name]))
 st.caption("Weights are checked against their SHA-256 before use. Missing weights download on first use "
            "when GAN_STUDIO_WEIGHTS_URL is set.")

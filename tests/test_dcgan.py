@@ -11,8 +11,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from models.cli import main as cli_main
-from models.dcgan.model import (DCGANModel, FCGenerator, Generator, LatentPrior, build_discriminator, build_generator, lerp,
-                          sefa, slerp)
+from models.dcgan.model import DCGANModel, LatentPrior, lerp, sefa, slerp
+from models.dcgan.network import FCGenerator, Generator, build_discriminator, build_generator
 from models.loading import load_model
 from models.weights_io import dequantize_fill, quantize_state
 from training.common.metrics import class_balance, recognizability

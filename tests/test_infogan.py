@@ -114,7 +114,7 @@ def test_info_loss_trains_the_shared_discriminator_body():
 def test_three_continuous_codes_train_and_width_takes_the_thickness_code():
     """--continuous 3: a training step runs with a 3-code Q head; the evaluation gives width to the raw code that
     thickens strokes (not the one that only widens the digit) and leaves the third at 0; the app model takes 3x2."""
-    from models.infogan.model import Generator, latent_dim
+    from models.infogan.network import Generator, latent_dim
     from training.infogan.evaluate import candidate_matrices
     from training.infogan.train import DEFAULTS, InfoGAN
 
@@ -137,7 +137,7 @@ def test_three_continuous_codes_train_and_width_takes_the_thickness_code():
 def test_growing_a_code_keeps_the_trained_generator(tmp_path):
     """--init-from a 2-code generator into a 3-code one: with the new code at 0 the image is the old generator's;
     the new input column is random (not zero), so training can pick it up; a misfit file is refused."""
-    from models.infogan.model import Generator, latent_dim, make_latent
+    from models.infogan.network import Generator, latent_dim, make_latent
     from models.weights_io import save
     from training.infogan.train import init_generator_from
 

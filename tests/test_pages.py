@@ -28,3 +28,18 @@ def test_app_entry_point_runs_home():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value.endswith("GAN Studio")
+
+
+def test_home_links_each_page_with_its_models():
+    """The home page follows the family table: a link to each visitor-facing page, its models under it, and the
+    judges (families without a page) under their own heading."""
+    from models import families, registry
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    links = [(p.proto.label, p.proto.page) for p in at.get("page_link")]
+    shown = families.shown()
+    assert [label for label, _ in links] == [f.page_title for f in shown]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Used for evaluation" in text
+    for entry in registry.load_manifest().values():
+        assert f"| {entry.name} |" in text

@@ -5,22 +5,22 @@ Inputs are (N, 1, 28, 28) in [-1, 1]. `features(x)` is the 128-d penultimate lay
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from models.classifier.config import FEATURE_DIM, N_CLASSES, ClassifierConfig
 from models.registry import ModelEntry
 from models.store import Progress
 from models.weights_io import load_into
-
-FEATURE_DIM = 128
-N_CLASSES = 10
 
 
 class LeNet(nn.Module):
     """conv5(32)-pool -> conv5(64)-pool -> fc 128 (features) -> fc 10 (logits)."""
 
-    def __init__(self, width: int = 32, feature_dim: int = FEATURE_DIM, n_classes: int = N_CLASSES):
+    def __init__(self, width: int = ClassifierConfig.width, feature_dim: int = FEATURE_DIM, n_classes: int = N_CLASSES):
         super().__init__()
         self.conv1 = nn.Conv2d(1, width, 5, padding=2)
         self.conv2 = nn.Conv2d(width, 2 * width, 5, padding=2)
@@ -41,11 +41,11 @@ class LeNet(nn.Module):
 class Classifier:
     """A loaded classifier with batched inference helpers (no gradients)."""
 
-    def __init__(self, net: LeNet, config: dict, device: torch.device):
+    def __init__(self, net: LeNet, config: ClassifierConfig | Mapping, device: torch.device):
         self.net = net.to(device).eval()
-        self.config = config
+        self.config = ClassifierConfig.coerce(config)
         self.device = device
-        self.class_names = list(config.get("class_names", [str(i) for i in range(N_CLASSES)]))
+        self.class_names = list(self.config.class_names)
 
     @torch.inference_mode()
     def _batched(self, fn, images: torch.Tensor, batch_size: int) -> torch.Tensor:
@@ -68,6 +68,7 @@ class Classifier:
 
 
 def from_entry(entry: ModelEntry, device: torch.device, progress: Progress | None = None) -> Classifier:
-    net = LeNet(int(entry.config.get("width", 32)), int(entry.config.get("feature_dim", FEATURE_DIM)))
+    config = ClassifierConfig.from_dict(entry.config)
+    net = LeNet(config.width, config.feature_dim)
     load_into(net, entry, progress)
-    return Classifier(net, entry.config, device)
+    return Classifier(net, config, device)

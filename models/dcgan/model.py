@@ -1,11 +1,5 @@
-"""DCGAN for 28x28 greyscale images (MNIST digits, Fashion-MNIST clothes): networks, loading and latent-space tools.
+"""DCGAN latent-space tools and the loaded model the Latent Explorer drives (networks: models/dcgan/network.py).
 
-Two shapes ("arch" in a model's config):
-- "conv" (Radford et al.): z (100) -> ConvT 2w@7x7 -> ConvT w@14x14 -> ConvT 1@28x28, BN + ReLU, tanh output.
-  Discriminator: strided convs w@14 -> 2w@7 (BN) with LeakyReLU 0.2 -> one logit.
-- "fc" (the MNIST networks of the InfoGAN paper, Chen et al. 2016, appendix C.1, as a plain GAN): z (100) -> FC 1024
-  -> FC 128@7x7 -> ConvT 64@14x14 -> ConvT 1@28x28, BN + ReLU, tanh. Discriminator: strided convs 64@14 -> 128@7 (BN)
-  -> FC 1024 (BN) with LeakyReLU 0.2 -> one logit. Its big FC layer ships as int8 rows (see models.infogan.model).
 `DCGANModel` (built by `from_entry`) wraps the generator with what the Latent Explorer needs: seeded latents,
 batched generation, SeFa directions (Shen & Zhou 2021: eigenvectors of W^T W of the first layer), slerp / lerp
 interpolation and random neighbours. Everything is deterministic given a seed (CPU torch.Generator).
@@ -17,19 +11,17 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Mapping
 
 import torch
 from torch import nn
 
+from models.dcgan.config import LATENT_DIM, DCGANConfig, PriorConfig
+from models.dcgan.network import build_generator
 from models.registry import ModelEntry
-from models.store import Progress
-from models.weights_io import dequantize_fill, load_into, quantize_state
 from models.settings import MAX_SEED
-
-LATENT_DIM = 100
-
-
-ARCHS = ("conv", "fc")
+from models.store import Progress
+from models.weights_io import dequantize_fill, load_into
 
 
 class LatentPrior:
@@ -37,7 +29,8 @@ class LatentPrior:
     (drawn once from centre_seed) and e ~ N(0, I). A draw takes e first, then k, from one torch.Generator, so the
     N(0, I) prior gives exactly torch.randn's latents."""
 
-    def __init__(self, dim: int = LATENT_DIM, components: int = 0, centre_seed: int = 0, spread: float = 1.0):
+    def __init__(self, dim: int = LATENT_DIM, components: int = PriorConfig.components,
+                 centre_seed: int = PriorConfig.centre_seed, spread: float = PriorConfig.spread):
         if components < 0 or spread <= 0:
             raise ValueError(f"bad prior: components {components}, spread {spread}")
         self.dim, self.components, self.centre_seed, self.spread = dim, int(components), int(centre_seed), float(spread)
@@ -45,10 +38,11 @@ class LatentPrior:
                         if self.components else None)
 
     @classmethod
-    def from_config(cls, config: dict) -> "LatentPrior":
-        prior = config.get("prior") or {}
-        return cls(int(config.get("latent_dim", LATENT_DIM)), int(prior.get("components", 0)),
-                   int(prior.get("centre_seed", 0)), float(prior.get("spread", 1.0)))
+    def from_config(cls, config: DCGANConfig | Mapping, dim: int | None = None) -> "LatentPrior":
+        """The prior a config names (a DCGANConfig or its dict), for latents of its latent_dim (or of dim)."""
+        config = DCGANConfig.coerce(config)
+        prior = config.prior or PriorConfig()
+        return cls(dim or config.latent_dim, prior.components, prior.centre_seed, prior.spread)
 
     def config(self) -> dict:
         """What goes into a model's config ({} for N(0, I))."""
@@ -73,112 +67,6 @@ class LatentPrior:
         if not self.components:
             return "N(0, I)"
         return f"a mixture of {self.components} Gaussians N(c_k, {self.spread:g}^2 I), fixed centres c_k ~ N(0, I)"
-
-
-class Generator(nn.Module):
-    """The "conv" generator; width w gives 2w channels at 7x7 and w at 14x14."""
-
-    def __init__(self, latent_dim: int = LATENT_DIM, width: int = 128):
-        super().__init__()
-        self.latent_dim = latent_dim
-        self.net = nn.Sequential(
-            nn.ConvTranspose2d(latent_dim, 2 * width, 7, 1, 0, bias=False), nn.BatchNorm2d(2 * width), nn.ReLU(True),
-            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(True),
-            nn.ConvTranspose2d(width, 1, 4, 2, 1), nn.Tanh(),
-        )
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.net(z.view(len(z), self.latent_dim, 1, 1))
-
-    @property
-    def first_layer_weight(self) -> torch.Tensor:
-        """The first layer as (latent_dim, ...): what SeFa factorises."""
-        return self.net[0].weight
-
-
-class FCGenerator(nn.Module):
-    """The "fc" generator: FC 1024 -> FC 128@7x7 -> ConvT 64@14x14 -> ConvT 1@28x28 (BN + ReLU, tanh)."""
-
-    def __init__(self, latent_dim: int = LATENT_DIM, width: int = 64):
-        super().__init__()
-        self.latent_dim = latent_dim
-        self.fc = nn.Sequential(
-            nn.Linear(latent_dim, 1024, bias=False), nn.BatchNorm1d(1024), nn.ReLU(True),
-            nn.Linear(1024, 2 * width * 7 * 7, bias=False), nn.BatchNorm1d(2 * width * 7 * 7), nn.ReLU(True),
-        )
-        self.deconv = nn.Sequential(
-            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(True),
-            nn.ConvTranspose2d(width, 1, 4, 2, 1), nn.Tanh(),
-        )
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        hidden = self.fc(z.view(len(z), self.latent_dim))
-        return self.deconv(hidden.view(len(z), -1, 7, 7))
-
-    @property
-    def first_layer_weight(self) -> torch.Tensor:
-        return self.fc[0].weight.T
-
-
-def strided_convs(width: int) -> list[nn.Module]:
-    """Both discriminators start so: 1@28x28 -> conv w@14x14 -> conv 2w@7x7 (BN), LeakyReLU 0.2."""
-    return [nn.Conv2d(1, width, 4, 2, 1), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2, True)]
-
-
-class Discriminator(nn.Module):
-    """The "conv" discriminator."""
-
-    def __init__(self, width: int = 64):
-        super().__init__()
-        self.net = nn.Sequential(*strided_convs(width), nn.Conv2d(2 * width, 1, 7, 1, 0))
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.net(images).view(-1)
-
-
-class FCDiscriminator(nn.Module):
-    """The "fc" discriminator: conv 64@14 -> conv 128@7 (BN) -> FC 1024 (BN) -> one logit, LeakyReLU 0.2."""
-
-    def __init__(self, width: int = 64):
-        super().__init__()
-        self.net = nn.Sequential(
-            *strided_convs(width), nn.Flatten(),
-            nn.Linear(2 * width * 7 * 7, 1024, bias=False), nn.BatchNorm1d(1024), nn.LeakyReLU(0.2, True),
-            nn.Linear(1024, 1),
-        )
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.net(images).view(-1)
-
-
-def build_generator(arch: str = "conv", latent_dim: int = LATENT_DIM, width: int = 128) -> nn.Module:
-    if arch not in ARCHS:
-        raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
-    return (Generator if arch == "conv" else FCGenerator)(latent_dim, width)
-
-
-def build_discriminator(arch: str = "conv", width: int = 64) -> nn.Module:
-    if arch not in ARCHS:
-        raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
-    return (Discriminator if arch == "conv" else FCDiscriminator)(width)
-
-
-def storage_form(state: dict[str, torch.Tensor], arch: str) -> dict[str, torch.Tensor]:
-    """A generator's tensors as its shipped file holds them: the "fc" shape's big FC layer as int8 rows (fp32 it
-    would be 26 MB, over the 10 MB limit); the "conv" shape as it is. from_entry reads either form."""
-    return quantize_state(state) if arch == "fc" else state
-
-
-def init_weights(module: nn.Module) -> None:
-    """DCGAN init: conv and linear weights N(0, 0.02), BN weights N(1, 0.02), biases 0."""
-    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
-        nn.init.normal_(module.weight, 1.0, 0.02)
-        nn.init.zeros_(module.bias)
 
 
 def sefa(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -211,12 +99,12 @@ def slerp(z0: torch.Tensor, z1: torch.Tensor, t: float, eps: float = 1e-4) -> to
 class DCGANModel:
     """A loaded generator plus latent tools. Thread-safe (one lock around inference); CPU-seeded latents."""
 
-    def __init__(self, generator: Generator, config: dict, device: torch.device):
+    def __init__(self, generator: nn.Module, config: DCGANConfig | Mapping, device: torch.device):
         self.generator = generator.to(device).eval()
-        self.config = config
+        self.config = DCGANConfig.coerce(config)
         self.device = device
         self.latent_dim = generator.latent_dim
-        self.prior = LatentPrior.from_config({**config, "latent_dim": self.latent_dim})
+        self.prior = LatentPrior.from_config(self.config, dim=self.latent_dim)
         self._lock = threading.Lock()
         self._sefa = sefa(generator.first_layer_weight.cpu())
 
@@ -273,7 +161,7 @@ class DCGANModel:
 
 
 def from_entry(entry: ModelEntry, device: torch.device, progress: Progress | None = None) -> DCGANModel:
-    generator = build_generator(entry.config.get("arch", "conv"), int(entry.config.get("latent_dim", LATENT_DIM)),
-                                int(entry.config.get("g_width", 128)))
+    config = DCGANConfig.from_dict(entry.config)
+    generator = build_generator(config.arch, config.latent_dim, config.g_width)
     load_into(generator, entry, progress, fill=dequantize_fill)  # plain files load as they are
-    return DCGANModel(generator, entry.config, device)
+    return DCGANModel(generator, config, device)

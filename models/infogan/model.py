@@ -1,7 +1,6 @@
-"""InfoGAN for MNIST (Chen et al. 2016, arXiv:1606.03657): networks, shipped-weight loading and controllable generation.
+"""InfoGAN for MNIST (Chen et al. 2016, arXiv:1606.03657): the loaded model the InfoGAN Controls page drives.
 
-Latent = 62 noise values ~ Unif(-1, 1) + a one-hot Cat(10) code + K continuous codes ~ Unif(-1, 1) (K = 2 as in
-the paper; a generator's K follows from its input size). The categories were learned without labels; the shipped
+Networks and the latent layout live in models/infogan/network.py. The categories were learned without labels; the shipped
 config maps each category to the digit it draws ("category_to_digit", found by Hungarian matching against an
 independent classifier) and how the user's rotation and width drive the K raw continuous codes ("code_matrix": raw =
 M @ (rotation, width), a K x 2 matrix chosen from measured sweeps so that +rotation = clockwise slant and +width =
@@ -12,91 +11,19 @@ from __future__ import annotations
 import math
 import numbers
 import threading
+from collections.abc import Mapping
 
 import torch
-from torch import nn
 
+from models.infogan.config import N_CATEGORIES, NOISE_DIM, InfoGANConfig
+from models.infogan.network import Generator, continuous_count, make_latent
 from models.registry import ModelEntry
+from models.settings import MAX_SEED
 from models.store import Progress
 from models.weights_io import dequantize_fill, load_into
-from models.settings import MAX_SEED
 
-NOISE_DIM = 62
-N_CATEGORIES = 10
-N_CONTINUOUS = 2  # the paper's K; train_infogan --continuous K trains others
-LATENT_DIM = NOISE_DIM + N_CATEGORIES + N_CONTINUOUS
 CODE_MIN, CODE_MAX = -2.0, 2.0  # the app's range: trained on [-1, 1], extrapolated to +-2 as in the paper
 CODES = ("rotation", "width")
-
-
-class Generator(nn.Module):
-    """FC1024-BN-ReLU -> FC 7x7x128-BN-ReLU -> ConvT 64 (14x14)-BN-ReLU -> ConvT 1 (28x28) -> tanh."""
-
-    def __init__(self, latent_dim: int = LATENT_DIM):
-        super().__init__()
-        self.fc = nn.Sequential(
-            nn.Linear(latent_dim, 1024, bias=False), nn.BatchNorm1d(1024), nn.ReLU(True),
-            nn.Linear(1024, 128 * 7 * 7, bias=False), nn.BatchNorm1d(128 * 7 * 7), nn.ReLU(True),
-        )
-        self.deconv = nn.Sequential(
-            nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(True),
-            nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh(),
-        )
-
-    def forward(self, latent: torch.Tensor) -> torch.Tensor:
-        return self.deconv(self.fc(latent).view(-1, 128, 7, 7))
-
-
-class DiscriminatorBody(nn.Module):
-    """The part D and Q share: conv64 (lrelu 0.1) -> conv128-BN -> FC1024-BN, all lrelu 0.1."""
-
-    def __init__(self):
-        super().__init__()
-        self.net = nn.Sequential(
-            nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.1, True),
-            nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.1, True),
-            nn.Flatten(),
-            nn.Linear(128 * 7 * 7, 1024, bias=False), nn.BatchNorm1d(1024), nn.LeakyReLU(0.1, True),
-        )
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.net(images)
-
-
-class QHead(nn.Module):
-    """FC128-BN-lrelu -> 10 category logits, K means and K log-stds (a factored Gaussian) of the continuous codes."""
-
-    def __init__(self, n_continuous: int = N_CONTINUOUS):
-        super().__init__()
-        self.n_continuous = n_continuous
-        self.net = nn.Sequential(
-            nn.Linear(1024, 128, bias=False), nn.BatchNorm1d(128), nn.LeakyReLU(0.1, True),
-            nn.Linear(128, N_CATEGORIES + 2 * n_continuous),
-        )
-
-    def forward(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        out = self.net(features)
-        k = self.n_continuous
-        logits = out[:, :N_CATEGORIES]
-        mean = out[:, N_CATEGORIES:N_CATEGORIES + k]
-        log_std = out[:, N_CATEGORIES + k:].clamp(-5.0, 2.0)
-        return logits, mean, log_std
-
-
-def latent_dim(n_continuous: int) -> int:
-    """Generator input size for K continuous codes: 62 noise + 10 category + K."""
-    return NOISE_DIM + N_CATEGORIES + n_continuous
-
-
-def continuous_count(generator: "Generator") -> int:
-    """K, the number of continuous codes a generator takes (its input size minus noise and category)."""
-    return generator.fc[0].in_features - NOISE_DIM - N_CATEGORIES
-
-
-def make_latent(noise: torch.Tensor, categories: torch.Tensor, continuous: torch.Tensor) -> torch.Tensor:
-    """(N, 62) noise, (N,) category indices and (N, K) continuous codes -> (N, 72 + K) generator input."""
-    onehot = nn.functional.one_hot(categories.long(), N_CATEGORIES).to(noise.dtype)
-    return torch.cat([noise, onehot, continuous.to(noise.dtype)], dim=1)
 
 
 def noise_for_seed(seed: int) -> torch.Tensor:
@@ -105,27 +32,24 @@ def noise_for_seed(seed: int) -> torch.Tensor:
     return torch.rand(NOISE_DIM, generator=gen) * 2 - 1
 
 
-# ---- the app-facing model ----
-
 class InfoGANModel:
     """A trained generator plus the shipped mapping from categories to digits and codes to rotation/width."""
 
-    def __init__(self, generator: Generator, config: dict, device: torch.device | str = "cpu"):
+    def __init__(self, generator: Generator, config: InfoGANConfig | Mapping, device: torch.device | str = "cpu"):
         self.device = torch.device(device)
         self.generator = generator.to(self.device).eval()
-        self.config = dict(config)
-        mapping = list(self.config.get("category_to_digit", range(N_CATEGORIES)))
+        self.config = InfoGANConfig.coerce(config)
+        mapping = list(self.config.category_to_digit)
         if sorted(mapping) != list(range(N_CATEGORIES)):
             raise ValueError(f"category_to_digit must be a permutation of 0-9, got {mapping}")
         self.category_to_digit = mapping
         self.digit_to_category = [mapping.index(d) for d in range(N_CATEGORIES)]
-        # raw continuous codes = code_matrix @ (rotation, width); the shipped matrix comes from evaluate_infogan
+        # raw continuous codes = code_matrix @ (rotation, width); training/infogan/evaluate.py fits the shipped matrix
         self.n_continuous = continuous_count(generator)
-        default = torch.eye(self.n_continuous, 2).tolist()
-        matrix = torch.tensor(self.config.get("code_matrix", default), dtype=torch.float32)
+        given = self.config.code_matrix
+        matrix = torch.eye(self.n_continuous, 2) if given is None else torch.tensor(given, dtype=torch.float32)
         if matrix.shape != (self.n_continuous, 2) or not torch.isfinite(matrix).all():
-            raise ValueError(f"code_matrix must be a finite {self.n_continuous}x2 list, "
-                             f"got {self.config.get('code_matrix')}")
+            raise ValueError(f"code_matrix must be a finite {self.n_continuous}x2 list, got {given}")
         self.code_matrix = matrix
         self._lock = threading.Lock()
 
@@ -204,6 +128,7 @@ class InfoGANModel:
 
 
 def from_entry(entry: ModelEntry, device: torch.device, progress: Progress | None = None) -> InfoGANModel:
-    generator = Generator(int(entry.config.get("latent_dim", LATENT_DIM)))
+    config = InfoGANConfig.from_dict(entry.config)
+    generator = Generator(config.latent_dim)
     load_into(generator, entry, progress, fill=dequantize_fill)
-    return InfoGANModel(generator, entry.config, device)
+    return InfoGANModel(generator, config, device)

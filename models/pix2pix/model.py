@@ -1,75 +1,16 @@
-"""pix2pix sketch colorizer: a U-Net generator (sketch + colour hints -> RGB) and a Colorizer for any image size.
-
-Network input, 5 channels in [-1, 1] at a grid that is a multiple of 2**depth (128 for depth 7):
-    0   the sketch, greyscale (white paper = 1, black ink = -1)
-    1-3 hint colours in RGB where the hint mask is 1, else 0
-    4   hint mask (1 where the user gave a colour)
-Output: RGB in [-1, 1]. With `paint_mask` (the shipped model) the last layer gives a colour (tanh) and a paint
-mask m (sigmoid) per pixel, and the output is m * colour + (1 - m) * sketch: paper and lines stay as drawn
-unless the network decides to paint there.
-"""
+"""pix2pix sketch colorizer: colours a line drawing of any size with the U-Net (models/pix2pix/network.py), then
+cleans the result up (flat fills, white paper, the user's own lines on top)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 
 import numpy as np
 import torch
-import torch.nn as nn
 from PIL import Image, ImageChops
 
-DEFAULT_CONFIG = {"ngf": 32, "depth": 7, "in_channels": 5, "out_channels": 3, "work_size": 128, "hint_patch": 5,
-                  "keep_lines": True, "paper_snap": 12, "flat_fill": True, "flip_average": True, "paint_mask": False}
-
-
-class UNetGenerator(nn.Module):
-    """pix2pix U-Net: `depth` stride-2 convolutions down to 1x1 (at 128 px), mirrored up, with skip connections.
-
-    Channels per level: ngf * min(2**i, 8). BatchNorm everywhere except the outermost layers and the innermost down
-    convolution; dropout 0.5 in the three innermost up blocks during training (off at inference: deterministic).
-    paint_mask: one more output channel blends the colour with the input sketch (channel 0), see the module doc.
-    """
-
-    def __init__(self, ngf: int = 32, depth: int = 7, in_channels: int = 5, out_channels: int = 3,
-                 paint_mask: bool = False):
-        super().__init__()
-        self.paint_mask = paint_mask
-        ch = [ngf * min(2 ** i, 8) for i in range(depth)]
-        self.downs = nn.ModuleList()
-        for i in range(depth):
-            if i == 0:
-                self.downs.append(nn.Conv2d(in_channels, ch[0], 4, 2, 1))
-            elif i == depth - 1:
-                self.downs.append(nn.Sequential(nn.LeakyReLU(0.2), nn.Conv2d(ch[i - 1], ch[i], 4, 2, 1)))
-            else:
-                self.downs.append(nn.Sequential(nn.LeakyReLU(0.2), nn.Conv2d(ch[i - 1], ch[i], 4, 2, 1, bias=False),
-                                                nn.BatchNorm2d(ch[i])))
-        self.ups = nn.ModuleList()
-        for i in reversed(range(depth)):  # up block i undoes down block i
-            in_ch = ch[i] if i == depth - 1 else 2 * ch[i]
-            if i == 0:
-                last = nn.ConvTranspose2d(in_ch, out_channels + int(paint_mask), 4, 2, 1)
-                self.ups.append(nn.Sequential(nn.ReLU(), last) if paint_mask else nn.Sequential(nn.ReLU(), last, nn.Tanh()))
-            else:
-                layers = [nn.ReLU(), nn.ConvTranspose2d(in_ch, ch[i - 1], 4, 2, 1, bias=False), nn.BatchNorm2d(ch[i - 1])]
-                if i >= depth - 3:
-                    layers.append(nn.Dropout(0.5))
-                self.ups.append(nn.Sequential(*layers))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        sketch = x[:, :1]
-        skips = []
-        for down in self.downs:
-            x = down(x)
-            skips.append(x)
-        x = skips.pop()
-        for j, up in enumerate(self.ups):
-            if j > 0:
-                x = torch.cat([x, skips.pop()], 1)
-            x = up(x)
-        if self.paint_mask:
-            colour, mask = torch.tanh(x[:, :-1]), torch.sigmoid(x[:, -1:])
-            return mask * colour + (1 - mask) * sketch
-        return x
+from models.pix2pix.config import Pix2PixConfig
+from models.pix2pix.network import UNetGenerator, build
 
 
 def parse_colour(colour: str) -> tuple[int, int, int]:
@@ -103,17 +44,30 @@ def hint_planes(hints, height: int, width: int, scale_x: float, scale_y: float, 
 class Colorizer:
     """Colors a line drawing of any size; thread-safe (one forward pass at a time)."""
 
-    def __init__(self, generator: UNetGenerator, config: dict, device: torch.device | str = "cpu"):
-        self.config = {**DEFAULT_CONFIG, **config}
+    def __init__(self, generator: UNetGenerator, config: Pix2PixConfig | Mapping, device: torch.device | str = "cpu"):
+        self.config = config
         self.device = torch.device(device)
         self.generator = generator.to(self.device).eval()
-        self.grid = 2 ** self.config["depth"]
         self._lock = threading.Lock()
+
+    @property
+    def config(self) -> Pix2PixConfig:
+        return self._config
+
+    @config.setter
+    def config(self, value: Pix2PixConfig | Mapping) -> None:
+        """A config or its dict (evaluation switches the clean-up steps off by assigning one)."""
+        self._config = Pix2PixConfig.coerce(value)
+
+    @property
+    def grid(self) -> int:
+        """Network inputs are padded to multiples of this."""
+        return 2 ** self.config.depth
 
     def working_size(self, width: int, height: int) -> tuple[int, int]:
         """Picture size inside the network grid: shorter side = work_size (the training scale), longer side at most
         4x that, so that strokes look as thick to the network as they did in training."""
-        work = self.config["work_size"]
+        work = self.config.work_size
         scale = min(work / min(width, height), 4 * work / max(width, height))
         return max(1, round(width * scale)), max(1, round(height * scale))
 
@@ -123,7 +77,7 @@ class Colorizer:
         x = torch.from_numpy(np.ascontiguousarray(inputs, np.float32)).to(self.device)
         with self._lock:
             out = self.generator(x)
-            if self.config.get("flip_average"):  # average with the mirrored picture's colours: steadier colours
+            if self.config.flip_average:  # average with the mirrored picture's colours: steadier colours
                 out = 0.5 * (out + self.generator(x.flip(-1)).flip(-1))
         colour = ((out.float().cpu().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
         to_uint8 = lambda a: ((a + 1) * 127.5).round().clip(0, 255).astype(np.uint8)  # noqa: E731
@@ -132,19 +86,20 @@ class Colorizer:
 
     def clean_up(self, colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray | None = None,
                  hint_mask: np.ndarray | None = None) -> np.ndarray:
-        """Product clean-up, each switchable in the config: coloring-book fills (`flat_fill`: every region enclosed
-        by lines gets the median of the network's colours there, or of the user's hint colours if it holds hints), faint speckle on blank paper goes (`paper_snap`:
-        where the sketch is paper and every channel is within that many levels of white, the output is white), and
-        the user's lines win over the network's (`keep_lines`: darken blend with the sketch)."""
-        if self.config.get("flat_fill"):
+        """The clean-up after the network, each step switchable in the config: coloring-book fills (`flat_fill`:
+        every region enclosed by lines gets the median of the network's colours there, or of the user's hint colours
+        if it holds hints), faint speckle on blank paper goes (`paper_snap`: where the sketch is paper and every
+        channel is within that many levels of white, the output is white), and the user's lines win over the
+        network's (`keep_lines`: darken blend with the sketch)."""
+        if self.config.flat_fill:
             if hint_mask is None:
                 colour = np.stack([flat_fill(c, s) for c, s in zip(colour, sketch)])
             else:
                 colour = np.stack([flat_fill(c, s, hr, hm) for c, s, hr, hm in zip(colour, sketch, hint_rgb, hint_mask)])
-        if self.config.get("paper_snap"):
-            near_white = (colour.min(axis=-1) >= 255 - self.config["paper_snap"]) & (sketch >= 250)
+        if self.config.paper_snap:
+            near_white = (colour.min(axis=-1) >= 255 - self.config.paper_snap) & (sketch >= 250)
             colour = np.where(near_white[..., None], np.uint8(255), colour)
-        if self.config.get("keep_lines"):
+        if self.config.keep_lines:
             colour = np.minimum(colour, sketch[..., None])
         return colour
 
@@ -155,7 +110,7 @@ class Colorizer:
         x = np.ones((5, gh, gw), np.float32)
         x[1:] = 0
         x[0, :h, :w] = sketch.astype(np.float32) / 127.5 - 1
-        x[1:, :h, :w] = hint_planes(hints, h, w, 1.0, 1.0, self.config["hint_patch"])
+        x[1:, :h, :w] = hint_planes(hints, h, w, 1.0, 1.0, self.config.hint_patch)
         return self.run_batch(x[None])[0, :h, :w]
 
     def colorize(self, image: Image.Image, hints=None) -> Image.Image:
@@ -213,15 +168,11 @@ def compose_on_lines(colour: np.ndarray, small_sketch: np.ndarray, sketch: Image
     return ImageChops.multiply(fills, sketch.convert("RGB"))
 
 
-def build(config: dict) -> UNetGenerator:
-    cfg = {**DEFAULT_CONFIG, **config}
-    return UNetGenerator(cfg["ngf"], cfg["depth"], cfg["in_channels"], cfg["out_channels"], cfg["paint_mask"])
-
-
 def from_entry(entry, device, progress=None) -> Colorizer:
     """The Colorizer for a manifest entry (fp16 weights on disk, fp32 compute)."""
     from models.weights_io import load_into
 
-    generator = build(entry.config)
+    config = Pix2PixConfig.from_dict(entry.config)
+    generator = build(config)
     load_into(generator, entry, progress)
-    return Colorizer(generator.float(), entry.config, device)
+    return Colorizer(generator.float(), config, device)

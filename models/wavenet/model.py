@@ -30,17 +30,18 @@ from torch import nn
 from models.wavenet import audio as audio_lib
 from models.wavenet import loudness as loudness_lib
 from models.wavenet import melody as melody_lib
+from models.wavenet.config import InstrumentConfig, WaveNetConfig
 
 SILENCE = 128  # mu-law class of 0.0
 DEFAULT_TEMPERATURE = 0.7  # chosen on sampling seed 1 (pitch accuracy and closeness of spectra to the SoundFont's)
-ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 of full scale): wavenet_fast.sample
+ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 of full scale): models.wavenet.fast.sample
 # Sampling only (the network is trained and scored at gain 1): the excitation's weights times this. Like the guidance
 # scale of a conditional generator, it makes generated notes follow the requested period more closely. This is the
 # default; a config may set its own per instrument (instruments[i]["excitation_gain"], training/wavenet/tune_sampling.py).
 EXCITATION_GAIN = 2.0
-# Level rule (wavenet_fast.sample): (window in samples, factor): a note whose running RMS (over about the window)
+# Level rule (models.wavenet.fast.sample): (window in samples, factor): a note whose running RMS (over about the window)
 # rises above factor x the loudest any training note of its instrument gets by the same measure (config
-# instruments[i]["loudest_rms"], training/train_wavenet.set_levels) may draw only quieter samples until it is below.
+# instruments[i].loudest_rms, training/wavenet/train.py set_levels) may draw only quieter samples until it is below.
 LEVEL_RULE = (256, 1.0)
 MAX_SECONDS = 30  # longest melody one request may generate
 
@@ -127,13 +128,14 @@ class WaveNet(nn.Module):
         return self.out2(F.relu(self.out1(F.relu(skip[:, skip_first:]))))
 
 
-def build(config: dict) -> WaveNet:
-    arch = config["arch"]
-    return WaveNet(n_instruments=len(config["instruments"]), n_pitches=config["pitch_high"] - config["pitch_low"] + 1,
-                   layers_per_stack=arch["layers_per_stack"], stacks=arch["stacks"], residual=arch["residual"],
-                   skip=arch["skip"], cond=arch["cond"], harmonics=arch.get("harmonics", 0),
-                   pitch_low=config["pitch_low"], sample_rate=config["sample_rate"], loudness=arch.get("loudness", 0),
-                   loudness_frames=int(config["clip_s"] * config["sample_rate"]) // loudness_lib.HOP + 1)
+def build(config: WaveNetConfig | dict) -> WaveNet:
+    config = WaveNetConfig.coerce(config)
+    arch = config.arch
+    return WaveNet(n_instruments=len(config.instruments), n_pitches=config.pitch_high - config.pitch_low + 1,
+                   layers_per_stack=arch.layers_per_stack, stacks=arch.stacks, residual=arch.residual,
+                   skip=arch.skip, cond=arch.cond, harmonics=arch.harmonics,
+                   pitch_low=config.pitch_low, sample_rate=config.sample_rate, loudness=arch.extra.get("loudness", 0),
+                   loudness_frames=int(config.clip_s * config.sample_rate) // loudness_lib.HOP + 1)
 
 
 def check_duration(notes: list[melody_lib.Note], tempo: float) -> float:
@@ -150,12 +152,12 @@ def check_duration(notes: list[melody_lib.Note], tempo: float) -> float:
 class WaveNetSynth:
     """A loaded WaveNet plus everything needed to play melodies with it (numba sampling on CPU)."""
 
-    def __init__(self, net: WaveNet, config: dict, device: torch.device | None = None):
+    def __init__(self, net: WaveNet, config: WaveNetConfig | dict, device: torch.device | None = None):
         self.net = net.eval()
-        self.config = config
+        self.config = WaveNetConfig.coerce(config)
         self.device = device or torch.device("cpu")
-        self.sample_rate = int(config["sample_rate"])
-        self.instruments = [i["name"] for i in config["instruments"]]
+        self.sample_rate = self.config.sample_rate
+        self.instruments = [i.name for i in self.config.instruments]
         self._fused = {}  # excitation gain -> the weights in the kernel's layout
         self.gain_override: float | None = None  # one excitation gain for every instrument (evaluation ablations)
         self._lock = threading.Lock()  # one generation at a time per model (shared by Streamlit sessions)
@@ -166,17 +168,17 @@ class WaveNetSynth:
             raise ValueError(f"Unknown instrument '{name}'. Choose one of: {', '.join(self.instruments)}.")
         return self.instruments.index(name)
 
-    def info(self, instrument: str) -> dict:
+    def info(self, instrument: str) -> InstrumentConfig:
         """The instrument's entry in the config (range, and the sampling settings recorded for it)."""
-        return self.config["instruments"][self.instrument_index(instrument)]
+        return self.config.instruments[self.instrument_index(instrument)]
 
     def pitch_range(self, instrument: str) -> tuple[int, int]:
         info = self.info(instrument)
-        return int(info["low"]), int(info["high"])
+        return info.low, info.high
 
     def ceiling(self, instrument: str) -> float:
         """The level rule's RMS ceiling for the instrument's notes (0 = none: a config without loudest_rms)."""
-        return LEVEL_RULE[1] * float(self.info(instrument).get("loudest_rms", 0.0))
+        return LEVEL_RULE[1] * self.info(instrument).loudest_rms
 
     def parse(self, text: str, instrument: str) -> list[melody_lib.Note]:
         """Melody text -> notes, checked against the instrument's trained range (ValueError with what to fix)."""
@@ -188,7 +190,8 @@ class WaveNetSynth:
         """The excitation's gain when sampling this instrument: the config's choice, else EXCITATION_GAIN."""
         if self.gain_override is not None:
             return self.gain_override
-        return float(self.info(instrument).get("excitation_gain", EXCITATION_GAIN))
+        gain = self.info(instrument).excitation_gain
+        return EXCITATION_GAIN if gain is None else float(gain)
 
     def fused(self, gain: float = 1.0):
         """The weights in the sampling kernel's layout, the excitation's scaled by gain (cached per gain)."""
@@ -221,7 +224,7 @@ class WaveNetSynth:
             if not low <= p <= high:
                 raise ValueError(f"MIDI pitch {p} is outside {instrument}'s trained range {low}-{high}.")
         with torch.inference_mode():
-            pitch_index = torch.tensor(pitches, dtype=torch.long) - self.config["pitch_low"]
+            pitch_index = torch.tensor(pitches, dtype=torch.long) - self.config.pitch_low
             c = self.net.cond_vector(torch.full((len(pitches),), inst, dtype=torch.long), pitch_index)
             biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(self.net.condition, self.net.dilated)])
             steps = self.net.phase_step(pitch_index).numpy()
@@ -266,9 +269,10 @@ def from_entry(entry, device, progress=None) -> WaveNetSynth:
     """Build the network from the manifest entry's config and fill it with its verified weights (CPU sampling)."""
     from models.weights_io import load_into
 
-    net = build(entry.config)
+    config = WaveNetConfig.from_dict(entry.config)
+    net = build(config)
     load_into(net, entry, progress)
-    synth = WaveNetSynth(net, entry.config, device)
+    synth = WaveNetSynth(net, config, device)
     first = synth.instruments[0]
     synth.generate_notes(first, [synth.pitch_range(first)[0]], 1)  # load numba's compiled loop now, not on first click
     return synth

@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.dcgan.model import LATENT_DIM, DCGANModel, build_generator, storage_form
+from models.dcgan.config import LATENT_DIM
+from models.dcgan.model import DCGANModel
+from models.dcgan.network import build_generator, storage_form
 from models.loading import load_model
 from models.weights_io import dequantize_fill, stored_config
 from training.common.images import load_tensors

@@ -38,8 +38,9 @@ from torch.nn import functional as F
 from safetensors.torch import load_file
 from tqdm import tqdm
 
-from models.dcgan.model import (ARCHS, LATENT_DIM, LatentPrior, build_discriminator, build_generator, init_weights,
-                          storage_form)
+from models.dcgan.config import LATENT_DIM
+from models.dcgan.model import LatentPrior
+from models.dcgan.network import ARCHS, build_discriminator, build_generator, init_weights, storage_form
 from models.imaging import grid
 from models.weights_io import save as save_weights, stored_config
 from training.common.images import load_tensors

@@ -33,8 +33,9 @@ from scipy import ndimage
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import spearmanr
 
-from models.infogan.model import (CODES, N_CATEGORIES, NOISE_DIM, Generator, InfoGANModel, latent_dim, make_latent,
-                            noise_for_seed)
+from models.infogan.config import N_CATEGORIES, NOISE_DIM
+from models.infogan.model import CODES, InfoGANModel, noise_for_seed
+from models.infogan.network import Generator, latent_dim, make_latent
 from models.weights_io import dequantize_fill, quantize_state
 
 SWEEP = np.linspace(-2.0, 2.0, 9)

@@ -33,8 +33,8 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from models import imaging
-from models.infogan.model import (N_CATEGORIES, N_CONTINUOUS, NOISE_DIM, DiscriminatorBody, Generator, QHead,
-                            continuous_count, latent_dim, make_latent)
+from models.infogan.config import N_CATEGORIES, N_CONTINUOUS, NOISE_DIM
+from models.infogan.network import DiscriminatorBody, Generator, QHead, continuous_count, latent_dim, make_latent
 from models.weights_io import save, stored_config
 from training.common.paths import data_root
 

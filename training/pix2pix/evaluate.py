@@ -23,7 +23,9 @@ from safetensors.torch import load_file
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from models.pix2pix.model import DEFAULT_CONFIG, Colorizer, build
+from models.pix2pix.config import DEFAULT_CONFIG
+from models.pix2pix.model import Colorizer
+from models.pix2pix.network import build
 from training.pix2pix.augment import network_input, simulate_hints
 from training.pix2pix.train import MODEL_NAME, load_pairs
 

@@ -26,33 +26,14 @@ from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
 from models.imaging import grid
-from models.pix2pix.model import DEFAULT_CONFIG, build
+from models.pix2pix.config import DEFAULT_CONFIG
+from models.pix2pix.network import PatchDiscriminator, build
 from training.pix2pix.augment import geometric, network_input, simulate_hints, sketch_style
 from training.common.paths import dataset_dir
 
 MODEL_NAME = "pix2pix-openmoji"
 LICENCE = "CC BY-SA 4.0 (weights trained on OpenMoji, CC BY-SA 4.0, openmoji.org)"
 DATA_NOTE = "OpenMoji 17.0.0 (npm openmoji@17.0.0): black line art -> colour SVGs rendered at 128 px, train split"
-
-
-class PatchDiscriminator(nn.Module):
-    """70x70 PatchGAN: judges overlapping patches of (input 5 ch + colour 3 ch) as real or fake (logits)."""
-
-    def __init__(self, in_channels: int = 8, ndf: int = 32):
-        super().__init__()
-
-        def block(cin, cout, stride, norm=True):
-            layers = [nn.Conv2d(cin, cout, 4, stride, 1, bias=not norm)]
-            if norm:
-                layers.append(nn.BatchNorm2d(cout))
-            return layers + [nn.LeakyReLU(0.2)]
-
-        self.net = nn.Sequential(*block(in_channels, ndf, 2, norm=False), *block(ndf, ndf * 2, 2),
-                                 *block(ndf * 2, ndf * 4, 2), *block(ndf * 4, ndf * 8, 1),
-                                 nn.Conv2d(ndf * 8, 1, 4, 1, 1))
-
-    def forward(self, x):
-        return self.net(x)
 
 
 def lr_factor(progress: float, epochs: int, decay_epochs: float) -> float:
