@@ -1,4 +1,4 @@
-"""A real load balancer (Debian haproxy, deploy/haproxy.cfg) on loopback in front of app servers, for tests."""
+"""deploy/local_cluster.sh for tests: N app processes behind a real haproxy on loopback, and their pids."""
 from __future__ import annotations
 
 import contextlib
@@ -6,33 +6,74 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
-from tests.support.app_server import ROOT, free_port, wait_healthy
+import requests
+
+from tests.support.app_server import ROOT, free_port
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-CONFIG = ROOT / "deploy" / "haproxy.cfg"
+SCRIPT = ROOT / "deploy" / "local_cluster.sh"
 
 
 def available() -> str | None:
     return None if Path(HAPROXY).exists() else "haproxy is not installed (apt-get install haproxy)"
 
 
-@contextlib.contextmanager
-def haproxy(backends: list[str], log_dir: Path, boot_limit: float = 30.0):
-    """Yields the balancer's base URL in front of two app servers (host:port each), once it reports both up."""
-    if len(backends) != 2:
-        raise ValueError("deploy/haproxy.cfg names two servers")
-    port = free_port()
-    env = {**os.environ, "LB_BIND": f"127.0.0.1:{port}", "APP1": backends[0], "APP2": backends[1]}
-    log = open(log_dir / "haproxy.log", "wb")
-    proc = subprocess.Popen([HAPROXY, "-db", "-f", str(CONFIG)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+def free_port_block(n: int) -> int:
+    """A base port such that base+1..base+n are free now."""
+    for _ in range(50):
+        base = free_port()
+        if base + n < 65535 and all(_free(base + i) for i in range(1, n + 1)):
+            return base
+    raise RuntimeError("no block of free ports")
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def healthy(url: str) -> bool:
     try:
-        wait_healthy(base, proc, boot_limit, log_dir / "haproxy.log", "haproxy")
-        yield base
+        return requests.get(f"{url}/_stcore/health", timeout=3).text == "ok"
+    except requests.RequestException:
+        return False
+
+
+@contextlib.contextmanager
+def local_cluster(n: int, run_dir: Path, boot_limit: float = 120.0):
+    """Yields (balancer URL, [each app's URL], [each app's pid]) once every app and the balancer answer."""
+    lb_port, base = free_port(), free_port_block(n)
+    env = {**os.environ, "LB_PORT": str(lb_port), "BASE_PORT": str(base), "RUN_DIR": str(run_dir)}
+    log = open(run_dir / "cluster.log", "wb")
+    proc = subprocess.Popen(["sh", str(SCRIPT), str(n)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    lb, apps = f"http://127.0.0.1:{lb_port}", [f"http://127.0.0.1:{base + i}" for i in range(1, n + 1)]
+    try:
+        deadline = time.time() + boot_limit
+        while not (all(healthy(a) for a in apps) and healthy(lb)):
+            if proc.poll() is not None or time.time() > deadline:
+                raise AssertionError("the local cluster did not come up:\n"
+                                     + (run_dir / "cluster.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.5)
+        pids = [int((run_dir / f"app{i}.pid").read_text()) for i in range(1, n + 1)]
+        yield lb, apps, pids
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        for i in range(1, n + 1):  # the apps run in their own sessions (setsid): make sure none outlives the test
+            with contextlib.suppress(OSError, ValueError):
+                os.killpg(int((run_dir / f"app{i}.pid").read_text()), signal.SIGKILL)
         log.close()
