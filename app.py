@@ -1,5 +1,8 @@
-"""GAN Studio: the Streamlit entry point. It only sets up navigation; each page lives in pages/."""
+"""GAN Studio: the Streamlit entry point. It sets up navigation (each page lives in pages/) and, on the first visit
+after a server start, begins loading the most used models in the background."""
 import streamlit as st
+
+from models.warmup import warm_in_background
 
 st.set_page_config(page_title="GAN Studio", page_icon="🎨", layout="wide")
 
@@ -11,4 +14,5 @@ PAGES = [
     st.Page("pages/wavenet_audio.py", title="WaveNet Audio", icon="🎵"),
 ]
 
+warm_in_background()
 st.navigation(PAGES).run()

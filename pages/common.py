@@ -7,7 +7,7 @@ import math
 import streamlit as st
 
 from models import registry, store
-from models.loading import load_model
+from models.loading import is_loaded, load_model
 
 
 class _DownloadBar:
@@ -33,7 +33,10 @@ def get_model(name: str):
     session (models.loading, thread-safe), so no st.cache_resource here: a visitor's "clear cache" cannot drop it."""
     bar = _DownloadBar(name)
     try:
-        return load_model(name, progress=bar)
+        if is_loaded(name):
+            return load_model(name)
+        with st.spinner(f"Loading the {name} model (its first use since the server started)..."):
+            return load_model(name, progress=bar)
     except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
         st.error(f"**Model unavailable.** {err}")
         return None

@@ -1,18 +1,66 @@
-"""Home page: each page of the app with the models it uses (from the family table, models/families.py), whether
-their weights are present or will download, and where inference runs."""
+"""Home page: a card per page (a live thumbnail drawn by its model, what to try, a link), then the technical view of
+every model and its weights in an expander, and where inference runs."""
+from __future__ import annotations
+
+from pathlib import Path
+
 import streamlit as st
+from PIL import Image
 from streamlit.errors import StreamlitPageNotFoundError
 
 from models import families, registry, store
 from models.device import describe, pick_device
+from models.imaging import grid, png_bytes
+from models.loading import load_model
+from models.wavenet.audio import waveform_image
 
+SAMPLE = Path(__file__).with_name("samples") / "penguin.png"
 COLUMNS = ("model", "what", "size", "status", "from", "licence")
+TRY = {  # family -> (what to try first on its page, the model its thumbnail is drawn with)
+    "pix2pix": ("Pick the penguin sample, then click its belly with an orange hint.", "pix2pix-openmoji"),
+    "dcgan": ("Drag the first slider: the strongest direction the DCGAN learned.", "dcgan-mnist"),
+    "infogan": ("Set the digit to 7 and move the rotation code from -1 to 1.", "infogan-mnist"),
+    "wavenet": ("Choose the violin and play the Ode to Joy preset.", "wavenet-instruments"),
+}
 
-st.title("🎨 GAN Studio")
-st.write(
-    "Play with generative adversarial networks and WaveNet, all trained from openly licensed data "
-    "that ships in packages, small enough to run fast on a plain CPU."
-)
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def thumbnail(family: str) -> bytes:
+    """A small picture the family's model draws now (cached per server process)."""
+    model = load_model(TRY[family][1])
+    if family == "pix2pix":
+        sketch = Image.open(SAMPLE).convert("L")
+        coloured = model.colorize(sketch, [])
+        side = sketch.width
+        both = Image.new("RGB", (2 * side, sketch.height), "white")
+        both.paste(sketch.convert("RGB"), (0, 0))
+        both.paste(coloured, (side, 0))
+        return png_bytes(both.resize((2 * 128, round(sketch.height * 128 / side))))
+    if family == "dcgan":
+        return png_bytes(grid(model.generate(model.sample_latents(8, seed=7)), nrow=4, pad=2, scale=2))
+    if family == "infogan":
+        digits = model.generate_batch(list(range(10)), [0.0] * 10, [0.0] * 10, [0] * 10)
+        return png_bytes(grid(digits, nrow=5, pad=2, scale=2))
+    audio = model.render(model.parse("C5:0.5 E5:0.5 G5", "flute"), "flute", tempo=120, seed=0)
+    return png_bytes(Image.fromarray(waveform_image(audio, height=90, width=256)))
+
+
+def page_link(family: families.Family) -> None:
+    try:
+        st.page_link(family.page, label=family.page_title, icon=family.icon)
+    except StreamlitPageNotFoundError:  # this file run on its own (tests), outside app.py's navigation
+        st.markdown(f"**{family.icon} {family.page_title}**")
+
+
+def card(family: families.Family) -> None:
+    with st.container(border=True):
+        page_link(family)
+        try:
+            st.image(thumbnail(family.name), width=300)
+        except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
+            st.caption(f"No preview: {err}")
+        st.write(family.summary)
+        st.caption(f"Try this: {TRY[family.name][0]}")
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -34,32 +82,30 @@ def markdown_table(rows: list[tuple[str, ...]]) -> str:
                      + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows])
 
 
-def page_link(family: families.Family) -> None:
-    try:
-        st.page_link(family.page, label=family.page_title, icon=family.icon)
-    except StreamlitPageNotFoundError:  # this file run on its own (tests), outside app.py's navigation
-        st.markdown(f"**{family.icon} {family.page_title}**")
+st.title("🎨 GAN Studio")
+st.write("Color a sketch, steer a GAN with sliders, set the codes an InfoGAN found by itself, and hear a WaveNet "
+         "play your melody: every model here was trained from openly licensed data that ships in packages, and runs "
+         "fast on a plain CPU. **Start with any card.**")
 
+shown = [f for f in families.shown() if f.name in TRY]
+for row in range(0, len(shown), 2):
+    for column, family in zip(st.columns(2), shown[row:row + 2]):
+        with column:
+            card(family)
 
-st.subheader("Models")
 try:
     device_text = describe(pick_device())
 except RuntimeError as err:
     device_text = f"unavailable ({err})"
 st.caption(f"Inference runs on: **{device_text}**")
-rows = model_rows()
-if not rows:
-    st.info("No models are registered yet.")
-for family in families.shown():
-    page_link(family)
-    st.write(family.summary)
-    if family.name in rows:
-        st.markdown(markdown_table(rows[family.name]))
-judges = [f for f in families.FAMILIES.values() if f.page is None and f.name in rows]
-if judges:
-    st.markdown("**Used for evaluation**")
-    for family in judges:
-        st.caption(family.summary)
-        st.markdown(markdown_table(rows[family.name]))
-st.caption("Weights are checked against their SHA-256 before use. Missing weights download on first use "
-           "when GAN_STUDIO_WEIGHTS_URL is set.")
+
+with st.expander("Models and weights"):
+    rows = model_rows()
+    if not rows:
+        st.info("No models are registered yet.")
+    for family in families.FAMILIES.values():
+        if family.name in rows:
+            st.markdown(f"**{family.page_title or 'Used for evaluation'}**: {family.summary}")
+            st.markdown(markdown_table(rows[family.name]))
+    st.caption("Weights are checked against their SHA-256 before use. Missing weights download on first use "
+               "when GAN_STUDIO_WEIGHTS_URL is set.")

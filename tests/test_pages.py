@@ -31,14 +31,15 @@ def test_app_entry_point_runs_home():
 
 
 def test_home_links_each_page_with_its_models():
-    """The home page follows the family table: a link to each visitor-facing page, its models under it, and the
-    judges (families without a page) under their own heading."""
+    """The home page follows the family table: a card per visitor-facing page (a link and a thumbnail its model
+    drew), then every model, the judges (families without a page) under their own heading."""
     from models import families, registry
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     links = [(p.proto.label, p.proto.page) for p in at.get("page_link")]
     shown = families.shown()
     assert [label for label, _ in links] == [f.page_title for f in shown]
+    assert len(at.get("image")) == len(shown)  # one live thumbnail per card
     text = "\n".join(m.value for m in at.markdown)
     assert "Used for evaluation" in text
     for entry in registry.load_manifest().values():
