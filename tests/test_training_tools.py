@@ -34,7 +34,7 @@ def fake_data(tmp_path, monkeypatch):
 
 def test_lease_copy_gives_the_same_training_classes(fake_data, tmp_path):
     from training.common.lease_data import write
-    from training.wavenet.train import load_notes
+    from training.wavenet.data import load_notes
 
     out = tmp_path / "lease"
     write(out)
@@ -68,40 +68,6 @@ def test_wavenet_training_runs_and_keeps_snapshots(fake_data, tmp_path, monkeypa
                                                                          "ema_step000004.safetensors"]
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == [2, 4] and all(math.isfinite(r["heldout_bits"]) for r in rows)
-
-
-def test_wavenet_loudness_run_ships_training_note_templates(fake_data, tmp_path, monkeypatch):
-    """--loudness 1: the weights carry, per (instrument, pitch), the mean loudness curve of its training notes only
-    (the fake data's held-out notes are silent here, so any leak would lower a template), and the snapshot plays."""
-    import sys
-
-    from safetensors.torch import load_file
-
-    from models.wavenet import loudness
-    from training.wavenet import evaluate as evaluate_wavenet, train as train_wavenet
-
-    notes = np.load(fake_data / "audio" / "notes.npz")
-    audio = notes["audio"].copy()
-    audio[notes["held_out"]] = 0
-    np.savez(fake_data / "audio" / "notes.npz", **{k: notes[k] for k in notes.files if k != "audio"}, audio=audio)
-    run = tmp_path / "run"
-    monkeypatch.setattr(sys, "argv", ["train_wavenet", "--run", str(run), "--steps", "2", "--batch", "2",
-                                      "--crop", "64", "--layers", "3", "--stacks", "1", "--residual", "8",
-                                      "--skip", "8", "--cond", "4", "--harmonics", "2", "--loudness", "1",
-                                      "--eval-every", "2", "--snapshot-every", "2", "--no-samples", "--no-publish"])
-    train_wavenet.main()
-    weights = run / "ema_step000002.safetensors"
-    templates = load_file(str(weights))["loudness_templates"].numpy()  # (2 instruments, 25 pitches, frames)
-    data = train_wavenet.load_notes(fake_data / "audio")
-    for row in np.flatnonzero(~data["held_out"]):  # one training note per (instrument, pitch) here
-        want = loudness.frames(audio[row].astype(np.float32) / 32767)
-        got = templates[data["instrument"][row], data["pitch"][row] - 45]
-        np.testing.assert_allclose(got, want, atol=0.02)  # (the template is of the mu-law audio)
-    assert templates[:, 69 - 45].max() == 0  # pitch 69 is held out for both instruments: no template
-    synth = evaluate_wavenet.load_synth(weights)
-    curves = synth.loudness_curves(0, torch.tensor([0, 12]), 20000)
-    assert curves.shape == (2, 20000) and curves[:, 0].max() > 0.5 and curves[0, -1] == curves[0, 16000]
-    assert synth.generate_notes("a", [45, 57], 300).shape == (2, 300)
 
 
 def test_wavenet_excitation_follows_the_input_device():
