@@ -97,7 +97,7 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
                                       "--d-width", "8", "--judge-every", "1", "--minutes", "0.0001", "--no-publish",
                                       "--diffaug", "--arch", arch, "--mixture", str(mixture),
                                       "--mixture-spread", "0.5"])
-    monkeypatch.setattr(train_dcgan.Judge, "__init__", _small_judge_init(train_dcgan.Judge.__init__))
+    monkeypatch.setattr(train_dcgan, "JUDGE_SAMPLES", 200)
     train_dcgan.main()
     run = tmp_path / "runs" / "t"
     scores = [json.loads(line) for line in (run / "judge.jsonl").read_text().splitlines()]
@@ -105,8 +105,8 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
     assert 0.0 <= scores[0]["recognizability"] <= 1.0 and sum(scores[0]["class_counts"]) == 200
     with safe_open(str(run / "best_G.safetensors"), "pt") as f:
         assert json.loads(f.metadata()["config"])["recognizability"] == scores[0]["recognizability"]
-    assert train_dcgan.Judge("mnist", run).best == scores[0]["recognizability"]
-    assert train_dcgan.Judge("mnist", tmp_path).best == -1.0
+    assert train_dcgan.judge_for("mnist", run).best == scores[0]["recognizability"]
+    assert train_dcgan.judge_for("mnist", tmp_path).best == -1.0
 
     from training.dcgan.evaluate import from_weights
     model = from_weights(str(run / "best_G.safetensors"))
@@ -117,27 +117,19 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
         assert model.prior.spread == 0.5 and torch.cdist(model.latent(3)[None], model.prior.centres).min() < 7
 
 
-def _small_judge_init(original):
-    def init(self, dataset, run_dir, prior=None, samples=200, seed=777):
-        original(self, dataset, run_dir, prior, samples, seed)
-    return init
-
-
 def test_infogan_judge_keeps_the_best_across_a_resume(fake_data, tmp_path, monkeypatch):
     """One epoch with --judge writes generator_best.safetensors with its accuracy; a resumed run's judge starts
     from that figure (so a worse later epoch cannot replace the best)."""
     from training.infogan import train as train_infogan
     from models.weights_io import stored_config
 
-    monkeypatch.setattr(train_infogan.Judge, "__init__",
-                        lambda self, run_dir, per_category=20, _orig=train_infogan.Judge.__init__:
-                        _orig(self, run_dir, per_category))
+    monkeypatch.setattr(train_infogan, "JUDGE_PER_CATEGORY", 20)
     out = tmp_path / "run"
     train_infogan.main(["--out", str(out), "--epochs", "1", "--snapshot-every", "1", "--judge"])
     accuracy = stored_config(out / "generator_best.safetensors")["judge_accuracy"]
     assert 0.0 <= accuracy <= 1.0
-    assert train_infogan.Judge(out).best == accuracy
-    assert train_infogan.Judge(tmp_path).best == -1.0
+    assert train_infogan.judge_for(out).best == accuracy
+    assert train_infogan.judge_for(tmp_path).best == -1.0
 
 
 def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, monkeypatch):
@@ -151,9 +143,11 @@ def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, mo
                                       "--batch-size", "16", "--g-width", "8", "--d-width", "8", "--lr-g", "1e-3",
                                       "--top-k", "0.5", "--no-publish"])
     train_dcgan.main()
-    state = torch.load(tmp_path / "runs" / "d" / "checkpoint.pt", weights_only=True)
-    assert state["opt_g"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 1e-3)
-    assert state["opt_d"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 2e-4)
+    from training.common.checkpoint import read_progress
+
+    optimizers = read_progress(tmp_path / "runs" / "d" / "checkpoint.safetensors")["optimizers"]
+    assert optimizers["opt_g"][0]["lr"] == pytest.approx(0.25 * 1e-3)
+    assert optimizers["opt_d"][0]["lr"] == pytest.approx(0.25 * 2e-4)
 
 
 def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_path, monkeypatch):
@@ -178,7 +172,7 @@ def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_p
     train_dcgan.main()
     assert shipped["name"] == "dcgan-x" and shipped["config"]["epochs_trained"] == 1
     assert shipped["config"]["prior"]["components"] == 2
-    measured = from_checkpoint(str(tmp_path / "runs" / "p" / "checkpoint.pt")).generator.state_dict()
+    measured = from_checkpoint(str(tmp_path / "runs" / "p" / "checkpoint.safetensors")).generator.state_dict()
     for key, value in shipped["state"].items():  # the "conv" shapes ship as they are: equal to the last bit
         assert torch.equal(value, measured[key]), key
 
@@ -191,3 +185,68 @@ def test_dcgan_top_k_keeps_a_shrinking_share_of_the_batch():
     assert top_k_count(64, 30, 0.5) == round(64 * 0.99 ** 30) == 47
     assert top_k_count(64, 69, 0.5) == top_k_count(64, 500, 0.5) == 32
     assert top_k_count(1, 500, 0.1) == 1
+
+
+def _checkpoint_tensors(path):
+    from safetensors.torch import load_file
+
+    return load_file(str(path))
+
+
+def _assert_same_tensors(a: dict, b: dict) -> None:
+    assert sorted(a) == sorted(b)
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+def test_dcgan_resumed_run_equals_an_uninterrupted_one(fake_data, tmp_path, monkeypatch):
+    """Two epochs in one go, or one epoch and a --resume for the second: the same networks, EMA, optimiser moments
+    and noise stream, to the last bit (training/common/checkpoint.py restores every tensor and generator state)."""
+    import sys
+
+    from training.dcgan import train as train_dcgan
+
+    monkeypatch.chdir(tmp_path)
+    common = ["train_dcgan", "mnist", "--batch-size", "16", "--g-width", "8", "--d-width", "8", "--no-publish"]
+    monkeypatch.setattr(sys, "argv", common + ["--name", "whole", "--epochs", "2"])
+    train_dcgan.main()
+    for epochs in ("1", "2"):
+        monkeypatch.setattr(sys, "argv", common + ["--name", "split", "--epochs", epochs, "--resume"])
+        train_dcgan.main()
+    _assert_same_tensors(_checkpoint_tensors(tmp_path / "runs" / "whole" / "checkpoint.safetensors"),
+                         _checkpoint_tensors(tmp_path / "runs" / "split" / "checkpoint.safetensors"))
+
+
+def test_wavenet_resumed_run_equals_an_uninterrupted_one(fake_data, tmp_path, monkeypatch):
+    """A 4-step run, and the same run resumed from its step-2 checkpoint: the same final weights, EMA and Adam
+    moments, to the last bit."""
+    import shutil
+    import sys
+
+    from training.common import checkpoint
+    from training.wavenet import train as train_wavenet
+
+    def args(run):
+        return ["train_wavenet", "--run", str(run), "--steps", "4", "--batch", "2", "--crop", "64", "--layers", "3",
+                "--stacks", "1", "--residual", "8", "--skip", "8", "--cond", "4", "--harmonics", "2",
+                "--ckpt-minutes", "0", "--no-samples", "--no-publish"]
+
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    save = checkpoint.save
+
+    def save_and_keep_step_2(path, progress, *a, **k):  # the checkpoint a run stopped after step 2 would leave
+        save(path, progress, *a, **k)
+        if progress["step"] == 2:
+            split.mkdir()
+            for name in ("checkpoint.safetensors", "checkpoint.json"):
+                shutil.copy(whole / name, split / name)
+
+    monkeypatch.setattr(checkpoint, "save", save_and_keep_step_2)
+    monkeypatch.setattr(sys, "argv", args(whole))
+    train_wavenet.main()
+    monkeypatch.setattr(checkpoint, "save", save)
+    monkeypatch.setattr(sys, "argv", args(split) + ["--resume"])
+    train_wavenet.main()
+    assert checkpoint.read_progress(split / "checkpoint.safetensors")["step"] == 4
+    _assert_same_tensors(_checkpoint_tensors(whole / "checkpoint.safetensors"),
+                         _checkpoint_tensors(split / "checkpoint.safetensors"))

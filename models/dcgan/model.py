@@ -170,17 +170,6 @@ def storage_form(state: dict[str, torch.Tensor], arch: str) -> dict[str, torch.T
     return quantize_state(state) if arch == "fc" else state
 
 
-def init_weights(module: nn.Module) -> None:
-    """DCGAN init: conv and linear weights N(0, 0.02), BN weights N(1, 0.02), biases 0."""
-    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
-        nn.init.normal_(module.weight, 1.0, 0.02)
-        nn.init.zeros_(module.bias)
-
-
 def sefa(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """SeFa for a first layer whose weight is (latent_dim, ...): rows of the result are unit directions in z space,
     eigenvectors of W^T W (W = the layer as a matrix acting on z), strongest (largest eigenvalue) first."""

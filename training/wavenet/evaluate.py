@@ -28,10 +28,12 @@ import torch.nn.functional as F
 
 from models.wavenet.pitch import cents_off, note_f0
 from models.wavenet.model import DEFAULT_TEMPERATURE, SILENCE, WaveNetSynth
+from training.common.paths import RUNS
 from training.wavenet.data import MODEL_NAME, data_dir, load_notes
 from training.wavenet.synth import NOTE_S, load_synth, note_cents
 
-# sampling seeds of the reported pitch figures (seeds 1 and 5-9 chose the sampling settings: wavenet_sampling.py)
+# sampling seeds of the reported pitch figures (seeds 1 and 5-9 chose the sampling settings:
+# training/wavenet/tune_sampling.py)
 REPORT_SEEDS = (0, 2, 3, 4, 10, 11, 12, 13)
 
 
@@ -128,7 +130,7 @@ def main() -> None:
     parser.add_argument("--no-level-rule", action="store_true", help="sample without the level rule (LEVEL_RULE)")
     parser.add_argument("--excitation-gain", type=float, default=None,
                         help="one excitation gain for every instrument (default: the app's, from the config)")
-    parser.add_argument("--out", type=Path, default=Path("runs/wavenet/eval.json"))
+    parser.add_argument("--out", type=Path, default=RUNS / "wavenet" / "eval.json")
     args = parser.parse_args()
     torch.set_num_threads(1)
     synth = load_synth(args.weights)

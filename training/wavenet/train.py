@@ -24,13 +24,18 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from tqdm import tqdm
 
 from models.wavenet import audio as audio_lib
 from models.wavenet.model import SILENCE, build
 from models.weights_io import save
+from training.common import checkpoint as ckpt
+from training.common.ema import update_ema, warmup_decay
+from training.common.paths import RUNS
 from training.wavenet.data import MODEL_NAME, load_notes, set_levels
+
+CHECKPOINT = "checkpoint.safetensors"  # in the run folder; its progress also as checkpoint.json
 
 
 def make_config(meta: dict, args) -> dict:
@@ -102,34 +107,6 @@ def mean_bits(losses: deque, last: int) -> float:
     return torch.stack(list(losses)[-last:]).mean().item() / math.log(2)
 
 
-def save_checkpoint(folder: Path, net, ema, opt, step: int, best: float, config: dict) -> None:
-    tensors = {f"net.{k}": v for k, v in net.state_dict().items()}  # (moved to the CPU below)
-    tensors.update({f"ema.{k}": v for k, v in ema.state_dict().items()})
-    params = [p for g in opt.param_groups for p in g["params"]]
-    for i, p in enumerate(params):
-        st = opt.state.get(p)
-        if st:
-            tensors[f"opt.{i}.exp_avg"], tensors[f"opt.{i}.exp_avg_sq"] = st["exp_avg"], st["exp_avg_sq"]
-            tensors[f"opt.{i}.step"] = st["step"].reshape(1).float()
-    tmp = folder / "checkpoint.safetensors.tmp"
-    save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(tmp))
-    tmp.replace(folder / "checkpoint.safetensors")
-    (folder / "checkpoint.json").write_text(json.dumps({"step": step, "best_bits": best, "config": config}, indent=2))
-
-
-def load_checkpoint(folder: Path, net, ema, opt, device: str = "cpu") -> tuple[int, float]:
-    tensors = load_file(str(folder / "checkpoint.safetensors"), device=str(device))
-    state = json.loads((folder / "checkpoint.json").read_text())
-    net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
-    ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("ema.")})
-    params = [p for g in opt.param_groups for p in g["params"]]
-    for i, p in enumerate(params):
-        if f"opt.{i}.exp_avg" in tensors:
-            opt.state[p] = {"exp_avg": tensors[f"opt.{i}.exp_avg"], "exp_avg_sq": tensors[f"opt.{i}.exp_avg_sq"],
-                            "step": tensors[f"opt.{i}.step"][0].clone()}
-    return state["step"], state["best_bits"]
-
-
 def save_sample(folder: Path, ema, config: dict, step: int) -> None:
     """A few generated notes as a WAV per evaluation (needs models/wavenet/fast.py; skipped if it fails)."""
     try:
@@ -164,7 +141,7 @@ def publish_weights(ema, config: dict, step: int, bits: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", type=Path, default=Path("runs/wavenet"))
+    parser.add_argument("--run", type=Path, default=RUNS / "wavenet")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--steps", type=int, default=30000)
     parser.add_argument("--batch", type=int, default=8)
@@ -209,7 +186,7 @@ def main() -> None:
 
     data = load_notes()
     if args.resume:  # the run's own config wins over command-line architecture flags
-        config = json.loads((args.run / "checkpoint.json").read_text())["config"]
+        config = ckpt.read_progress(args.run / CHECKPOINT)["config"]
         config["train"]["steps"] = args.steps
         if args.input_noise:  # e.g. fine-tune a clean-input run with noisy inputs
             config["train"]["input_noise"] = args.input_noise
@@ -225,7 +202,6 @@ def main() -> None:
     for p in ema.parameters():
         p.requires_grad_(False)
     rf = net.receptive_field
-    ema_params, net_params = list(ema.parameters()), list(net.parameters())
     forward = torch.compile(net) if args.compile else net  # shares net's parameters
     step, best = 0, float("inf")
     if args.init_from and not args.resume:
@@ -247,7 +223,8 @@ def main() -> None:
               {"params": [p for k, p in net.named_parameters() if k in new], "base_lr": tr.get("new_lr", tr["lr"])}]
     opt = torch.optim.Adam([g for g in groups if g["params"]], lr=tr["lr"])
     if args.resume:
-        step, best = load_checkpoint(args.run, net, ema, opt, args.device)
+        state = ckpt.load(args.run / CHECKPOINT, modules={"net": net, "ema": ema}, optimizers={"opt": opt})
+        step, best = state["step"], state["best_bits"]
         print(f"resumed at step {step} (best held-out {best:.3f} bits)")
     n_params = sum(p.numel() for p in net.parameters())
     print(f"WaveNet: {n_params / 1e3:.0f}k parameters, receptive field {rf} samples, {len(net.dilations)} layers")
@@ -288,9 +265,7 @@ def main() -> None:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
-        with torch.no_grad():
-            decay = min(tr["ema"], (1 + step) / (10 + step))
-            torch._foreach_lerp_(ema_params, net_params, 1 - decay)
+        update_ema(ema, net, warmup_decay(tr["ema"], step))
         step += 1
         losses.append(loss.detach())
         if args.snapshot_every and step % args.snapshot_every == 0:
@@ -318,7 +293,8 @@ def main() -> None:
                     publish_weights(ema, config, step, bits)
                     last_pub = time.time()
         if time.time() - last_ckpt > args.ckpt_minutes * 60 or step == tr["steps"]:
-            save_checkpoint(args.run, net, ema, opt, step, best, config)
+            ckpt.save(args.run / CHECKPOINT, {"step": step, "best_bits": best, "config": config},
+                      modules={"net": net, "ema": ema}, optimizers={"opt": opt})
             last_ckpt = time.time()
     bar.close()
     print(f"done: {step} steps, best held-out {best:.3f} bits/sample")
