@@ -35,7 +35,7 @@ ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 
 EXCITATION_GAIN = 2.0
 # Level rule (wavenet_fast.sample): (window in samples, factor): a note whose running RMS (over about the window)
 # rises above factor x the loudest any training note of its instrument gets by the same measure (config
-# instruments[i]["loudest_rms"], training/train_wavenet.set_levels) may draw only quieter samples until it is below.
+# instruments[i]["loudest_rms"], training/wavenet/data.py set_levels) may draw only quieter samples until it is below.
 LEVEL_RULE = (256, 1.0)
 MAX_SECONDS = 30  # longest melody one request may generate
 
