@@ -113,7 +113,7 @@ def test_cuda_graph_sampling_is_seeded():
 @needs_cuda
 def test_cuda_graph_plays_the_shipped_models_pitches():
     """The shipped weights through the GPU path: flute notes (97 % right through the CPU kernel) keep their pitch."""
-    from training.wavenet.evaluate import load_synth
+    from training.wavenet.synth import load_synth
 
     synth = load_synth(SHIPPED)
     net, sr = synth.net.cuda(), synth.sample_rate

@@ -4,8 +4,8 @@
     python -m training.infogan.train --seed 1 --epochs 60 --resume      # continue the same run
     python -m training.infogan.train --seed 4 --epochs 60 --device cuda --judge   # a GPU lease: keep the best epoch
 
---continuous K trains K continuous codes instead of the paper's 2 (training/infogan/evaluate.py then picks which raw codes the
-app's rotation and width drive). --init-from G.safetensors starts G from a trained generator (D and Q start fresh);
+--continuous K trains K continuous codes instead of the paper's 2 (training/infogan/evaluate.py then picks which raw
+codes the app's rotation and width drive). --init-from G.safetensors starts G from a trained generator (D and Q start fresh);
 a generator with fewer continuous codes keeps its weights and gains new, randomly initialised input columns for the
 extra codes, so training grows codes for variations the old ones leave to the noise. --warmup-epochs N then trains
 only D and Q for N epochs (G frozen) so that a fresh D does not tear a trained G apart.
@@ -14,8 +14,8 @@ only D and Q for N epochs (G frozen) so that a fresh D does not tear a trained G
 category) with the shipped classifier-mnist; logged in history.jsonl; the best epoch is kept as generator_best.safetensors.
 
 Writes under runs/infogan-s<seed>/: config.json, checkpoint.safetensors + checkpoint.json (all networks, optimisers
-and random-generator states; training/common/checkpoint.py), generator.safetensors (fp32 generator + BN stats, what evaluation and publishing read),
-generator_eXXX.safetensors every 5 epochs, samples/epoch_XXX.png (rows = the 10 categories, columns = fixed noise; then a sweep of each continuous code).
+and random-generator states; training/common/checkpoint.py), generator.safetensors (fp32 generator + BN stats, what
+evaluation and publishing read), generator_eXXX.safetensors every 5 epochs, samples/epoch_XXX.png (rows = the 10 categories, columns = fixed noise; then a sweep of each continuous code).
 """
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ from models.weights_io import save
 from training.common import checkpoint as ckpt
 from training.common.init import init_weights
 from training.common.judge import Judge
-from training.common.paths import RUNS, data_root
+from training.common.images import load
+from training.common.paths import RUNS
 from training.infogan.categories import category_accuracy
 
 DEFAULTS = dict(epochs=40, batch_size=64, lr_d=2e-4, lr_gq=1e-3, beta1=0.5, lambda_cat=1.0, lambda_cont=0.1,
@@ -49,15 +50,8 @@ CHECKPOINT = "checkpoint.safetensors"
 
 def load_mnist_train() -> np.ndarray:
     """uint8 images (N, 28, 28) of the MNIST train split; labels are never looked at."""
-    try:
-        from training.common.images import load
-        images, _labels = load("mnist", "train")
-        return np.asarray(images, dtype=np.uint8)
-    except Exception:  # noqa: BLE001 - the data module is someone else's; fall back to its cache file
-        root = data_root()
-        with np.load(root / "mnist" / "train.npz") as npz:
-            arrays = [npz[k] for k in npz.files if npz[k].ndim == 3]
-        return np.asarray(arrays[0], dtype=np.uint8)
+    images, _labels = load("mnist", "train")
+    return images
 
 
 def sample_codes(n: int, gen: torch.Generator | None = None, n_continuous: int = N_CONTINUOUS):

@@ -6,8 +6,8 @@
 Loss: conditional GAN (PatchGAN, BCE) + 100 * L1; Adam lr 2e-4, betas (0.5, 0.999). Inputs are augmented towards
 real user sketches and carry simulated colour hints (training/pix2pix/augment.py). Every batch draws its randomness
 from (seed, epoch, batch), so a resumed run continues exactly as an uninterrupted one would.
-Checkpoints (safetensors + JSON, no pickle: training/common/checkpoint.py) go to runs/<name>/ every few minutes; a sample grid of held-out emoji
-per epoch goes to runs/<name>/samples/. --publish ships the generator (fp16) as `pix2pix-openmoji` after each epoch.
+Checkpoints (safetensors + JSON, no pickle: training/common/checkpoint.py) go to runs/<name>/ every few minutes; a
+sample grid of held-out emoji per epoch goes to runs/<name>/samples/. --publish ships the generator (fp16) as `pix2pix-openmoji` after each epoch.
 What ships, is sampled and saved per epoch is an exponential moving average of the generator's weights (--ema).
 """
 from __future__ import annotations
