@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import tempfile
 import threading
@@ -19,7 +18,6 @@ import time
 from pathlib import Path
 
 import requests
-from selenium.webdriver.common.by import By
 
 from tests.support import page_actions as pa
 from tests.support.app_server import procfile_app

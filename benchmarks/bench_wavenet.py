@@ -6,7 +6,7 @@
 
 (a) naive: every new sample reruns the full convolutional forward over the last receptive field of inputs;
 (b) cached torch: Fast WaveNet ring buffers, one eager PyTorch step per sample
-    (models.wavenet.fast.torch_cached_sample);
+    (benchmarks/wavenet_reference.py, torch_cached_sample);
 (c) the shipped path (models.wavenet.fast.sample), batch 1 and a batch of 8 notes, with the kernel the app
     picks (ahead-of-time build, or numba's JIT; GAN_STUDIO_KERNEL=compiled|jit to choose).
 Prints samples/s by wall clock and by this process's CPU time (the machine is shared: CPU time is the fairer figure),
@@ -22,7 +22,8 @@ from pathlib import Path
 
 import torch
 
-from models.wavenet import fast as wavenet_fast, kernel as wavenet_kernel
+from benchmarks.wavenet_reference import load_synth, torch_cached_sample
+from models.wavenet import kernel as wavenet_kernel
 from models.wavenet.model import SILENCE
 
 SHIPPED = Path(__file__).resolve().parents[1] / "models" / "weights" / "wavenet-instruments.safetensors"
@@ -49,8 +50,6 @@ def main() -> None:
     parser.add_argument("--cuda", action="store_true", help="time the GPU paths (b) and (d) instead")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    from training.wavenet.evaluate import load_synth
-
     synth = load_synth(SHIPPED if args.cuda and args.weights is None else args.weights)
     if args.cuda:
         return bench_cuda(synth, args.torch_steps)
@@ -75,7 +74,7 @@ def main() -> None:
     steps = args.torch_steps
 
     def cached():
-        wavenet_fast.torch_cached_sample(net, inst_t, pitch_index, steps - (rf - 1))
+        torch_cached_sample(net, inst_t, pitch_index, steps - (rf - 1))
 
     wall, cpu = timed(cached)  # includes the rf - 1 warm-up steps: count every step
     report(f"(b) cached torch loop ({steps} steps)", steps, wall, cpu, rate)
@@ -108,7 +107,7 @@ def bench_cuda(synth, torch_steps: int) -> None:
         return time.perf_counter() - start
 
     one = (torch.tensor([inst]), torch.tensor([60 - low]))
-    wall = on_gpu(lambda: wavenet_fast.torch_cached_sample(net, *one, torch_steps - (net.receptive_field - 1)))
+    wall = on_gpu(lambda: torch_cached_sample(net, *one, torch_steps - (net.receptive_field - 1)))
     report(f"(b) cached torch loop on the GPU ({torch_steps} steps)", torch_steps, wall, wall, rate)
     for batch in (1, 64):
         pitches = torch.tensor([60 - low + k % 24 for k in range(batch)])

@@ -34,7 +34,7 @@ def fake_data(tmp_path, monkeypatch):
 
 def test_lease_copy_gives_the_same_training_classes(fake_data, tmp_path):
     from training.common.lease_data import write
-    from training.wavenet.train import load_notes
+    from training.wavenet.data import load_notes
 
     out = tmp_path / "lease"
     write(out)
@@ -70,40 +70,6 @@ def test_wavenet_training_runs_and_keeps_snapshots(fake_data, tmp_path, monkeypa
     assert [r["step"] for r in rows] == [2, 4] and all(math.isfinite(r["heldout_bits"]) for r in rows)
 
 
-def test_wavenet_loudness_run_ships_training_note_templates(fake_data, tmp_path, monkeypatch):
-    """--loudness 1: the weights carry, per (instrument, pitch), the mean loudness curve of its training notes only
-    (the fake data's held-out notes are silent here, so any leak would lower a template), and the snapshot plays."""
-    import sys
-
-    from safetensors.torch import load_file
-
-    from models.wavenet import loudness
-    from training.wavenet import evaluate as evaluate_wavenet, train as train_wavenet
-
-    notes = np.load(fake_data / "audio" / "notes.npz")
-    audio = notes["audio"].copy()
-    audio[notes["held_out"]] = 0
-    np.savez(fake_data / "audio" / "notes.npz", **{k: notes[k] for k in notes.files if k != "audio"}, audio=audio)
-    run = tmp_path / "run"
-    monkeypatch.setattr(sys, "argv", ["train_wavenet", "--run", str(run), "--steps", "2", "--batch", "2",
-                                      "--crop", "64", "--layers", "3", "--stacks", "1", "--residual", "8",
-                                      "--skip", "8", "--cond", "4", "--harmonics", "2", "--loudness", "1",
-                                      "--eval-every", "2", "--snapshot-every", "2", "--no-samples", "--no-publish"])
-    train_wavenet.main()
-    weights = run / "ema_step000002.safetensors"
-    templates = load_file(str(weights))["loudness_templates"].numpy()  # (2 instruments, 25 pitches, frames)
-    data = train_wavenet.load_notes(fake_data / "audio")
-    for row in np.flatnonzero(~data["held_out"]):  # one training note per (instrument, pitch) here
-        want = loudness.frames(audio[row].astype(np.float32) / 32767)
-        got = templates[data["instrument"][row], data["pitch"][row] - 45]
-        np.testing.assert_allclose(got, want, atol=0.02)  # (the template is of the mu-law audio)
-    assert templates[:, 69 - 45].max() == 0  # pitch 69 is held out for both instruments: no template
-    synth = evaluate_wavenet.load_synth(weights)
-    curves = synth.loudness_curves(0, torch.tensor([0, 12]), 20000)
-    assert curves.shape == (2, 20000) and curves[:, 0].max() > 0.5 and curves[0, -1] == curves[0, 16000]
-    assert synth.generate_notes("a", [45, 57], 300).shape == (2, 300)
-
-
 def test_wavenet_excitation_follows_the_input_device():
     """The excitation is built on the device of its inputs (the GPU lease trains on CUDA)."""
     from models.wavenet.model import WaveNet
@@ -131,7 +97,7 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
                                       "--d-width", "8", "--judge-every", "1", "--minutes", "0.0001", "--no-publish",
                                       "--diffaug", "--arch", arch, "--mixture", str(mixture),
                                       "--mixture-spread", "0.5"])
-    monkeypatch.setattr(train_dcgan.Judge, "__init__", _small_judge_init(train_dcgan.Judge.__init__))
+    monkeypatch.setattr(train_dcgan, "JUDGE_SAMPLES", 200)
     train_dcgan.main()
     run = tmp_path / "runs" / "t"
     scores = [json.loads(line) for line in (run / "judge.jsonl").read_text().splitlines()]
@@ -139,8 +105,8 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
     assert 0.0 <= scores[0]["recognizability"] <= 1.0 and sum(scores[0]["class_counts"]) == 200
     with safe_open(str(run / "best_G.safetensors"), "pt") as f:
         assert json.loads(f.metadata()["config"])["recognizability"] == scores[0]["recognizability"]
-    assert train_dcgan.Judge("mnist", run).best == scores[0]["recognizability"]
-    assert train_dcgan.Judge("mnist", tmp_path).best == -1.0
+    assert train_dcgan.judge_for("mnist", run).best == scores[0]["recognizability"]
+    assert train_dcgan.judge_for("mnist", tmp_path).best == -1.0
 
     from training.dcgan.evaluate import from_weights
     model = from_weights(str(run / "best_G.safetensors"))
@@ -151,27 +117,19 @@ def test_dcgan_training_judges_and_keeps_the_best(fake_data, tmp_path, monkeypat
         assert model.prior.spread == 0.5 and torch.cdist(model.latent(3)[None], model.prior.centres).min() < 7
 
 
-def _small_judge_init(original):
-    def init(self, dataset, run_dir, prior=None, samples=200, seed=777):
-        original(self, dataset, run_dir, prior, samples, seed)
-    return init
-
-
 def test_infogan_judge_keeps_the_best_across_a_resume(fake_data, tmp_path, monkeypatch):
     """One epoch with --judge writes generator_best.safetensors with its accuracy; a resumed run's judge starts
     from that figure (so a worse later epoch cannot replace the best)."""
     from training.infogan import train as train_infogan
     from models.weights_io import stored_config
 
-    monkeypatch.setattr(train_infogan.Judge, "__init__",
-                        lambda self, run_dir, per_category=20, _orig=train_infogan.Judge.__init__:
-                        _orig(self, run_dir, per_category))
+    monkeypatch.setattr(train_infogan, "JUDGE_PER_CATEGORY", 20)
     out = tmp_path / "run"
     train_infogan.main(["--out", str(out), "--epochs", "1", "--snapshot-every", "1", "--judge"])
     accuracy = stored_config(out / "generator_best.safetensors")["judge_accuracy"]
     assert 0.0 <= accuracy <= 1.0
-    assert train_infogan.Judge(out).best == accuracy
-    assert train_infogan.Judge(tmp_path).best == -1.0
+    assert train_infogan.judge_for(out).best == accuracy
+    assert train_infogan.judge_for(tmp_path).best == -1.0
 
 
 def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, monkeypatch):
@@ -185,9 +143,11 @@ def test_dcgan_learning_rates_decay_over_the_last_epochs(fake_data, tmp_path, mo
                                       "--batch-size", "16", "--g-width", "8", "--d-width", "8", "--lr-g", "1e-3",
                                       "--top-k", "0.5", "--no-publish"])
     train_dcgan.main()
-    state = torch.load(tmp_path / "runs" / "d" / "checkpoint.pt", weights_only=True)
-    assert state["opt_g"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 1e-3)
-    assert state["opt_d"]["param_groups"][0]["lr"] == pytest.approx(0.25 * 2e-4)
+    from training.common.checkpoint import read_progress
+
+    optimizers = read_progress(tmp_path / "runs" / "d" / "checkpoint.safetensors")["optimizers"]
+    assert optimizers["opt_g"][0]["lr"] == pytest.approx(0.25 * 1e-3)
+    assert optimizers["opt_d"][0]["lr"] == pytest.approx(0.25 * 2e-4)
 
 
 def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_path, monkeypatch):
@@ -212,7 +172,7 @@ def test_dcgan_publish_last_ships_the_checkpoints_ema_generator(fake_data, tmp_p
     train_dcgan.main()
     assert shipped["name"] == "dcgan-x" and shipped["config"]["epochs_trained"] == 1
     assert shipped["config"]["prior"]["components"] == 2
-    measured = from_checkpoint(str(tmp_path / "runs" / "p" / "checkpoint.pt")).generator.state_dict()
+    measured = from_checkpoint(str(tmp_path / "runs" / "p" / "checkpoint.safetensors")).generator.state_dict()
     for key, value in shipped["state"].items():  # the "conv" shapes ship as they are: equal to the last bit
         assert torch.equal(value, measured[key]), key
 
@@ -225,3 +185,96 @@ def test_dcgan_top_k_keeps_a_shrinking_share_of_the_batch():
     assert top_k_count(64, 30, 0.5) == round(64 * 0.99 ** 30) == 47
     assert top_k_count(64, 69, 0.5) == top_k_count(64, 500, 0.5) == 32
     assert top_k_count(1, 500, 0.1) == 1
+
+
+def _checkpoint_tensors(path):
+    from safetensors.torch import load_file
+
+    return load_file(str(path))
+
+
+def _assert_same_tensors(a: dict, b: dict) -> None:
+    assert sorted(a) == sorted(b)
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+def test_dcgan_resumed_run_equals_an_uninterrupted_one(fake_data, tmp_path, monkeypatch):
+    """Two epochs in one go, or one epoch and a --resume for the second: the same networks, EMA, optimiser moments
+    and noise stream, to the last bit (training/common/checkpoint.py restores every tensor and generator state)."""
+    import sys
+
+    from training.dcgan import train as train_dcgan
+
+    monkeypatch.chdir(tmp_path)
+    common = ["train_dcgan", "mnist", "--batch-size", "16", "--g-width", "8", "--d-width", "8", "--no-publish"]
+    monkeypatch.setattr(sys, "argv", common + ["--name", "whole", "--epochs", "2"])
+    train_dcgan.main()
+    for epochs in ("1", "2"):
+        monkeypatch.setattr(sys, "argv", common + ["--name", "split", "--epochs", epochs, "--resume"])
+        train_dcgan.main()
+    _assert_same_tensors(_checkpoint_tensors(tmp_path / "runs" / "whole" / "checkpoint.safetensors"),
+                         _checkpoint_tensors(tmp_path / "runs" / "split" / "checkpoint.safetensors"))
+
+
+def test_wavenet_resumed_run_equals_an_uninterrupted_one(fake_data, tmp_path, monkeypatch):
+    """A 4-step run, and the same run resumed from its step-2 checkpoint: the same final weights, EMA and Adam
+    moments, to the last bit."""
+    import shutil
+    import sys
+
+    from training.common import checkpoint
+    from training.wavenet import train as train_wavenet
+
+    def args(run):
+        return ["train_wavenet", "--run", str(run), "--steps", "4", "--batch", "2", "--crop", "64", "--layers", "3",
+                "--stacks", "1", "--residual", "8", "--skip", "8", "--cond", "4", "--harmonics", "2",
+                "--ckpt-minutes", "0", "--no-samples", "--no-publish"]
+
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    save = checkpoint.save
+
+    def save_and_keep_step_2(path, progress, *a, **k):  # the checkpoint a run stopped after step 2 would leave
+        save(path, progress, *a, **k)
+        if progress["step"] == 2:
+            split.mkdir()
+            for name in ("checkpoint.safetensors", "checkpoint.json"):
+                shutil.copy(whole / name, split / name)
+
+    monkeypatch.setattr(checkpoint, "save", save_and_keep_step_2)
+    monkeypatch.setattr(sys, "argv", args(whole))
+    train_wavenet.main()
+    monkeypatch.setattr(checkpoint, "save", save)
+    monkeypatch.setattr(sys, "argv", args(split) + ["--resume"])
+    train_wavenet.main()
+    assert checkpoint.read_progress(split / "checkpoint.safetensors")["step"] == 4
+    _assert_same_tensors(_checkpoint_tensors(whole / "checkpoint.safetensors"),
+                         _checkpoint_tensors(split / "checkpoint.safetensors"))
+
+
+def test_pix2pix_resumed_run_equals_an_uninterrupted_one(fake_data, tmp_path, monkeypatch):
+    """Four batches in one go, or two and a --resume for two more: the same generator, discriminator, weight average
+    and optimiser moments, to the last bit; the run's generator files read back through runs.generator_state."""
+    import sys
+
+    from training.pix2pix import train as train_pix2pix
+    from training.pix2pix.runs import generator_state
+
+    rng = np.random.default_rng(1)
+    n = 12
+    sketch = np.where(rng.random((n, 128, 128)) < 0.05, 0, 255).astype(np.uint8)
+    colour = rng.integers(0, 256, (n, 128, 128, 3), dtype=np.uint8)
+    (fake_data / "openmoji").mkdir()
+    np.savez(fake_data / "openmoji" / "pairs_128.npz", sketch=sketch, colour=colour,
+             split=np.array(["train"] * 10 + ["test"] * 2))
+    monkeypatch.chdir(tmp_path)
+    common = ["train_pix2pix", "--batch-size", "2", "--ngf", "4", "--ndf", "4", "--epochs", "1"]
+    monkeypatch.setattr(sys, "argv", common + ["--name", "whole", "--max-batches", "4"])
+    train_pix2pix.main()
+    for _ in range(2):
+        monkeypatch.setattr(sys, "argv", common + ["--name", "split", "--max-batches", "2", "--resume"])
+        train_pix2pix.main()
+    whole = _checkpoint_tensors(tmp_path / "runs" / "whole" / "checkpoint.safetensors")
+    _assert_same_tensors(whole, _checkpoint_tensors(tmp_path / "runs" / "split" / "checkpoint.safetensors"))
+    ema = generator_state(str(tmp_path / "runs" / "whole" / "checkpoint.safetensors"))
+    assert ema and all(torch.equal(v, whole[f"E.{k}"]) for k, v in ema.items())

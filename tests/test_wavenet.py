@@ -32,7 +32,7 @@ def cond_biases(net, instrument, pitch_index):
 
 
 def incremental_logits(net, inputs: np.ndarray, biases: np.ndarray, pitch_index, onset: int = 0,
-                       loud: np.ndarray | None = None, gain: float = 1.0) -> np.ndarray:
+                       gain: float = 1.0) -> np.ndarray:
     """Teacher-forced compiled steps: logits (B, T, C) for inputs (B, T), from zeroed ring buffers; the notes (and
     their excitation, for models with one, times gain) start at step onset."""
     steps = net.phase_step(torch.tensor(pitch_index)).numpy() if net.harmonics else None
@@ -40,19 +40,17 @@ def incremental_logits(net, inputs: np.ndarray, biases: np.ndarray, pitch_index,
     sampler = wavenet_fast.Sampler(fused, biases, steps, onset=onset)
     sampler.current[:] = inputs[:, 0]
     forced = np.concatenate([inputs[:, 1:].T, np.full((1, inputs.shape[0]), -1)], axis=0)
-    _, logits = sampler.run(inputs.shape[1], forced=forced, keep_logits=True,
-                            loudness=None if loud is None else loud.T)
+    _, logits = sampler.run(inputs.shape[1], forced=forced, keep_logits=True)
     return logits.transpose(1, 0, 2)
 
 
-def check_incremental_equals_full(net, instrument, pitch_index, length, seed=0, onset=0, loud=None, gain=1.0):
+def check_incremental_equals_full(net, instrument, pitch_index, length, seed=0, onset=0, gain=1.0):
     rng = np.random.default_rng(seed)
     inputs = rng.integers(0, 256, size=(len(instrument), length))
     with torch.inference_mode():
         full = net(torch.from_numpy(inputs), torch.tensor(instrument), torch.tensor(pitch_index),
-                   first_index=torch.full((len(instrument),), -onset),
-                   loudness=None if loud is None else torch.from_numpy(loud), excitation_gain=gain).numpy()
-    fast = incremental_logits(net, inputs, cond_biases(net, instrument, pitch_index), pitch_index, onset, loud, gain)
+                   first_index=torch.full((len(instrument),), -onset), excitation_gain=gain).numpy()
+    fast = incremental_logits(net, inputs, cond_biases(net, instrument, pitch_index), pitch_index, onset, gain)
     assert fast.shape == full.shape
     np.testing.assert_allclose(fast, full, atol=2e-3 * max(1.0, np.abs(full).max() / 10), rtol=0)
 
@@ -84,17 +82,6 @@ def test_incremental_equals_full_forward_with_excitation():
     # the notes start mid-way (excitation silent before), and the phase runs for several hundred samples
     check_incremental_equals_full(net, [0, 1, 1], [0, 12, 29], 3 * net.receptive_field, onset=net.receptive_field)
     check_incremental_equals_full(net, [0, 1, 1], [0, 12, 29], 2 * net.receptive_field, onset=7, gain=2.5)
-
-
-def test_incremental_equals_full_forward_with_loudness():
-    torch.manual_seed(4)
-    net = WaveNet(n_instruments=2, n_pitches=30, layers_per_stack=3, stacks=3, residual=8, skip=12, cond=6,
-                  harmonics=2, pitch_low=50, loudness=1).eval()
-    for p in net.parameters():
-        p.data.normal_(0, 0.3)
-    length = 3 * net.receptive_field
-    loud = np.random.default_rng(1).random((3, length)).astype(np.float32) * 2  # any curve: a wrong step would show
-    check_incremental_equals_full(net, [0, 1, 1], [0, 12, 29], length, onset=net.receptive_field, loud=loud)
 
 
 def one_class_net(cls: int, seed: int) -> WaveNet:
@@ -147,7 +134,7 @@ def test_level_rule_keeps_a_runaway_note_under_its_ceiling():
 def test_level_ceilings_come_from_training_notes_only():
     """train_wavenet.loudest_levels: per instrument the loudest running level of its training notes (square waves of
     known RMS here); a louder held-out note does not count."""
-    from training.wavenet.train import loudest_levels
+    from training.wavenet.data import loudest_levels
 
     square = np.where(np.arange(4000) // 50 % 2 == 0, 1.0, -1.0)
     amps = [0.2, 0.9, 0.5, 0.05]

@@ -15,10 +15,10 @@ needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a C
 SHIPPED = Path(__file__).resolve().parents[1] / "models" / "weights" / "wavenet-instruments.safetensors"
 
 
-def small_net(device: str, loudness: int = 0) -> WaveNet:
+def small_net(device: str) -> WaveNet:
     torch.manual_seed(3)
     net = WaveNet(n_instruments=2, n_pitches=30, layers_per_stack=3, stacks=3, residual=8, skip=12, cond=6,
-                  harmonics=3, pitch_low=50, loudness=loudness).eval()
+                  harmonics=3, pitch_low=50).eval()
     for p in net.parameters():  # larger weights than at init, so a wrong tap, slot or phase would show
         p.data.normal_(0, 0.3)
     return net.to(device)
@@ -31,23 +31,20 @@ def check_forced_logits_equal_forward(net: WaveNet, device: str, steps_per_graph
     inst, pitch = torch.tensor([0, 1, 1]), torch.tensor([0, 12, 29])
     n = 2 * net.receptive_field  # the ring buffers wrap around for every dilation
     notes = torch.from_numpy(rng.integers(0, 256, size=(n, 3)))
-    loud = torch.from_numpy(rng.random((3, n)).astype(np.float32) * 2) if net.loudness is not None else None
     sampler = GraphSampler(net, inst, pitch, n, keep_logits=True, forced=notes, steps_per_graph=steps_per_graph,
-                           loudness=loud, excitation_gain=gain)
+                           excitation_gain=gain)
     assert (sampler.run().cpu() == notes.t()).all()
     warm = sampler.warm
     inputs = torch.cat([torch.full((warm + 1, 3), SILENCE), notes[:-1]]).t().to(device)
-    full_loud = None if loud is None else torch.cat([torch.zeros(3, warm), loud], dim=1).to(device)
     with torch.inference_mode():
         full = net(inputs, inst.to(device), pitch.to(device), first_index=torch.full((3,), -warm, device=device),
-                   loudness=full_loud, excitation_gain=gain)
+                   excitation_gain=gain)
     step = sampler.logits[: warm + n].transpose(0, 1)
     torch.testing.assert_close(step.cpu(), full.cpu(), atol=1e-4, rtol=1e-4)
 
 
 def test_step_logits_equal_full_forward_on_cpu():
     check_forced_logits_equal_forward(small_net("cpu"), "cpu")
-    check_forced_logits_equal_forward(small_net("cpu", loudness=1), "cpu")
     check_forced_logits_equal_forward(small_net("cpu"), "cpu", gain=2.0)
 
 
@@ -99,7 +96,6 @@ def test_step_level_rule_draws_what_the_cpu_kernel_draws():
 @needs_cuda
 def test_cuda_graph_logits_equal_full_forward():
     check_forced_logits_equal_forward(small_net("cuda"), "cuda", steps_per_graph=16)
-    check_forced_logits_equal_forward(small_net("cuda", loudness=1), "cuda", steps_per_graph=16)
     check_forced_logits_equal_forward(small_net("cuda"), "cuda", steps_per_graph=16, gain=2.0)
 
 
@@ -117,7 +113,7 @@ def test_cuda_graph_sampling_is_seeded():
 @needs_cuda
 def test_cuda_graph_plays_the_shipped_models_pitches():
     """The shipped weights through the GPU path: flute notes (97 % right through the CPU kernel) keep their pitch."""
-    from training.wavenet.evaluate import load_synth
+    from training.wavenet.synth import load_synth
 
     synth = load_synth(SHIPPED)
     net, sr = synth.net.cuda(), synth.sample_rate
@@ -125,9 +121,7 @@ def test_cuda_graph_plays_the_shipped_models_pitches():
     inst = torch.full((len(pitches),), synth.instrument_index("flute"))
     pitch_index = torch.tensor(pitches) - synth.config["pitch_low"]
     n = int(0.6 * sr)
-    loud = synth.loudness_curves(int(inst[0]), pitch_index, n)
-    classes = GraphSampler(net, inst, pitch_index, n, loudness=None if loud is None else torch.from_numpy(loud)
-                           ).run(seed=0).cpu().numpy()
+    classes = GraphSampler(net, inst, pitch_index, n).run(seed=0).cpu().numpy()
     from models.wavenet.audio import mu_law_decode
 
     audio = mu_law_decode(classes)

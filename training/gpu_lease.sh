@@ -9,7 +9,7 @@
 #
 # Every run is an ordinary training command with --device cuda (DEVICE=cpu for a dry run). Two of the four compile
 # the training forward (torch.compile: fewer kernel launches); if compiling fails there, the eager twins still train.
-# Session 3's lease (DCGAN, InfoGAN and WaveNet runs side by side) is this file at git commit a08e421.
+# The lease that trained DCGAN, InfoGAN and WaveNet runs side by side is this file at git commit a08e421.
 set -u
 MIN=${1:-6.3}
 DEVICE=${DEVICE:-cuda}
@@ -20,7 +20,7 @@ mkdir -p runs "$OUT"
 WN="--device $DEVICE --minutes $MIN --steps 1000000 --crop 2048 --eval-every 1000 --snapshot-every 1000 --no-samples
     --no-publish --harmonics 3 --warmup 300 --init-from models/weights/wavenet-instruments.safetensors"
 
-run() {  # run NAME ARGS...: train_wavenet in the background, log to runs/NAME.log, killed after HARD seconds at the latest
+run() {  # run NAME ARGS...: a WaveNet training in the background, log to runs/NAME.log, killed after HARD seconds
     name=$1; shift
     timeout "$HARD" python3 -m training.wavenet.train --run "runs/$name" $WN "$@" > "runs/$name.log" 2>&1 &
 }

@@ -112,13 +112,3 @@ def storage_form(state: dict[str, torch.Tensor], arch: str) -> dict[str, torch.T
     would be 26 MB, over the 10 MB limit); the "conv" shape as it is. models.dcgan.model.from_entry reads either form."""
     return quantize_state(state) if arch == "fc" else state
 
-
-def init_weights(module: nn.Module) -> None:
-    """DCGAN init: conv and linear weights N(0, 0.02), BN weights N(1, 0.02), biases 0."""
-    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
-        nn.init.normal_(module.weight, 1.0, 0.02)
-        nn.init.zeros_(module.bias)

@@ -8,8 +8,7 @@ the kernel. The per-sample loop is
 compiled code (models/wavenet/kernel_src.py, built ahead of time or by numba's JIT, see models/wavenet/kernel.py)
 over a chunk of steps, so callers can report progress between chunks.
 
-On CUDA machines sampling still runs here on the CPU: a per-step torch loop (`torch_cached_sample`, kept for the
-benchmark and as a reference) is bound by kernel launches, ~45x slower than real time on an H200; the same step
+On CUDA machines sampling still runs here on the CPU: a per-step torch loop (benchmarks/wavenet_reference.py) is bound by kernel launches, ~45x slower than real time on an H200; the same step
 captured in a CUDA graph (models/wavenet/graph.py) takes ~350 us per sample, 5.5 s per second of audio for one note,
 so the GPU only pays off for batches of dozens of notes (see the card).
 """
@@ -41,7 +40,6 @@ class FusedWeights:
     dilations: np.ndarray  # (L,) int64
     receptive_field: int
     excite_w: np.ndarray  # (L, 2H, 2R): sinusoidal excitation weights (transposed); H = 0 without it
-    loud_w: np.ndarray  # (L, E, 2R): loudness condition weights (transposed); E = 0 without it
     levels: np.ndarray  # (classes,) float64: the amplitude each mu-law class decodes to (the level rule's measure)
 
     @classmethod
@@ -60,8 +58,6 @@ class FusedWeights:
             dilations=np.array(net.dilations, dtype=np.int64),
             receptive_field=net.receptive_field,
             excite_w=f32(torch.stack([m.weight.t() for m in net.excite]) * excitation_gain) if net.excite is not None
-            else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
-            loud_w=f32(torch.stack([m.weight.t() for m in net.loudness])) if net.loudness is not None
             else np.zeros((len(net.dilations), 0, 2 * net.residual), np.float32),
             levels=mu_law_decode(np.arange(net.classes), net.classes - 1, dtype=np.float64),
         )
@@ -106,13 +102,9 @@ class Sampler:
         self.batch = int(mask.sum())
 
     def run(self, n: int, uniforms: np.ndarray | None = None, forced: np.ndarray | None = None,
-            temperature: float = 1.0, keep_logits: bool = False, loudness: np.ndarray | None = None
-            ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Advance n steps. loudness (n, B): each step's loudness condition (zeros if not given)."""
+            temperature: float = 1.0, keep_logits: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """Advance n steps: the classes chosen (n, B), and their logits (n, B, classes) if keep_logits."""
         w = self.w
-        n_loud = w.loud_w.shape[1]
-        loud = np.zeros((n, self.batch, n_loud), np.float32) if loudness is None or not n_loud \
-            else np.ascontiguousarray(np.asarray(loudness, np.float32)[:, :, None])
         if uniforms is None:
             uniforms = np.zeros((n, self.batch))
         if forced is None:
@@ -123,7 +115,7 @@ class Sampler:
         run_steps()(w.embed, w.dil_wt, w.rs_wt, w.rs_b, w.o1_wt, w.o1_b, w.o2_wt, w.o2_b, w.dilations, self.bias,
                    self.buffers, self.current, self.t, n, np.ascontiguousarray(uniforms, np.float64),
                    np.ascontiguousarray(forced, np.int64), inv_t, out, logits, w.excite_w, self.phase_steps,
-                   self.onset, loud, w.loud_w, self.started, self.start_after, self.start_level, self.power,
+                   self.onset, self.started, self.start_after, self.start_level, self.power,
                    self.power_decay, self.ceiling, w.levels)
         self.t += n
         return out, (logits if keep_logits else None)
@@ -131,10 +123,9 @@ class Sampler:
 
 def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], temperature: float = 1.0,
            seed: int = 0, progress: Callable[[float], None] | None = None, chunk: int = 1600,
-           phase_steps: np.ndarray | None = None, loudness: np.ndarray | None = None, start_after: int = -1,
+           phase_steps: np.ndarray | None = None, start_after: int = -1,
            start_level: int = 0, ceiling: float | np.ndarray = 0.0, level_window: int = 256) -> np.ndarray:
     """Mu-law classes (B, max length) of B notes that start after a receptive field of silence (as in training).
-    loudness (B, max length): each note's loudness curve, for models conditioned on it.
 
     Onset rule (start_after >= 0): the training notes begin 65-150 samples after note-on (FluidSynth's own latency),
     so the model learned to wait before a note sounds; a note that has not sounded by the time its receptive field
@@ -170,8 +161,7 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
             active = active[keep]
             sampler.keep(keep)
         n = min(chunk, total - done)
-        loud = None if loudness is None else loudness[active, done: done + n].T
-        classes, _ = sampler.run(n, uniforms=rng.random((n, len(active))), temperature=temperature, loudness=loud)
+        classes, _ = sampler.run(n, uniforms=rng.random((n, len(active))), temperature=temperature)
         out[active, done: done + n] = classes.T
         work_done += int(np.minimum(lengths[active] - done, n).sum())
         done += n
@@ -181,45 +171,3 @@ def sample(fused: FusedWeights, biases: np.ndarray, n_samples: int | list[int], 
         out[b, lengths[b]:] = SILENCE
     return out
 
-
-@torch.inference_mode()
-def torch_cached_sample(net, instrument: torch.Tensor, pitch_index: torch.Tensor, n_samples: int,
-                        temperature: float = 1.0, seed: int = 0, loudness: torch.Tensor | None = None
-                        ) -> torch.Tensor:
-    """Reference: the same cached (ring-buffer) algorithm as a per-step eager PyTorch loop, on the net's device.
-    Slow (each step is ~100 tiny ops); used by the benchmark. loudness (B, n_samples): the notes' loudness curves."""
-    device = next(net.parameters()).device
-    pitch_index = pitch_index.to(device)
-    gen = torch.Generator(device=device).manual_seed(seed)
-    batch = instrument.shape[0]
-    c = net.cond_vector(instrument.to(device), pitch_index)
-    biases = [cond(c) + dil.bias for cond, dil in zip(net.condition, net.dilated)]
-    queues = [torch.zeros(d, batch, net.residual, device=device) for d in net.dilations]
-    current = torch.full((batch,), SILENCE, dtype=torch.long, device=device)
-    warm = net.receptive_field - 1
-    out = torch.empty(batch, n_samples, dtype=torch.long, device=device)
-    for t in range(warm + n_samples):
-        h = net.embed(current)
-        e = net.excitation(pitch_index, torch.full((batch,), t - warm, device=device), 1)[:, 0] if net.harmonics \
-            else None
-        skip = 0
-        for layer, (d, dil, rs) in enumerate(zip(net.dilations, net.dilated, net.res_skip)):
-            slot = t % d
-            past = queues[layer][slot].clone()
-            queues[layer][slot] = h
-            z = torch.addmm(biases[layer], torch.cat([past, h], dim=1), dil.weight.t())
-            if e is not None:
-                z = z + net.excite[layer](e)
-            if loudness is not None and net.loudness is not None and t >= warm:
-                z = z + net.loudness[layer](loudness[:, t - warm, None].to(device))
-            filt, gate = z.chunk(2, dim=1)
-            o = rs(torch.tanh(filt) * torch.sigmoid(gate))
-            h = h + o[:, : net.residual]
-            skip = skip + o[:, net.residual:]
-        logits = net.out2(torch.relu(net.out1(torch.relu(skip))))
-        if t < warm:
-            continue
-        probs = torch.softmax(logits / max(temperature, 1e-6), dim=1)
-        current = torch.multinomial(probs, 1, generator=gen)[:, 0]
-        out[:, t - warm] = current
-    return out

@@ -28,12 +28,10 @@ class GraphSampler:
 
     def __init__(self, net: WaveNet, instrument: torch.Tensor, pitch_index: torch.Tensor, n_samples: int,
                  temperature: float = 1.0, steps_per_graph: int = 64, keep_logits: bool = False,
-                 forced: torch.Tensor | None = None, loudness: torch.Tensor | None = None,
-                 onset_rule: tuple[int, int] | None = None, excitation_gain: float = 1.0,
+                 forced: torch.Tensor | None = None, onset_rule: tuple[int, int] | None = None, excitation_gain: float = 1.0,
                  ceiling: float | torch.Tensor = 0.0, level_window: int = 256):
         """forced (optional, (n_samples, batch) classes): feed these instead of sampling (teacher forcing; tests).
-        loudness (batch, n_samples): the notes' loudness curves, for models conditioned on them. onset_rule
-        (start_after, level), excitation_gain, ceiling and level_window (the level rule, one ceiling or (batch,);
+        onset_rule (start_after, level), excitation_gain, ceiling and level_window (the level rule, one ceiling or (batch,);
         0 = off): as in models.wavenet.fast."""
         self.net = net.eval()
         dev = self.device = next(net.parameters()).device
@@ -53,11 +51,6 @@ class GraphSampler:
         self.b_rs = [m.bias.detach() for m in net.res_skip]
         self.w_ex = [m.weight.detach().t().contiguous() * excitation_gain for m in net.excite] \
             if net.excite is not None else None
-        self.w_loud = [m.weight.detach().t().contiguous() for m in net.loudness] \
-            if net.loudness is not None and loudness is not None else None
-        if self.w_loud is not None:
-            self.loud = torch.zeros(self.total, batch, 1, device=dev)  # zero while warming up
-            self.loud[self.warm: self.warm + n_samples, :, 0] = loudness.t().to(dev)
         self.queues = [torch.zeros(d, batch, net.residual, device=dev) for d in net.dilations]
         self.dil_t = [torch.tensor([d], device=dev) for d in net.dilations]
         self.harm = torch.arange(1, net.harmonics + 1, dtype=torch.float64, device=dev)
@@ -101,8 +94,6 @@ class GraphSampler:
             z = torch.addmm(self.bias[layer], torch.cat([past, h], dim=1), self.w_dil[layer])
             if e is not None:
                 z = z.addmm_(e, self.w_ex[layer])
-            if self.w_loud is not None:
-                z = z.addmm_(self.loud.index_select(0, t)[0], self.w_loud[layer])
             filt, gate = z.chunk(2, dim=1)
             o = torch.addmm(self.b_rs[layer], torch.tanh(filt) * torch.sigmoid(gate), self.w_rs[layer])
             h = h + o[:, : net.residual]

@@ -44,13 +44,12 @@ def _add_product(out, wt, v):
 
 @njit(cache=True, fastmath=True, nogil=True)
 def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, bias, buffers, current, t0, n,
-              uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset, loud, loud_w,
+              uniforms, forced, inv_temperature, out, logits_out, excite_w, phase_steps, onset,
               started, start_after, start_level, power, power_decay, ceiling, levels):
     """Advance every note by n steps. current (B,) holds each note's input class and is updated in place;
     out (n, B) receives the classes chosen (sampled, or forced where forced >= 0); logits_out (n, B, C) the logits
     when it has n rows (else it is ignored). excite_w (L, 2H, 2R) weighs the sinusoidal excitation (sin, cos of
     harmonics 1..H at phase_steps (B,) radians per sample, from step `onset` on); H = 0 for models without it.
-    loud (n, B, E) holds each step's loudness condition and loud_w (L, E, 2R) its weights; E = 0 without it.
     Onset rule (start_after >= 0): a note that has not yet sounded (started[b] == 0: no sample start_level or more
     classes away from silence since `onset`) may not draw a near-silent class from start_after steps after its onset
     on; started (B,) is updated in place.
@@ -76,7 +75,6 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
     o = np.empty((batch, skip_ch), np.float32)
     logit = np.empty((batch, n_cls), np.float32)
     n_exc = excite_w.shape[1]
-    n_loud = loud_w.shape[1]
     n_harm = n_exc // 2
     ex = np.zeros((batch, n_exc), np.float32)
     for step in range(n):
@@ -108,11 +106,6 @@ def run_steps(embed, dil_wt, rs_wt, rs_b, o1_wt, o1_b, o2_wt, o2_b, dilations, b
                 for i in range(n_exc):
                     e = ex[b, i]
                     u = excite_w[layer, i]
-                    for j in range(2 * res):
-                        z[b, j] += u[j] * e
-                for i in range(n_loud):  # + V l(t): the loudness condition, the same way
-                    e = loud[step, b, i]
-                    u = loud_w[layer, i]
                     for j in range(2 * res):
                         z[b, j] += u[j] * e
             for b in range(batch):

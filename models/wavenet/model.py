@@ -7,11 +7,7 @@ Optionally (config arch.harmonics = H > 0) a local condition adds a sinusoidal e
 neural source-filter models do: sin and cos of h * phase(t) for h = 1..H, with phase(t) = 2 pi f0 t / sample_rate
 counted from the note's first sample (zero before it), enter every layer through a learned (2R x 2H) matrix. The
 network then only has to shape a tone that already has the right period, instead of inventing the period itself.
-With config arch.loudness = 1 a third condition, the note's loudness curve (models/wavenet/loudness.py; zero before the
-note), enters every layer through a learned 2R vector: training feeds each note's own curve, generation the mean
-curve of the (instrument, pitch)'s training notes, stored with the weights (buffer `loudness_templates`). It was meant to
-tell the network when a note starts and how it decays; fine-tuned with it, the network barely used it (the card has
-the figures), so the shipped model has none. Notes that never started are handled when sampling (ONSET_RULE), notes
+Notes that never started are handled when sampling (ONSET_RULE), notes
 that drift into loud noise by a ceiling on their level (LEVEL_RULE); the excitation is played louder than in training
 (EXCITATION_GAIN), which keeps free-running notes on their period.
 `WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet/fast.py
@@ -28,7 +24,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from models.wavenet import audio as audio_lib
-from models.wavenet import loudness as loudness_lib
 from models.wavenet import melody as melody_lib
 from models.wavenet.config import InstrumentConfig, WaveNetConfig
 
@@ -41,7 +36,7 @@ ONSET_RULE = (160, 16)  # a note silent 10 ms after its onset must sound (1/255 
 EXCITATION_GAIN = 2.0
 # Level rule (models.wavenet.fast.sample): (window in samples, factor): a note whose running RMS (over about the window)
 # rises above factor x the loudest any training note of its instrument gets by the same measure (config
-# instruments[i].loudest_rms, training/wavenet/train.py set_levels) may draw only quieter samples until it is below.
+# instruments[i].loudest_rms, training/wavenet/data.py set_levels) may draw only quieter samples until it is below.
 LEVEL_RULE = (256, 1.0)
 MAX_SECONDS = 30  # longest melody one request may generate
 
@@ -49,7 +44,7 @@ MAX_SECONDS = 30  # longest melody one request may generate
 class WaveNet(nn.Module):
     def __init__(self, n_instruments: int, n_pitches: int, layers_per_stack: int = 8, stacks: int = 2,
                  residual: int = 32, skip: int = 64, cond: int = 32, classes: int = 256, harmonics: int = 0,
-                 pitch_low: int = 36, sample_rate: int = 16000, loudness: int = 0, loudness_frames: int = 251):
+                 pitch_low: int = 36, sample_rate: int = 16000):
         super().__init__()
         self.harmonics, self.pitch_low, self.sample_rate = harmonics, pitch_low, sample_rate
         self.residual, self.skip_channels, self.classes = residual, skip, classes
@@ -67,9 +62,6 @@ class WaveNet(nn.Module):
         self.res_skip = nn.ModuleList(nn.Linear(residual, residual + skip) for _ in range(n))
         self.excite = nn.ModuleList(nn.Linear(2 * harmonics, 2 * residual, bias=False) for _ in range(n)) \
             if harmonics else None
-        self.loudness = nn.ModuleList(nn.Linear(1, 2 * residual, bias=False) for _ in range(n)) if loudness else None
-        if loudness:  # per (instrument, pitch): the mean loudness curve of its training notes (set by training)
-            self.register_buffer("loudness_templates", torch.zeros(n_instruments, n_pitches, loudness_frames))
         self.out1 = nn.Linear(skip, skip)
         self.out2 = nn.Linear(skip, classes)
 
@@ -97,14 +89,13 @@ class WaveNet(nn.Module):
 
     def forward(self, inputs: torch.Tensor, instrument: torch.Tensor, pitch_index: torch.Tensor,
                 skip_first: int = 0, first_index: torch.Tensor | None = None,
-                loudness: torch.Tensor | None = None, excitation_gain: float = 1.0) -> torch.Tensor:
+                excitation_gain: float = 1.0) -> torch.Tensor:
         """inputs (B, T) mu-law classes of the previous samples -> logits (B, T - skip_first, classes) for the next.
 
         Every layer sees zeros before the first input (causal zero padding), as the ring buffers do when sampling
         starts; `skip_first` drops the first outputs before the output layers (training scores only positions with
         a full receptive field). first_index (B,): the note position of the sample output 0 predicts (for the
-        excitation; default 0). loudness (B, T): the loudness curve at the sample each output predicts (models with
-        arch.loudness; zeros if not given). excitation_gain scales the excitation's contribution (1 in training; the
+        excitation; default 0). excitation_gain scales the excitation's contribution (1 in training; the
         sampler's EXCITATION_GAIN, to check that sampling computes the same logits)."""
         h = self.embed(inputs)  # (B, T, R)
         c = self.cond_vector(instrument, pitch_index)
@@ -119,8 +110,6 @@ class WaveNet(nn.Module):
             z = dil(torch.cat([past, h], dim=-1)) + cond(c)[:, None, :]
             if e is not None:
                 z = z + excitation_gain * self.excite[i](e)
-            if self.loudness is not None and loudness is not None:
-                z = z + self.loudness[i](loudness[..., None])
             filt, gate = z.chunk(2, dim=-1)
             out = rs(torch.tanh(filt) * torch.sigmoid(gate))
             h = h + out[..., : self.residual]
@@ -134,8 +123,7 @@ def build(config: WaveNetConfig | dict) -> WaveNet:
     return WaveNet(n_instruments=len(config.instruments), n_pitches=config.pitch_high - config.pitch_low + 1,
                    layers_per_stack=arch.layers_per_stack, stacks=arch.stacks, residual=arch.residual,
                    skip=arch.skip, cond=arch.cond, harmonics=arch.harmonics,
-                   pitch_low=config.pitch_low, sample_rate=config.sample_rate, loudness=arch.extra.get("loudness", 0),
-                   loudness_frames=int(config.clip_s * config.sample_rate) // loudness_lib.HOP + 1)
+                   pitch_low=config.pitch_low, sample_rate=config.sample_rate)
 
 
 def check_duration(notes: list[melody_lib.Note], tempo: float) -> float:
@@ -201,14 +189,6 @@ class WaveNetSynth:
             self._fused[gain] = wavenet_fast.FusedWeights.from_net(self.net, excitation_gain=gain)
         return self._fused[gain]
 
-    def loudness_curves(self, instrument: int, pitch_index: torch.Tensor, n: int) -> np.ndarray | None:
-        """(B, n) loudness condition of each note: its (instrument, pitch)'s mean training curve, per sample (None for
-        models without the condition)."""
-        if self.net.loudness is None:
-            return None
-        templates = self.net.loudness_templates[instrument, pitch_index].detach().cpu().numpy()
-        return loudness_lib.per_sample(templates, n)
-
     def generate_notes(self, instrument: str, pitches: list[int], n_samples: int | list[int],
                        temperature: float = DEFAULT_TEMPERATURE,
                        seed: int = 0, progress: Callable[[float], None] | None = None, onset_rule: bool = True,
@@ -228,14 +208,12 @@ class WaveNetSynth:
             c = self.net.cond_vector(torch.full((len(pitches),), inst, dtype=torch.long), pitch_index)
             biases = torch.stack([cond(c) + dil.bias for cond, dil in zip(self.net.condition, self.net.dilated)])
             steps = self.net.phase_step(pitch_index).numpy()
-        longest = int(np.max(n_samples))
-        loud = self.loudness_curves(inst, pitch_index, longest)
         ceiling = self.ceiling(instrument) if level_rule else 0.0
         with self._lock:  # (the fused weights are built, once per gain, under the lock too)
             classes = wavenet_fast.sample(self.fused(self.excitation_gain(instrument)),
                                           biases.numpy().astype(np.float32), n_samples,
                                           temperature=temperature, seed=seed, progress=progress, phase_steps=steps,
-                                          loudness=loud, start_after=ONSET_RULE[0] if onset_rule else -1,
+                                          start_after=ONSET_RULE[0] if onset_rule else -1,
                                           start_level=ONSET_RULE[1], ceiling=ceiling, level_window=LEVEL_RULE[0])
         return audio_lib.mu_law_decode(classes)
 
@@ -276,3 +254,19 @@ def from_entry(entry, device, progress=None) -> WaveNetSynth:
     first = synth.instruments[0]
     synth.generate_notes(first, [synth.pitch_range(first)[0]], 1)  # load numba's compiled loop now, not on first click
     return synth
+
+
+def from_file(path, device=None) -> WaveNetSynth:
+    """A WaveNet from a weight file outside the manifest (a training run's snapshot): its config from the file's
+    metadata, else the config.json beside it. Used by evaluation, tuning and the benchmark, not by the app."""
+    import json
+    from pathlib import Path
+
+    from safetensors.torch import load_file
+
+    from models.weights_io import stored_config
+
+    config = stored_config(path) or json.loads((Path(path).parent / "config.json").read_text())
+    net = build(config)
+    net.load_state_dict({k: v.float() for k, v in load_file(str(path)).items()})
+    return WaveNetSynth(net, config, device)

@@ -12,7 +12,6 @@ import argparse
 import json
 import math
 import time
-from pathlib import Path
 
 import torch
 from torch.nn import functional as F
@@ -20,6 +19,7 @@ from tqdm import tqdm
 
 from models.classifier.model import FEATURE_DIM, LeNet
 from training.common.images import FASHION_CLASSES, load_tensors
+from training.common.paths import RUNS
 from training.common.publish import publish
 
 
@@ -64,7 +64,7 @@ def main() -> None:
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     steps = args.epochs * math.ceil(len(x_train) / args.batch_size)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps)
-    run_dir = Path("runs") / f"classifier-{args.dataset}"
+    run_dir = RUNS / f"classifier-{args.dataset}"
     run_dir.mkdir(parents=True, exist_ok=True)
     start = time.time()
     for epoch in range(args.epochs):

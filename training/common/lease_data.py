@@ -2,8 +2,9 @@
 
     python -m training.common.lease_data [--out .lease/data]
 
-Copies data/mnist/{train,test}.npz and stores the FluidSynth notes as uint8 mu-law classes (what train_wavenet reads;
-half the size of the int16 audio, no audio needed for training). Then, on the GPU machine:
+Copies data/mnist/{train,test}.npz and stores the FluidSynth notes as uint8 mu-law classes (what
+training/wavenet/train.py reads; half the size of the int16 audio, no audio needed for training). Then, on the GPU
+machine:
 
     GAN_STUDIO_DATA=.lease/data sh training/gpu_lease.sh 7
 """

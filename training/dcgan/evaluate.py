@@ -2,7 +2,7 @@
 
     python -m training.dcgan.evaluate dcgan-mnist   [--samples 10000] [--record]
     python -m training.dcgan.evaluate dcgan-fashion [--samples 10000] [--record]
-    python -m training.dcgan.evaluate dcgan-mnist --checkpoint runs/dcgan-mnist/checkpoint.pt   # a run in progress
+    python -m training.dcgan.evaluate dcgan-mnist --checkpoint runs/dcgan-mnist/checkpoint.safetensors   # a run in progress
     python -m training.dcgan.evaluate dcgan-mnist --weights runs/dcgan-mnist-fc/best_G.safetensors  # a judged best
 
 Prints, for N generated samples (latents from a fixed seed):
@@ -30,6 +30,7 @@ from models.loading import load_model
 from models.weights_io import dequantize_fill, stored_config
 from training.common.images import load_tensors
 from training.common.metrics import class_balance, fid, recognizability
+from training.dcgan.snapshots import checkpoint_generator
 
 TARGETS = {"recognizability": 0.90, "class_max_min_ratio": 2.0, "fid_over_floor": 5.0}
 
@@ -54,7 +55,6 @@ def as_shipped(config: dict, state: dict[str, torch.Tensor]) -> DCGANModel:
 def from_checkpoint(path: str) -> DCGANModel:
     """The EMA generator of a training checkpoint (shapes from the run's config.json beside it), BN recalibrated as
     at publish time."""
-    from training.dcgan.train import checkpoint_generator
     gen, config, _ = checkpoint_generator(Path(path))
     return as_shipped(config, gen.state_dict())
 

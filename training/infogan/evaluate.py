@@ -30,13 +30,13 @@ import numpy as np
 import torch
 from safetensors.torch import load_file
 from scipy import ndimage
-from scipy.optimize import linear_sum_assignment
 from scipy.stats import spearmanr
 
 from models.infogan.config import N_CATEGORIES, NOISE_DIM
 from models.infogan.model import CODES, InfoGANModel, noise_for_seed
 from models.infogan.network import Generator, latent_dim, make_latent
-from models.weights_io import dequantize_fill, quantize_state
+from models.weights_io import dequantize_fill, quantize_state, stored_config
+from training.infogan.categories import category_accuracy, classify
 
 SWEEP = np.linspace(-2.0, 2.0, 9)
 ATTRIBUTES = ("slant", "thickness", "extent")
@@ -121,41 +121,6 @@ MEASURES = {"slant": slant, "thickness": thickness, "extent": extent}
 
 
 # ---------------------------------------------------------------- (a) categories
-
-def classify(classifier, images: torch.Tensor) -> np.ndarray:
-    """Digit predicted by classifier-mnist (models.classifier.model.Classifier) for each image."""
-    return classifier.logits(images).argmax(1).numpy()
-
-
-def category_samples(model: InfoGANModel, per_category: int, seed: int) -> tuple[torch.Tensor, np.ndarray]:
-    """per_category samples of every raw category, noise and continuous codes drawn from the prior."""
-    gen = torch.Generator().manual_seed(seed)
-    n = per_category * N_CATEGORIES
-    noise = torch.rand(n, NOISE_DIM, generator=gen) * 2 - 1
-    cats = torch.arange(N_CATEGORIES).repeat_interleave(per_category)
-    cont = torch.rand(n, model.n_continuous, generator=gen) * 2 - 1
-    images = torch.cat([model.decode(make_latent(noise[i:i + 1000], cats[i:i + 1000], cont[i:i + 1000]))
-                        for i in range(0, n, 1000)])
-    return images, cats.numpy()
-
-
-def category_accuracy(model: InfoGANModel, classifier, per_category: int = 1000, seed: int = 0) -> dict:
-    """Hungarian-matched mapping (fitted on seed) and its accuracy on fresh samples (seed + 1)."""
-    images, cats = category_samples(model, per_category, seed)
-    preds = classify(classifier, images)
-    counts = np.zeros((N_CATEGORIES, 10), dtype=np.int64)
-    np.add.at(counts, (cats, preds), 1)
-    rows, cols = linear_sum_assignment(-counts)
-    mapping = [int(c) for _, c in sorted(zip(rows, cols))]
-    fit_acc = counts[rows, cols].sum() / counts.sum()
-    images, cats = category_samples(model, per_category, seed + 1)
-    preds = classify(classifier, images)
-    digit = np.array(mapping)[cats]
-    per_digit = {int(d): round(float((preds[digit == d] == d).mean()), 4) for d in range(10)}
-    return {"category_to_digit": mapping, "accuracy_fit": round(float(fit_acc), 4),
-            "accuracy": round(float((preds == digit).mean()), 4), "accuracy_per_digit": per_digit,
-            "confusion_fit": counts.tolist()}
-
 
 def digit_accuracy(model: InfoGANModel, classifier, per_digit: int = 100, first_seed: int = 10_000) -> float:
     """Accuracy of the app path: model.generate_batch(digit, random codes, seeds) classified as that digit."""
@@ -342,11 +307,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def publish_generator(weights: Path, name: str, config_add: dict, metrics: dict) -> None:
-    from safetensors import safe_open
-
     from training.common.publish import publish
-    with safe_open(str(weights), "pt") as f:
-        train_cfg = json.loads(f.metadata().get("config", "{}"))
+    train_cfg = stored_config(weights)
     state = quantize_state(load_file(str(weights)))
     k = int(state["fc.0.weight"].shape[1]) - NOISE_DIM - N_CATEGORIES
     config = {"latent_dim": latent_dim(k), "noise": "Unif(-1,1)^62 from torch CPU "

@@ -4,25 +4,24 @@
     python -m training.infogan.train --seed 1 --epochs 60 --resume      # continue the same run
     python -m training.infogan.train --seed 4 --epochs 60 --device cuda --judge   # a GPU lease: keep the best epoch
 
---continuous K trains K continuous codes instead of the paper's 2 (evaluate_infogan then picks which raw codes the
-app's rotation and width drive). --init-from G.safetensors starts G from a trained generator (D and Q start fresh);
+--continuous K trains K continuous codes instead of the paper's 2 (training/infogan/evaluate.py then picks which raw
+codes the app's rotation and width drive). --init-from G.safetensors starts G from a trained generator (D and Q start fresh);
 a generator with fewer continuous codes keeps its weights and gains new, randomly initialised input columns for the
 extra codes, so training grows codes for variations the old ones leave to the noise. --warmup-epochs N then trains
 only D and Q for N epochs (G frozen) so that a fresh D does not tear a trained G apart.
 
---judge: at every snapshot, category accuracy (Hungarian-matched, evaluate_infogan.category_accuracy, 500 samples per
+--judge: at every snapshot, category accuracy (Hungarian-matched, training/infogan/categories.py, 500 samples per
 category) with the shipped classifier-mnist; logged in history.jsonl; the best epoch is kept as generator_best.safetensors.
 
-Writes under runs/infogan-s<seed>/: config.json, checkpoint.pt (all networks + optimisers + RNG, loaded with
-weights_only=True), generator.safetensors (fp32 generator + BN stats, what evaluation and publishing read),
-generator_eXXX.safetensors every 5 epochs, samples/epoch_XXX.png (rows = the 10 categories, columns = fixed noise; then a sweep of each continuous code).
+Writes under runs/infogan-s<seed>/: config.json, checkpoint.safetensors + checkpoint.json (all networks, optimisers
+and random-generator states; training/common/checkpoint.py), generator.safetensors (fp32 generator + BN stats, what
+evaluation and publishing read), generator_eXXX.safetensors every 5 epochs, samples/epoch_XXX.png (rows = the 10 categories, columns = fixed noise; then a sweep of each continuous code).
 """
 from __future__ import annotations
 
 import argparse
 import copy
 import json
-import os
 import random
 import time
 from pathlib import Path
@@ -35,24 +34,24 @@ from tqdm import tqdm
 from models import imaging
 from models.infogan.config import N_CATEGORIES, N_CONTINUOUS, NOISE_DIM
 from models.infogan.network import DiscriminatorBody, Generator, QHead, continuous_count, latent_dim, make_latent
-from models.weights_io import save, stored_config
-from training.common.paths import data_root
+from models.weights_io import save
+from training.common import checkpoint as ckpt
+from training.common.init import init_weights
+from training.common.judge import Judge
+from training.common.images import load
+from training.common.paths import RUNS
+from training.infogan.categories import category_accuracy
 
 DEFAULTS = dict(epochs=40, batch_size=64, lr_d=2e-4, lr_gq=1e-3, beta1=0.5, lambda_cat=1.0, lambda_cont=0.1,
                 continuous=N_CONTINUOUS)
+JUDGE_PER_CATEGORY = 500  # samples per category per judgement
+CHECKPOINT = "checkpoint.safetensors"
 
 
 def load_mnist_train() -> np.ndarray:
     """uint8 images (N, 28, 28) of the MNIST train split; labels are never looked at."""
-    try:
-        from training.common.images import load
-        images, _labels = load("mnist", "train")
-        return np.asarray(images, dtype=np.uint8)
-    except Exception:  # noqa: BLE001 - the data module is someone else's; fall back to its cache file
-        root = data_root()
-        with np.load(root / "mnist" / "train.npz") as npz:
-            arrays = [npz[k] for k in npz.files if npz[k].ndim == 3]
-        return np.asarray(arrays[0], dtype=np.uint8)
+    images, _labels = load("mnist", "train")
+    return images
 
 
 def sample_codes(n: int, gen: torch.Generator | None = None, n_continuous: int = N_CONTINUOUS):
@@ -126,17 +125,8 @@ class InfoGAN:
         self.opt_gq.step()
         return {"d": loss_d_adv.item(), "g": loss_g_adv.item(), "cat": loss_cat.item(), "cont": loss_cont.item()}
 
-    # ---- checkpoints ----
-    def state(self) -> dict:
-        out = {f"{k}": m.state_dict() for k, m in self.modules().items()}
-        out["opt_d"], out["opt_gq"] = self.opt_d.state_dict(), self.opt_gq.state_dict()
-        return out
-
-    def load(self, state: dict) -> None:
-        for k, m in self.modules().items():
-            m.load_state_dict(state[k])
-        self.opt_d.load_state_dict(state["opt_d"])
-        self.opt_gq.load_state_dict(state["opt_gq"])
+    def optimizers(self) -> dict:
+        return {"opt_d": self.opt_d, "opt_gq": self.opt_gq}
 
     def train(self, mode: bool = True) -> None:
         for m in self.modules().values():
@@ -156,16 +146,6 @@ def init_generator_from(G: Generator, path: Path) -> int:
     first[:, :old.shape[1]] = old
     G.load_state_dict({k: v for k, v in state.items() if k != "fc.0.weight"} | {"fc.0.weight": first})
     return first.shape[1] - old.shape[1]
-
-
-def init_weights(m: torch.nn.Module) -> None:
-    if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)):
-        torch.nn.init.normal_(m.weight, 0.0, 0.02)
-        if m.bias is not None:
-            torch.nn.init.zeros_(m.bias)
-    elif isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
-        torch.nn.init.normal_(m.weight, 1.0, 0.02)
-        torch.nn.init.zeros_(m.bias)
 
 
 @torch.no_grad()
@@ -190,55 +170,42 @@ def sample_grid(G: Generator, path: Path) -> None:
     G.train(was_training)
 
 
-class Judge:
-    """Category accuracy of a generator snapshot (shipped classifier, Hungarian matching); keeps the best."""
+def judge_for(run_dir: Path, per_category: int | None = None) -> Judge:
+    """The judge of --judge: category accuracy (Hungarian-matched, training/infogan/categories.py) of per_category
+    samples per category with the shipped classifier-mnist; the best generator is kept as generator_best.safetensors."""
+    from models.infogan.model import InfoGANModel
+    from models.loading import load_model
 
-    def __init__(self, run_dir: Path, per_category: int = 500):
-        from models.loading import load_model
-        self.classifier = load_model("classifier-mnist")
-        self.per_category = per_category
-        self.run_dir = run_dir
-        best = run_dir / "generator_best.safetensors"  # a resumed run keeps its best so far
-        self.best = stored_config(best).get("judge_accuracy", -1.0) if best.exists() else -1.0
+    classifier = load_model("classifier-mnist")
 
-    def __call__(self, G: Generator, meta: dict) -> dict:
-        from models.infogan.model import InfoGANModel
-        from training.infogan.evaluate import category_accuracy
+    def score(G: Generator) -> dict:
         frozen = copy.deepcopy(G)
-        result = category_accuracy(InfoGANModel(frozen, {}, next(G.parameters()).device), self.classifier,
-                                   self.per_category)
-        acc = result["accuracy"]
-        if acc > self.best:
-            self.best = acc
-            save(G.state_dict(), self.run_dir / "generator_best.safetensors", meta | {"judge_accuracy": acc})
-        return {"judge_accuracy": acc}
+        result = category_accuracy(InfoGANModel(frozen, {}, next(G.parameters()).device), classifier,
+                                   per_category or JUDGE_PER_CATEGORY)
+        return {"judge_accuracy": result["accuracy"]}
 
-
-def atomic_torch_save(obj, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+    return Judge(run_dir, score, key="judge_accuracy", best_name="generator_best.safetensors")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/infogan-s<seed>)")
-    parser.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
+    parser.add_argument("--resume", action="store_true", help=f"continue from <out>/{CHECKPOINT}")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--snapshot-every", type=int, default=5, help="keep generator_eXXX.safetensors every N epochs")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--judge", action="store_true", help="score every snapshot; keep generator_best.safetensors")
     for key, value in DEFAULTS.items():
         parser.add_argument("--" + key.replace("_", "-"), type=type(value), default=value)
-    parser.add_argument("--checkpoint-every", type=int, default=1, help="write checkpoint.pt every N epochs")
+    parser.add_argument("--checkpoint-every", type=int, default=1, help=f"write {CHECKPOINT} every N epochs")
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after the epoch that passes this wall time")
     parser.add_argument("--init-from", type=Path, help="start G from this generator (more codes: new columns)")
     parser.add_argument("--warmup-epochs", type=int, default=0, help="train only D and Q for the first N epochs")
     args = parser.parse_args(argv)
     started = time.time()
     torch.set_num_threads(args.threads)
-    out = args.out or Path("runs") / f"infogan-s{args.seed}"
+    out = args.out or RUNS / f"infogan-s{args.seed}"
     out.mkdir(parents=True, exist_ok=True)
     cfg = {k: getattr(args, k) for k in DEFAULTS} | {"seed": args.seed}
     if args.init_from:
@@ -254,19 +221,15 @@ def main(argv: list[str] | None = None) -> None:
     data_gen = torch.Generator().manual_seed(args.seed + 1000)  # shuffling
     code_gen = torch.Generator().manual_seed(args.seed + 2000)  # latent codes
     start_epoch = 0
-    ckpt_path = out / "checkpoint.pt"
+    ckpt_path = out / CHECKPOINT
+    rngs = {"data_gen": data_gen, "code_gen": code_gen, "torch": torch.default_generator}
     if args.resume and ckpt_path.exists():
-        ckpt = torch.load(ckpt_path, weights_only=True, map_location=args.device)
-        model.load(ckpt["model"])
-        data_gen.set_state(ckpt["data_gen"].cpu())
-        code_gen.set_state(ckpt["code_gen"].cpu())
-        torch.set_rng_state(ckpt["torch_rng"].cpu())
-        start_epoch = int(ckpt["epoch"])
+        start_epoch = int(ckpt.load(ckpt_path, model.modules(), model.optimizers(), rngs)["epoch"])
         print(f"resumed from {ckpt_path} at epoch {start_epoch}", flush=True)
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n")
 
     images = torch.from_numpy(load_mnist_train()).float().div(127.5).sub(1).unsqueeze(1).to(args.device)
-    judge = Judge(out) if args.judge else None
+    judge = judge_for(out) if args.judge else None
     n = images.shape[0]
     print(f"{n} training images; config {cfg}", flush=True)
     steps = n // args.batch_size
@@ -292,8 +255,7 @@ def main(argv: list[str] | None = None) -> None:
                 means |= judge(model.G, cfg | {"epoch": epoch + 1})
         out_of_time = bool(args.minutes) and time.time() - started > args.minutes * 60
         if (epoch + 1) % args.checkpoint_every == 0 or epoch + 1 == args.epochs or out_of_time:
-            atomic_torch_save({"model": model.state(), "epoch": epoch + 1, "data_gen": data_gen.get_state(),
-                               "code_gen": code_gen.get_state(), "torch_rng": torch.get_rng_state()}, ckpt_path)
+            ckpt.save(ckpt_path, {"epoch": epoch + 1}, model.modules(), model.optimizers(), rngs)
         with open(out / "history.jsonl", "a") as f:
             f.write(json.dumps({"epoch": epoch + 1, "seconds": round(time.time() - t0, 1)} | means) + "\n")
         print(f"epoch {epoch + 1}: {means} ({time.time() - t0:.0f} s)", flush=True)

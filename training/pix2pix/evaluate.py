@@ -18,16 +18,16 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-from safetensors import safe_open
-from safetensors.torch import load_file
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from models.pix2pix.config import DEFAULT_CONFIG
 from models.pix2pix.model import Colorizer
 from models.pix2pix.network import build
+from models.weights_io import stored_config
 from training.pix2pix.augment import network_input, simulate_hints
-from training.pix2pix.train import MODEL_NAME, load_pairs
+from training.pix2pix.data import MODEL_NAME, load_pairs
+from training.pix2pix.runs import generator_state
 
 FIXTURES = Path("tests/fixtures/pix2pix")
 HINTS_PER_IMAGE = 5
@@ -108,11 +108,8 @@ def evaluate(colorizer, sketches, colours, fill, baselines: bool = True) -> dict
 def load_colorizer(weights: str | None) -> Colorizer:
     """The published model, or a Colorizer around a generator file from a run (same inference path)."""
     if weights:
-        with safe_open(weights, "pt") as f:
-            saved = json.loads((f.metadata() or {}).get("config", "{}"))
-        tensors = load_file(weights)
-        tensors = ({k[2:]: v for k, v in tensors.items() if k.startswith("E.")}
-                   or {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors)
+        saved = stored_config(weights)
+        tensors = generator_state(weights)
         cfg = {**DEFAULT_CONFIG, **saved}
         cfg["paint_mask"] = tensors["ups.6.1.weight"].shape[1] == cfg["out_channels"] + 1
         G = build(cfg)

@@ -24,14 +24,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from tqdm import tqdm
-from training.common.paths import dataset_dir
+from training.pix2pix.data import data_dir
 
 PACKAGE = "openmoji@17.0.0"
 SKIN_TONE = re.compile(r"-1F3F[B-F]")
-
-
-def data_dir() -> Path:
-    return dataset_dir("openmoji")
 
 
 def base_emoji(stem: str) -> str:

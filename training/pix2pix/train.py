@@ -6,8 +6,8 @@
 Loss: conditional GAN (PatchGAN, BCE) + 100 * L1; Adam lr 2e-4, betas (0.5, 0.999). Inputs are augmented towards
 real user sketches and carry simulated colour hints (training/pix2pix/augment.py). Every batch draws its randomness
 from (seed, epoch, batch), so a resumed run continues exactly as an uninterrupted one would.
-Checkpoints (safetensors + JSON, no pickle) go to runs/<name>/ every few minutes; a sample grid of held-out emoji
-per epoch goes to runs/<name>/samples/. --publish ships the generator (fp16) as `pix2pix-openmoji` after each epoch.
+Checkpoints (safetensors + JSON, no pickle: training/common/checkpoint.py) go to runs/<name>/ every few minutes; a
+sample grid of held-out emoji per epoch goes to runs/<name>/samples/. --publish ships the generator (fp16) as `pix2pix-openmoji` after each epoch.
 What ships, is sampled and saved per epoch is an exponential moving average of the generator's weights (--ema).
 """
 from __future__ import annotations
@@ -15,23 +15,25 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from tqdm import tqdm
 
 from models.imaging import grid
 from models.pix2pix.config import DEFAULT_CONFIG
 from models.pix2pix.network import PatchDiscriminator, build
+from models.weights_io import save
+from training.common import checkpoint as ckpt
+from training.common.ema import update_ema
+from training.common.paths import RUNS
 from training.pix2pix.augment import geometric, network_input, simulate_hints, sketch_style
-from training.common.paths import dataset_dir
-
-MODEL_NAME = "pix2pix-openmoji"
+from training.pix2pix.data import MODEL_NAME, load_pairs
+from training.pix2pix.runs import CHECKPOINT, generator_state
 LICENCE = "CC BY-SA 4.0 (weights trained on OpenMoji, CC BY-SA 4.0, openmoji.org)"
 DATA_NOTE = "OpenMoji 17.0.0 (npm openmoji@17.0.0): black line art -> colour SVGs rendered at 128 px, train split"
 
@@ -41,13 +43,6 @@ def lr_factor(progress: float, epochs: int, decay_epochs: float) -> float:
     if decay_epochs <= 0:
         return 1.0
     return float(min(1.0, max(0.0, (epochs - progress) / decay_epochs)))
-
-
-def load_pairs(size: int = 128):
-    path = dataset_dir("openmoji") / f"pairs_{size}.npz"
-    if not path.exists():
-        raise SystemExit(f"{path} missing: run `python -m training.pix2pix.prepare --size {size}` first")
-    return dict(np.load(path))
 
 
 def make_batch(sketches, colours, indices, rng, augment=True):
@@ -84,14 +79,6 @@ def sample_grid(G, sketches, colours, path: Path, seed: int):
     grid(rows, nrow=8).save(path)
 
 
-def optimizer_tensors(opt: torch.optim.Optimizer, prefix: str) -> dict[str, torch.Tensor]:
-    out = {}
-    for pid, state in opt.state_dict()["state"].items():
-        for key, value in state.items():
-            out[f"{prefix}.{pid}.{key}"] = torch.as_tensor(value).clone()
-    return out
-
-
 def grow(value: torch.Tensor, shape) -> torch.Tensor:
     """value copied into zeros of a larger shape (a layer that gained output channels keeps what it learned)."""
     if tuple(value.shape) == tuple(shape):
@@ -101,41 +88,15 @@ def grow(value: torch.Tensor, shape) -> torch.Tensor:
     return out
 
 
+def save_checkpoint(run: Path, G, D, optG, optD, progress: dict, ema=None) -> None:
+    ckpt.save(run / CHECKPOINT, progress, modules={"G": G, "D": D, **({"E": ema} if ema is not None else {})},
+              optimizers={"optG": optG, "optD": optD})
+
+
 def fit_shapes(saved: dict[str, torch.Tensor], fresh: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """Saved weights adapted to the current network (e.g. a plain generator resumed as a paint-mask one: the extra
     mask channel starts at zero, i.e. mask 0.5)."""
     return {k: grow(v, fresh[k].shape) if k in fresh else v for k, v in saved.items()}
-
-
-def restore_optimizer(opt: torch.optim.Optimizer, tensors: dict[str, torch.Tensor], prefix: str) -> None:
-    sd = opt.state_dict()
-    params = [p for group in opt.param_groups for p in group["params"]]
-    state: dict[int, dict] = {}
-    for key, value in tensors.items():
-        if key.startswith(prefix + "."):
-            _, pid, name = key.split(".", 2)
-            state.setdefault(int(pid), {})[name] = value if value.dim() == 0 else grow(value, params[int(pid)].shape)
-    sd["state"] = state
-    opt.load_state_dict(sd)
-
-
-def save_checkpoint(run: Path, G, D, optG, optD, progress: dict, ema=None) -> None:
-    tensors = {**{f"G.{k}": v for k, v in G.state_dict().items()}, **{f"D.{k}": v for k, v in D.state_dict().items()},
-               **({f"E.{k}": v for k, v in ema.state_dict().items()} if ema is not None else {}),
-               **optimizer_tensors(optG, "optG"), **optimizer_tensors(optD, "optD")}
-    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
-    save_file(tensors, str(run / "checkpoint.tmp"))
-    os.replace(run / "checkpoint.tmp", run / "checkpoint.safetensors")
-    (run / "progress.json").write_text(json.dumps(progress, indent=2))
-
-
-@torch.no_grad()
-def update_ema(ema, G, decay: float) -> None:
-    """ema <- decay * ema + (1 - decay) * G for weights; BatchNorm statistics are copied."""
-    for e, g in zip(ema.parameters(), G.parameters()):
-        e.lerp_(g, 1 - decay)
-    for e, g in zip(ema.buffers(), G.buffers()):
-        e.copy_(g)
 
 
 def generator_tensors(G) -> dict[str, torch.Tensor]:
@@ -178,13 +139,11 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    run = Path("runs") / args.name
+    run = RUNS / args.name
     run.mkdir(parents=True, exist_ok=True)
     config = {**DEFAULT_CONFIG, "ngf": args.ngf, "paint_mask": bool(args.paint_mask)}
     if args.publish_only:
-        tensors = load_file(args.publish_only)
-        tensors = ({k[2:]: v for k, v in tensors.items() if k.startswith("E.")}
-                   or {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors)
+        tensors = generator_state(args.publish_only)
         G = build(config)
         G.load_state_dict({k: v.float() for k, v in tensors.items()})
         publish_generator(G, config, f"Weights from {Path(args.publish_only).name} of run {args.name}.")
@@ -203,21 +162,16 @@ def main() -> None:
     optG = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     optD = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
     epoch, start_batch = 0, 0
-    if args.init_from and not (args.resume and (run / "checkpoint.safetensors").exists()):
+    if args.init_from and not (args.resume and (run / CHECKPOINT).exists()):
         G.load_state_dict(fit_shapes({k: v.float() for k, v in load_file(args.init_from).items()}, G.state_dict()))
         if ema is not None:
             ema.load_state_dict(G.state_dict())
         print(f"generator initialised from {args.init_from}", flush=True)
-    if args.resume and (run / "checkpoint.safetensors").exists():
-        tensors = load_file(str(run / "checkpoint.safetensors"))
-        G.load_state_dict(fit_shapes({k[2:]: v for k, v in tensors.items() if k.startswith("G.")}, G.state_dict()))
-        if ema is not None:
-            saved_ema = {k[2:]: v for k, v in tensors.items() if k.startswith("E.")}
-            ema.load_state_dict(saved_ema if saved_ema else G.state_dict())
-        D.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("D.")})
-        restore_optimizer(optG, tensors, "optG")
-        restore_optimizer(optD, tensors, "optD")
-        progress = json.loads((run / "progress.json").read_text())
+    if args.resume and (run / CHECKPOINT).exists():
+        modules = {"G": G, "D": D, **({"E": ema} if ema is not None else {})}
+        progress = ckpt.load(run / CHECKPOINT, modules, {"optG": optG, "optD": optD}, fit=grow, optional=("E",))
+        if ema is not None and "E" not in progress["modules"]:  # a run that kept no average: start it from G
+            ema.load_state_dict(G.state_dict())
         epoch, start_batch = progress["epoch"], progress["batch"]
         print(f"resumed at epoch {epoch}, batch {start_batch}", flush=True)
     (run / "config.json").write_text(json.dumps(hyper, indent=2))
@@ -251,7 +205,7 @@ def main() -> None:
             loss_g.backward()
             optG.step()
             if ema is not None:
-                update_ema(ema, G, args.ema)
+                update_ema(ema, G, args.ema, copy_buffers=True)
             bar.set_postfix(lr=f"{lr:.1e}", D=f"{loss_d.item():.3f}", G_gan=f"{loss_gan.item():.3f}", L1=f"{loss_l1.item():.4f}")
             done += 1
             if time.time() - last_save > args.checkpoint_minutes * 60:
@@ -264,8 +218,7 @@ def main() -> None:
         epoch, start_batch = epoch + 1, 0
         save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": 0}, ema)
         shipped = ema if ema is not None else G
-        save_file({k: v.contiguous() for k, v in generator_tensors(shipped).items()}, str(run / f"G_epoch{epoch:03d}.safetensors"),
-                  metadata={"config": json.dumps(config)})
+        save(generator_tensors(shipped), run / f"G_epoch{epoch:03d}.safetensors", config)
         sample_grid(shipped, sk_test, col_test, run / "samples" / f"epoch_{epoch:03d}.png", args.seed)
         if args.publish:
             publish_generator(shipped, config, f"Checkpoint after epoch {epoch}.")

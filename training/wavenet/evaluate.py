@@ -13,8 +13,6 @@
    is repeated at 8 sampling seeds (REPORT_SEEDS; one seed's 37-49 notes per instrument move by a few points from
    seed to seed) and the figures are the means, with each instrument's lowest single seed beside them. The same
    estimator on the SoundFont's own notes is reported as the ceiling.
-For a model conditioned on loudness (arch.loudness), the NLL feeds each held-out note its own loudness curve, and the
-generated notes get their (instrument, pitch)'s mean curve of training notes, stored with the weights.
 """
 from __future__ import annotations
 
@@ -27,32 +25,16 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors import safe_open
-from safetensors.torch import load_file
 
-from models import registry
 from models.wavenet.pitch import cents_off, note_f0
-from models.wavenet.model import DEFAULT_TEMPERATURE, SILENCE, WaveNetSynth, build
-from training.wavenet.prepare import data_dir
-from training.wavenet.train import MODEL_NAME, add_loudness, load_notes, loudness_window
+from models.wavenet.model import DEFAULT_TEMPERATURE, SILENCE, WaveNetSynth
+from training.common.paths import RUNS
+from training.wavenet.data import MODEL_NAME, data_dir, load_notes
+from training.wavenet.synth import NOTE_S, load_synth, note_cents
 
-NOTE_S = 0.6
-# sampling seeds of the reported pitch figures (seeds 1 and 5-9 chose the sampling settings: wavenet_sampling.py)
+# sampling seeds of the reported pitch figures (seeds 1 and 5-9 chose the sampling settings:
+# training/wavenet/tune_sampling.py)
 REPORT_SEEDS = (0, 2, 3, 4, 10, 11, 12, 13)
-
-
-def load_synth(weights: Path | None) -> WaveNetSynth:
-    if weights is None:
-        from models.wavenet.model import from_entry
-
-        return from_entry(registry.get(MODEL_NAME), torch.device("cpu"))
-    with safe_open(str(weights), "pt") as f:
-        meta = f.metadata() or {}
-    config = json.loads(meta["config"]) if "config" in meta else \
-        json.loads((weights.parent / "config.json").read_text())
-    net = build(config)
-    net.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
-    return WaveNetSynth(net, config)
 
 
 @torch.inference_mode()
@@ -66,12 +48,9 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
         rows = idx[s: s + batch]
         clips = torch.from_numpy(data["classes"][rows].astype(np.int64))
         seq = torch.cat([torch.full((len(rows), rf), SILENCE, dtype=torch.long), clips], dim=1)
-        loud = torch.from_numpy(np.stack([loudness_window(data["loudness"][i], 1 - rf, seq.shape[1] - 1)
-                                          for i in rows])) if "loudness" in data else None
         logits = net(seq[:, :-1], torch.from_numpy(data["instrument"][rows]),
                      torch.from_numpy(data["pitch"][rows]) - cfg["pitch_low"], skip_first=rf - 1,
-                     first_index=torch.full((len(rows),), 1 - rf),  # output 0 predicts clip sample 1 - rf
-                     loudness=loud)  # the held-out note's own curve (what conditioning means)
+                     first_index=torch.full((len(rows),), 1 - rf))  # output 0 predicts clip sample 1 - rf
         nats = F.cross_entropy(logits.transpose(1, 2), clips, reduction="none")  # (B, clip_len)
         for r, row in enumerate(rows):
             acc = sums.setdefault(int(data["instrument"][row]), [0.0, 0, 0.0, 0])
@@ -87,18 +66,6 @@ def heldout_bits(synth: WaveNetSynth, data: dict, batch: int = 8) -> dict:
     for i, v in sorted(sums.items()):
         out[f"heldout_bits_{names[i]}"] = v[0] / v[1] / math.log(2)
     return out
-
-
-def note_cents(synth: WaveNetSynth, name: str, temperature: float = DEFAULT_TEMPERATURE, every: int = 1,
-               seed: int = 0, onset_rule: bool = True, level_rule: bool = True) -> tuple[list[int], list[float]]:
-    """Every `every`-th pitch of the instrument's range, generated as one batch (one random stream), and how far each
-    note's f0 (YIN, NOTE_S s) is from its pitch in cents (nan: unvoiced)."""
-    sr = synth.sample_rate
-    low, high = synth.pitch_range(name)
-    pitches = list(range(low, high + 1, every))
-    batch = synth.generate_notes(name, pitches, int(NOTE_S * sr), temperature=temperature, seed=seed,
-                                 onset_rule=onset_rule, level_rule=level_rule)
-    return pitches, [cents_off(note_f0(audio, sr, end_s=NOTE_S), p) for p, audio in zip(pitches, batch)]
 
 
 def pitch_accuracy(synth: WaveNetSynth, temperature: float = DEFAULT_TEMPERATURE, every: int = 1, seed: int = 0,
@@ -163,14 +130,12 @@ def main() -> None:
     parser.add_argument("--no-level-rule", action="store_true", help="sample without the level rule (LEVEL_RULE)")
     parser.add_argument("--excitation-gain", type=float, default=None,
                         help="one excitation gain for every instrument (default: the app's, from the config)")
-    parser.add_argument("--out", type=Path, default=Path("runs/wavenet/eval.json"))
+    parser.add_argument("--out", type=Path, default=RUNS / "wavenet" / "eval.json")
     args = parser.parse_args()
     torch.set_num_threads(1)
     synth = load_synth(args.weights)
     synth.gain_override = args.excitation_gain
     data = load_notes()
-    if synth.net.loudness is not None:
-        add_loudness(data)
     raw = np.load(data_dir() / "notes.npz")
     data["audio"] = raw["audio"].astype(np.float32) / 32767
     metrics = {}

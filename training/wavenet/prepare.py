@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from models.wavenet import soundfont
-from training.common.paths import dataset_dir
+from training.wavenet.data import data_dir
 
 SAMPLE_RATE = 16000
 CLIP_S = 1.0
@@ -32,10 +32,6 @@ INSTRUMENTS = {
     "violin": (40, 55, 91),  # G3..G6
     "flute": (73, 60, 96),  # C4..C7
 }
-
-
-def data_dir() -> Path:
-    return dataset_dir("audio")
 
 
 def render_instrument(program: int, low: int, high: int) -> tuple[np.ndarray, list[tuple[int, int]]]:

@@ -24,78 +24,18 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from tqdm import tqdm
 
 from models.wavenet import audio as audio_lib
-from models.wavenet import loudness as loudness_lib
-from models.wavenet.model import LEVEL_RULE, SILENCE, build
+from models.wavenet.model import SILENCE, build
 from models.weights_io import save
-from training.wavenet.prepare import data_dir
+from training.common import checkpoint as ckpt
+from training.common.ema import update_ema, warmup_decay
+from training.common.paths import RUNS
+from training.wavenet.data import MODEL_NAME, load_notes, set_levels
 
-MODEL_NAME = "wavenet-instruments"
-
-
-def load_notes(path: Path | None = None) -> dict:
-    folder = path or data_dir()
-    raw = np.load(folder / "notes.npz")
-    meta = json.loads((folder / "meta.json").read_text())
-    if "classes" in raw.files:  # a compact copy (uint8 mu-law classes, no audio), e.g. carried to a GPU machine
-        classes = raw["classes"].astype(np.int16)
-    else:
-        classes = audio_lib.mu_law_encode(raw["audio"].astype(np.float32) / 32767).astype(np.int16)
-    return {"classes": classes, "instrument": raw["instrument"].astype(np.int64),
-            "pitch": raw["pitch"].astype(np.int64),
-            "held_out": raw["held_out"].astype(bool), "meta": meta}
-
-
-def add_loudness(data: dict) -> None:
-    """For models conditioned on loudness: every note's loudness curve, per frame and per sample, of what the model
-    hears (the mu-law audio). Crops and evaluations carry a loudness input only where these are present."""
-    curves = loudness_lib.frames(audio_lib.mu_law_decode(data["classes"]))
-    data["loudness_frames"], data["loudness"] = curves, loudness_lib.per_sample(curves, data["classes"].shape[1])
-
-
-def loudness_templates(data: dict, config: dict) -> torch.Tensor:
-    """(instruments, pitches, frames): per (instrument, pitch) the mean loudness curve of its training notes (zeros
-    where there is none). Held-out notes are not used: generation and the pitch test only see these means."""
-    n_pitch = config["pitch_high"] - config["pitch_low"] + 1
-    out = np.zeros((len(config["instruments"]), n_pitch, data["loudness_frames"].shape[1]), np.float32)
-    train = ~data["held_out"]
-    for inst in range(out.shape[0]):
-        for k in range(n_pitch):
-            rows = train & (data["instrument"] == inst) & (data["pitch"] == config["pitch_low"] + k)
-            if rows.any():
-                out[inst, k] = data["loudness_frames"][rows].mean(axis=0)
-    return torch.from_numpy(out)
-
-
-def loudness_window(curve: np.ndarray, first: int, length: int) -> np.ndarray:
-    """curve (clip_len,) per sample -> the values at note positions first .. first + length - 1 (0 before the note,
-    the last value held after the clip)."""
-    k = first + np.arange(length)
-    return np.where(k < 0, 0.0, curve[np.clip(k, 0, len(curve) - 1)]).astype(np.float32)
-
-
-def loudest_levels(data: dict, window: int = LEVEL_RULE[0]) -> list[float]:
-    """Per instrument: the highest level any of its training notes reaches, measured as the sampler's level rule
-    measures it (the square root of x^2 averaged exponentially with weight 1/window, on the mu-law audio the model
-    hears). Held-out notes are not used."""
-    x2 = audio_lib.mu_law_decode(data["classes"]).astype(np.float64) ** 2
-    power, peak = np.zeros(len(x2)), np.zeros(len(x2))
-    for t in range(x2.shape[1]):
-        power += (x2[:, t] - power) / window
-        np.maximum(peak, power, out=peak)
-    train = ~data["held_out"]
-    n = int(data["instrument"].max()) + 1
-    return [float(np.sqrt(peak[train & (data["instrument"] == i)].max())) for i in range(n)]
-
-
-def set_levels(config: dict, data: dict) -> None:
-    """Store each instrument's loudest training level in the config (instruments[i]["loudest_rms"]): the level
-    rule's ceilings when sampling (models.wavenet.model.LEVEL_RULE)."""
-    for info, level in zip(config["instruments"], loudest_levels(data)):
-        info["loudest_rms"] = round(level, 4)
+CHECKPOINT = "checkpoint.safetensors"  # in the run folder; its progress also as checkpoint.json
 
 
 def make_config(meta: dict, args) -> dict:
@@ -105,7 +45,7 @@ def make_config(meta: dict, args) -> dict:
         "pitch_low": min(i["low"] for i in meta["instruments"]),
         "pitch_high": max(i["high"] for i in meta["instruments"]),
         "arch": {"layers_per_stack": args.layers, "stacks": args.stacks, "residual": args.residual, "skip": args.skip,
-                 "cond": args.cond, "harmonics": args.harmonics, "loudness": args.loudness},
+                 "cond": args.cond, "harmonics": args.harmonics},
         "train": {"seed": args.seed, "batch": args.batch, "crop": args.crop, "lr": args.lr, "steps": args.steps,
                   "ema": args.ema, "onset_share": args.onset_share, "input_noise": args.input_noise,
                   "warmup": args.warmup},
@@ -115,8 +55,7 @@ def make_config(meta: dict, args) -> dict:
 def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Generator, onset_share: float,
           input_noise: float = 0.0):
     """Input/target class crops (B, rf + crop) with left silence padding; loss is taken on the last `crop` targets.
-    Also returns each crop's first_index: the note position of the first target (for the pitch excitation), and
-    its loudness curve at the sample each input position predicts (None unless `add_loudness` ran).
+    Also returns each crop's first_index: the note position of the first target (for the pitch excitation).
 
     input_noise > 0 adds rounded Gaussian noise (std drawn per crop from U(0, input_noise), in mu-law classes) to the
     inputs only, as LPCNet does: the model learns to predict the clean next sample from a slightly wrong past, which
@@ -142,10 +81,8 @@ def crops(data: dict, idx: np.ndarray, rf: int, crop: int, rng: np.random.Genera
         sigma = rng.uniform(0, input_noise, size=(len(idx), 1))
         noise = np.rint(rng.standard_normal(inputs.shape) * sigma).astype(np.int64)
         inputs = (inputs + torch.from_numpy(noise)).clamp(0, 255)
-    loud = torch.from_numpy(np.stack([loudness_window(data["loudness"][i], f, rf + crop)
-                                      for i, f in zip(idx, first_index)])) if "loudness" in data else None
     return (inputs, x[:, 1:], torch.from_numpy(data["instrument"][idx]), torch.from_numpy(data["pitch"][idx]),
-            torch.from_numpy(first_index), loud)
+            torch.from_numpy(first_index))
 
 
 def to_device(tensors, device):
@@ -159,43 +96,15 @@ def steps_for_budget(step: int, done_steps: int, seconds: float, remaining_s: fl
     return step + max(1, int(rate * remaining_s * 0.97))
 
 
-def bits_per_sample(net, x, y, inst, pitch_index, first_index, loud, rf: int) -> float:
+def bits_per_sample(net, x, y, inst, pitch_index, first_index, rf: int) -> float:
     """Mean cross-entropy in bits of the targets after the first rf positions."""
-    logits = net(x, inst, pitch_index, skip_first=rf, first_index=first_index, loudness=loud)
+    logits = net(x, inst, pitch_index, skip_first=rf, first_index=first_index)
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1)).item() / math.log(2)
 
 
 def mean_bits(losses: deque, last: int) -> float:
     """Mean of the last `last` losses (nats, device tensors), in bits (one device sync)."""
     return torch.stack(list(losses)[-last:]).mean().item() / math.log(2)
-
-
-def save_checkpoint(folder: Path, net, ema, opt, step: int, best: float, config: dict) -> None:
-    tensors = {f"net.{k}": v for k, v in net.state_dict().items()}  # (moved to the CPU below)
-    tensors.update({f"ema.{k}": v for k, v in ema.state_dict().items()})
-    params = [p for g in opt.param_groups for p in g["params"]]
-    for i, p in enumerate(params):
-        st = opt.state.get(p)
-        if st:
-            tensors[f"opt.{i}.exp_avg"], tensors[f"opt.{i}.exp_avg_sq"] = st["exp_avg"], st["exp_avg_sq"]
-            tensors[f"opt.{i}.step"] = st["step"].reshape(1).float()
-    tmp = folder / "checkpoint.safetensors.tmp"
-    save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(tmp))
-    tmp.replace(folder / "checkpoint.safetensors")
-    (folder / "checkpoint.json").write_text(json.dumps({"step": step, "best_bits": best, "config": config}, indent=2))
-
-
-def load_checkpoint(folder: Path, net, ema, opt, device: str = "cpu") -> tuple[int, float]:
-    tensors = load_file(str(folder / "checkpoint.safetensors"), device=str(device))
-    state = json.loads((folder / "checkpoint.json").read_text())
-    net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
-    ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("ema.")})
-    params = [p for g in opt.param_groups for p in g["params"]]
-    for i, p in enumerate(params):
-        if f"opt.{i}.exp_avg" in tensors:
-            opt.state[p] = {"exp_avg": tensors[f"opt.{i}.exp_avg"], "exp_avg_sq": tensors[f"opt.{i}.exp_avg_sq"],
-                            "step": tensors[f"opt.{i}.step"][0].clone()}
-    return state["step"], state["best_bits"]
 
 
 def save_sample(folder: Path, ema, config: dict, step: int) -> None:
@@ -232,7 +141,7 @@ def publish_weights(ema, config: dict, step: int, bits: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", type=Path, default=Path("runs/wavenet"))
+    parser.add_argument("--run", type=Path, default=RUNS / "wavenet")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--steps", type=int, default=30000)
     parser.add_argument("--batch", type=int, default=8)
@@ -248,8 +157,6 @@ def main() -> None:
     parser.add_argument("--cond", type=int, default=32)
     parser.add_argument("--harmonics", type=int, default=0,
                         help="sinusoidal pitch excitation with this many harmonics (0: global conditioning only)")
-    parser.add_argument("--loudness", type=int, default=0, choices=(0, 1),
-                        help="1: condition on the note's loudness curve (models/wavenet/loudness.py)")
     parser.add_argument("--init-from", type=Path,
                         help="start from these weights (safetensors): every tensor of the same name and shape; the "
                              "rest (e.g. new excitation weights, zero-initialised) is new")
@@ -279,15 +186,13 @@ def main() -> None:
 
     data = load_notes()
     if args.resume:  # the run's own config wins over command-line architecture flags
-        config = json.loads((args.run / "checkpoint.json").read_text())["config"]
+        config = ckpt.read_progress(args.run / CHECKPOINT)["config"]
         config["train"]["steps"] = args.steps
         if args.input_noise:  # e.g. fine-tune a clean-input run with noisy inputs
             config["train"]["input_noise"] = args.input_noise
     else:
         config = make_config(data["meta"], args)
     set_levels(config, data)
-    if config["arch"].get("loudness"):
-        add_loudness(data)
     (args.run / "config.json").write_text(json.dumps(config, indent=2))
     tr = config["train"]
     torch.manual_seed(tr["seed"])
@@ -297,7 +202,6 @@ def main() -> None:
     for p in ema.parameters():
         p.requires_grad_(False)
     rf = net.receptive_field
-    ema_params, net_params = list(ema.parameters()), list(net.parameters())
     forward = torch.compile(net) if args.compile else net  # shares net's parameters
     step, best = 0, float("inf")
     if args.init_from and not args.resume:
@@ -305,10 +209,9 @@ def main() -> None:
         own = net.state_dict()
         taken = {k: v.float() for k, v in old.items() if k in own and own[k].shape == v.shape}
         net.load_state_dict(taken, strict=False)
-        for new in ("excite", "loudness"):  # new condition weights: start exactly as the old model, then learn them
-            if getattr(net, new) is not None and not any(k.startswith(new + ".") for k in taken):
-                for m in getattr(net, new):
-                    torch.nn.init.zeros_(m.weight)
+        if net.excite is not None and not any(k.startswith("excite.") for k in taken):
+            for m in net.excite:  # new excitation weights: start exactly as the old model, then learn them
+                torch.nn.init.zeros_(m.weight)
         ema.load_state_dict(net.state_dict())
         print(f"initialised {len(taken)} of {len(own)} tensors from {args.init_from}")
         tr["init_from"] = str(args.init_from)
@@ -319,11 +222,9 @@ def main() -> None:
     groups = [{"params": [p for k, p in net.named_parameters() if k not in new], "base_lr": tr["lr"]},
               {"params": [p for k, p in net.named_parameters() if k in new], "base_lr": tr.get("new_lr", tr["lr"])}]
     opt = torch.optim.Adam([g for g in groups if g["params"]], lr=tr["lr"])
-    if net.loudness is not None and not args.resume:
-        net.loudness_templates.copy_(loudness_templates(data, config))
-        ema.loudness_templates.copy_(net.loudness_templates)
     if args.resume:
-        step, best = load_checkpoint(args.run, net, ema, opt, args.device)
+        state = ckpt.load(args.run / CHECKPOINT, modules={"net": net, "ema": ema}, optimizers={"opt": opt})
+        step, best = state["step"], state["best_bits"]
         print(f"resumed at step {step} (best held-out {best:.3f} bits)")
     n_params = sum(p.numel() for p in net.parameters())
     print(f"WaveNet: {n_params / 1e3:.0f}k parameters, receptive field {rf} samples, {len(net.dilations)} layers")
@@ -333,7 +234,7 @@ def main() -> None:
     val_rng = np.random.default_rng(12345)
     val_idx = val_rng.choice(held_idx, size=min(48, len(held_idx)), replace=False)
     val = crops(data, val_idx, rf, 2048, val_rng, onset_share=0.25)
-    val = to_device((val[0], val[1], val[2], val[3] - config["pitch_low"], val[4], val[5]), args.device)
+    val = to_device((val[0], val[1], val[2], val[3] - config["pitch_low"], val[4]), args.device)
 
     last_ckpt = last_pub = time.time()
     bar = tqdm(total=tr["steps"], initial=step, desc="wavenet", mininterval=10, smoothing=0.05)
@@ -351,22 +252,20 @@ def main() -> None:
             tqdm.write(f"--minutes {args.minutes}: training to step {tr['steps']}")
         rng = np.random.default_rng([tr["seed"], step])
         idx = rng.choice(train_idx, size=tr["batch"])
-        x, y, inst, pitch, first, loud = to_device(
+        x, y, inst, pitch, first = to_device(
             crops(data, idx, rf, tr["crop"], rng, tr["onset_share"], tr.get("input_noise", 0.0)), args.device)
         scale = 0.5 * (1 + math.cos(math.pi * min(step / tr["steps"], 1.0)))  # cosine decay to 2 %
         scale = (step + 1) / tr["warmup"] if step < tr.get("warmup", 0) else max(scale, 0.02)
         lr = tr["lr"] * scale
         for g in opt.param_groups:
             g["lr"] = g["base_lr"] * scale
-        logits = forward(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first, loudness=loud)
+        logits = forward(x, inst, pitch - config["pitch_low"], skip_first=rf, first_index=first)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, rf:].reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
-        with torch.no_grad():
-            decay = min(tr["ema"], (1 + step) / (10 + step))
-            torch._foreach_lerp_(ema_params, net_params, 1 - decay)
+        update_ema(ema, net, warmup_decay(tr["ema"], step))
         step += 1
         losses.append(loss.detach())
         if args.snapshot_every and step % args.snapshot_every == 0:
@@ -394,7 +293,8 @@ def main() -> None:
                     publish_weights(ema, config, step, bits)
                     last_pub = time.time()
         if time.time() - last_ckpt > args.ckpt_minutes * 60 or step == tr["steps"]:
-            save_checkpoint(args.run, net, ema, opt, step, best, config)
+            ckpt.save(args.run / CHECKPOINT, {"step": step, "best_bits": best, "config": config},
+                      modules={"net": net, "ema": ema}, optimizers={"opt": opt})
             last_ckpt = time.time()
     bar.close()
     print(f"done: {step} steps, best held-out {best:.3f} bits/sample")

@@ -4,7 +4,7 @@
     python -m training.wavenet.tune_sampling --levels-only   # only the level rule's ceilings (seconds)
 
 1. Level rule ceilings (instruments[i]["loudest_rms"]): the loudest any training note of the instrument gets, as the
-   sampler measures it (train_wavenet.set_levels; new trainings store them themselves).
+   sampler measures it (training/wavenet/data.py set_levels; new trainings store them themselves).
 2. Excitation gain (instruments[i]["excitation_gain"]): every pitch of the instrument's range is generated at each
    gain of --gains (0.6 s, the app's temperature and rules) at the tuning seeds (--seeds, never the evaluation's
    reported seeds 0, 2, 3, 4 or 10-13) and the gain with the most notes within 50 cents (YIN) wins; on a tie, the
@@ -22,9 +22,9 @@ from safetensors.torch import load_file
 
 from models import registry
 from models.wavenet.model import WaveNetSynth, build
-from training.wavenet.evaluate import note_cents
 from training.common.publish import publish
-from training.wavenet.train import MODEL_NAME, load_notes, set_levels
+from training.wavenet.data import MODEL_NAME, load_notes, set_levels
+from training.wavenet.synth import note_cents
 
 
 def in_tune_share(synth: WaveNetSynth, instrument: str, seeds: list[int]) -> float:
