@@ -80,7 +80,7 @@ def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):
     pa.wait_new_image(driver, before, 60)
     try:
         pa.wait_until(driver, lambda d: "sefa=" in d.current_url, 30, "the slider state to reach the URL")
-    except pa.PageBroken:  # seen once in ~15 full runs (session 5), cause unknown: move the slider once more
+    except pa.PageBroken:  # seen once in ~15 full runs, cause unknown: move the slider once more
         pa.nudge_slider(driver, index=0, presses=2)
         pa.wait_until(driver, lambda d: "sefa=" in d.current_url, 60, "the slider state to reach the URL")
     after = pa.settled_images(driver)  # every key press reruns the page: compare with the final state

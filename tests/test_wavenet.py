@@ -206,10 +206,10 @@ def test_pitch_target_for_every_instrument(synth):
 
 def test_shipped_model_keeps_its_measured_pitch_level(synth):
     """Guards the loader, the excitation and the compiled loop: every 6th pitch of every instrument (~33 notes, one
-    batch per instrument, as evaluate_wavenet does, seed 1, the app's sampling settings). Measured: 84 % (31 of 37)
-    with the shipped weights and settings (86 % at session 7's settings); 59 % for them at temperature 1 without the
-    onset rule, 51 % for session 3's weights, 8 % for stage 2's; a broken pipeline gives noise or silence. The bound leaves room for the JIT and the compiled
-    loop rounding differently, which changes the sampled notes."""
+    batch per instrument, as the evaluation does, seed 1, the app's sampling settings). Measured: 84 % (31 of 37)
+    with the shipped weights and settings; 59 % for them at temperature 1 without the onset rule, 8 % for the stage-2
+    weights (docs/experiments/wavenet.md); a broken pipeline gives noise or silence. The bound leaves room for the JIT
+    and the compiled loop rounding differently, which changes the sampled notes."""
     sr = synth.sample_rate
     ok = []
     for name in synth.instruments:

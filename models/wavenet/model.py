@@ -189,6 +189,16 @@ class WaveNetSynth:
             self._fused[gain] = wavenet_fast.FusedWeights.from_net(self.net, excitation_gain=gain)
         return self._fused[gain]
 
+    def warm_up(self) -> None:
+        """Prepare what a first melody would otherwise wait for: the compiled sampling loop (loaded, or compiled by
+        numba's JIT) and the kernel-layout weights of every instrument."""
+        from models.wavenet import kernel
+
+        kernel.run_steps()
+        with self._lock:
+            for instrument in self.instruments:
+                self.fused(self.excitation_gain(instrument))
+
     def generate_notes(self, instrument: str, pitches: list[int], n_samples: int | list[int],
                        temperature: float = DEFAULT_TEMPERATURE,
                        seed: int = 0, progress: Callable[[float], None] | None = None, onset_rule: bool = True,

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.dcgan.config import LATENT_DIM
+from models.dcgan.config import LATENT_DIM, DCGANConfig
 from models.dcgan.model import DCGANModel
 from models.dcgan.network import build_generator, storage_form
 from models.loading import load_model
@@ -45,8 +45,9 @@ def chunked_fid(features: torch.Tensor, reference: torch.Tensor) -> tuple[float,
 def as_shipped(config: dict, state: dict[str, torch.Tensor]) -> DCGANModel:
     """A generator of the config's shapes holding state after the round trip through its shipped file's form
     (int8 rows for the "fc" shape), so a run is measured as it would ship."""
-    arch = config.get("arch", "conv")
-    gen = build_generator(arch, LATENT_DIM, config["g_width"])
+    typed = DCGANConfig.from_dict(config)
+    arch = typed.arch
+    gen = build_generator(arch, LATENT_DIM, typed.g_width)
     with torch.no_grad():
         dequantize_fill(gen.state_dict(), storage_form(state, arch))
     return DCGANModel(gen, config, torch.device("cpu"))

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import torch
 
-from models.dcgan.model import LATENT_DIM, LatentPrior, build_generator
+from models.dcgan.config import LATENT_DIM, DCGANConfig
+from models.dcgan.model import LatentPrior
+from models.dcgan.network import build_generator
 from training.common import checkpoint as ckpt
 
 CHECKPOINT = "checkpoint.safetensors"  # in the run folder, beside config.json
@@ -38,7 +40,8 @@ def checkpoint_generator(path: Path) -> tuple[torch.nn.Module, dict, dict]:
     """(EMA generator with BN recalibrated on its prior, as at the end of every epoch; the run's config.json beside
     the checkpoint; the checkpoint's counters) of a run's checkpoint.safetensors."""
     config = json.loads((path.parent / "config.json").read_text())
-    gen = build_generator(config.get("arch", "conv"), LATENT_DIM, config["g_width"])
+    typed = DCGANConfig.from_dict(config)
+    gen = build_generator(typed.arch, LATENT_DIM, typed.g_width)
     state = ckpt.load(path, modules={"G_ema": gen})
     recalibrate_batchnorm(gen, LatentPrior.from_config(config))
     return gen, config, {k: int(state[k]) for k in ("epoch", "batch_index", "step")}

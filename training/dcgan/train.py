@@ -39,7 +39,7 @@ from torch.nn import functional as F
 from safetensors.torch import load_file
 from tqdm import tqdm
 
-from models.dcgan.config import LATENT_DIM
+from models.dcgan.config import LATENT_DIM, DCGANConfig
 from models.dcgan.model import LatentPrior
 from models.dcgan.network import ARCHS, build_discriminator, build_generator, storage_form
 from models.imaging import grid
@@ -111,7 +111,7 @@ def judge_for(dataset: str, run_dir: Path, prior: LatentPrior | None = None, sam
 def publish_generator(model_name: str, dataset: str, state: dict, config: dict) -> None:
     """Ship a generator's weights as model_name (models/weights + manifest; metrics: training/dcgan/evaluate.py)."""
     data, licence, title = SOURCES[dataset]
-    arch = config.get("arch", "conv")
+    arch = DCGANConfig.from_dict(config).arch
     if arch == "fc":
         config = {**config, "quantization": "int8 per output row for weights >= 200k elements"}
     entry = publish(model_name, "dcgan", storage_form(state, arch), title=title,
