@@ -7,6 +7,7 @@ import streamlit as st
 
 from models import registry, store
 from models.loading import load_model
+from pages.plain import plain, shorten
 
 
 def run_through_app() -> None:
@@ -42,7 +43,7 @@ def get_model(name: str):
             bar.empty()
         return _cached_model(name)
     except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
-        st.error(f"**Model unavailable.** {err}")
+        st.error(f"**Model unavailable.** {plain(err, limit=1000)}")
         return None
 
 
@@ -52,7 +53,7 @@ def link_choice(params, name: str, options, default, bad: list[str]):
         return default
     if params[name] in options:
         return params[name]
-    bad.append(f"{name}={params[name]!r} (expected one of {', '.join(map(str, options))})")
+    bad.append(f"{name}={shorten(repr(params[name]), 60)} (expected one of {', '.join(map(str, options))})")
     return default
 
 
@@ -68,5 +69,11 @@ def link_number(params, name: str, cast, low, high, default, bad: list[str]):
     if ok:
         return round(value, 2) if cast is float else value
     kind = "a whole number" if cast is int else "a number"
-    bad.append(f"{name}={params[name]!r} (expected {kind} from {low:g} to {high:g})")
+    bad.append(f"{name}={shorten(repr(params[name]), 60)} (expected {kind} from {low:g} to {high:g})")
     return default
+
+
+def warn_ignored_params(problems: list[str]) -> None:
+    """One warning naming the link parameters that were ignored; the values are the link's, so shown as plain text."""
+    if problems:
+        st.warning("Ignored malformed link parameters, using defaults for: " + plain("; ".join(problems), limit=2000))

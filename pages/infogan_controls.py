@@ -6,7 +6,7 @@ import random
 import streamlit as st
 
 from models.imaging import grid, png_bytes, to_pil
-from pages.common import get_model, link_choice, link_number, run_through_app
+from pages.common import warn_ignored_params, get_model, link_choice, link_number, run_through_app
 
 run_through_app()
 
@@ -45,8 +45,7 @@ if model is None:
 
 if STATE["digit"] not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params)
-    if problems:
-        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    warn_ignored_params(problems)
     for name, key in STATE.items():
         st.session_state[key] = start[name]
 

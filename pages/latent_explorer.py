@@ -10,7 +10,7 @@ import random
 import streamlit as st
 
 from models.imaging import gif_bytes, grid, png_bytes, to_pil
-from pages.common import get_model, link_choice, link_number, run_through_app
+from pages.common import warn_ignored_params, get_model, link_choice, link_number, run_through_app
 
 run_through_app()
 
@@ -82,8 +82,7 @@ st.write("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) int
 
 if "le_seed" not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params)
-    if problems:
-        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    warn_ignored_params(problems)
     st.session_state.update({"le_model": start["model"], "le_seed": start["seed"], "le_seed_b": start["seed_b"],
                              "le_method": start["method"], "le_nb_seed": 0, "le_radius": 0.8})
     st.session_state.update(dict(zip(SEFA_KEYS, start["sefa"])))

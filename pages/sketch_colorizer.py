@@ -14,6 +14,7 @@ from models.imaging import png_bytes
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.click_image import click_image
 from pages.common import get_model, run_through_app
+from pages.plain import plain
 
 run_through_app()
 
@@ -66,7 +67,7 @@ def upload_source() -> None:
     try:
         set_source(source_id, load_upload(data))
     except UploadError as err:
-        st.error(f"**{file.name}:** {err}")
+        st.error(f"**{plain(file.name, limit=80)}:** {plain(err)}")
         st.session_state.pop("p2p_source_id", None)
         st.session_state.pop("p2p_png", None)
 
@@ -154,7 +155,7 @@ def clickable_sketch(image: Image.Image) -> None:
 
 query_sample = st.query_params.get("sample")
 if query_sample is not None and query_sample not in sample_catalogue():
-    st.warning(f"There is no sample sketch called '{query_sample}'; showing the page without it.")
+    st.warning(f"There is no sample sketch called '{plain(query_sample, limit=80)}'; showing the page without it.")
     query_sample = None
 source = st.radio("Sketch from", SOURCES, index=1 if query_sample else 0, horizontal=True, key="p2p_source",
                   label_visibility="collapsed")

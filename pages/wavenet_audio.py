@@ -11,7 +11,8 @@ from models import registry, soundfont
 from models.audio import spectrogram_image, wav_bytes, waveform_image
 from models.melody import NAMES, midi_to_name
 from models.wavenet import DEFAULT_TEMPERATURE, check_duration
-from pages.common import get_model, link_choice, link_number, run_through_app
+from pages.plain import plain
+from pages.common import warn_ignored_params, get_model, link_choice, link_number, run_through_app
 
 run_through_app()
 
@@ -99,8 +100,7 @@ if metrics.get("pitch_acc_within_50_cents") is not None:
 
 if KEYS["instrument"] not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params, model.instruments)
-    if problems:
-        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    warn_ignored_params(problems)
     for name, key in KEYS.items():
         st.session_state[key] = start[name]
 
@@ -142,7 +142,7 @@ if generate:
         notes = model.parse(text, instrument)
         seconds = check_duration(notes, tempo)
     except ValueError as err:
-        st.error(f"**Fix the melody:** {err}")
+        st.error(f"**Fix the melody:** {plain(err, limit=400)}")
     else:
         bar = st.progress(0.0, text="Generating sample by sample...")
         t0 = time.perf_counter()
@@ -168,7 +168,7 @@ result = st.session_state.get("wn_result")
 if result:
     sr = model.sample_rate
     audio = result["audio"]
-    st.subheader(f"{result['instrument'].capitalize()}: {result['notes']}")
+    st.subheader(plain(f"{result['instrument'].capitalize()}: {result['notes']}", limit=400))
     st.caption(f"{result['seconds']:.2f} s of audio generated in {result['elapsed']:.2f} s "
                f"({result['seconds'] / max(result['elapsed'], 1e-6):.1f}x real time).")
     col_model, col_sf = st.columns(2)
@@ -182,13 +182,13 @@ if result:
         st.markdown("**SoundFont (FluidSynth) rendering of the same notes**")
         missing = soundfont.available()
         if missing:
-            st.info(f"The SoundFont reference is not available here: {missing}")
+            st.info(f"The SoundFont reference is not available here: {plain(missing)}")
         else:
             program = model.config["instruments"][model.instrument_index(result["instrument"])]["program"]
             try:
                 st.audio(soundfont_reference(program, result["events"], result["total_s"]), format="audio/wav")
             except (soundfont.SoundFontUnavailable, OSError) as err:
-                st.warning(f"FluidSynth could not render the reference: {err}")
+                st.warning(f"FluidSynth could not render the reference: {plain(err)}")
     st.markdown(f"**Waveform** (0-{len(audio) / sr:.2f} s)")
     st.image(waveform_image(audio), width="stretch")
     st.markdown("**Spectrogram** (0-8 kHz, log magnitude)")
