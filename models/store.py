@@ -92,6 +92,36 @@ def is_valid(path: Path, entry: ModelEntry) -> bool:
     return path.is_file() and path.stat().st_size == entry.bytes and sha256_of(path) == entry.sha256
 
 
+def why_invalid(path: Path, entry: ModelEntry) -> str | None:
+    """Why the file at path cannot serve as entry's weights (None when it can, or when there is no file)."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    if not path.is_file():
+        return "it is not a regular file"
+    size = path.stat().st_size
+    if size != entry.bytes:
+        return f"it has {size:,} bytes where the manifest says {entry.bytes:,}"
+    if sha256_of(path) != entry.sha256:
+        return "its sha256 does not match the manifest's (corrupt or another version)"
+    return None
+
+
+def problems(entry: ModelEntry) -> list[str]:
+    """Local copies that were passed over because they are unusable, each as a sentence saying what to do.
+
+    A bad file in GAN_STUDIO_WEIGHTS_DIR matters most: whoever set the variable expects it to be used, so a
+    fallback to the shipped copy must be said, never silent."""
+    notes = []
+    override = os.environ.get(ENV_DIR)
+    if override and not Path(override).is_dir():
+        notes.append(f"{ENV_DIR} is set to {override}, which is not a folder, so it is ignored. Fix or unset it.")
+    for path, source in local_candidates(entry):
+        why = why_invalid(path, entry) if path.parent.is_dir() else None
+        if why:
+            notes.append(f"The {source} copy {path} is ignored: {why}. Replace or delete it.")
+    return notes
+
+
 def locate(entry: ModelEntry) -> Located | None:
     """The first local copy whose hash matches the manifest, or None."""
     for path, source in local_candidates(entry):
@@ -103,8 +133,10 @@ def locate(entry: ModelEntry) -> Located | None:
 def status(entry: ModelEntry) -> dict:
     """What the home page and `python -m models list` show for one model."""
     found = locate(entry)
+    notes = problems(entry)
     if found:
-        return {"present": True, "verified": True, "source": found.source, "path": str(found.path)}
+        return {"present": True, "verified": True, "source": found.source, "path": str(found.path),
+                "problems": notes}
     corrupt = [str(p) for p, _ in local_candidates(entry) if p.exists()]
     url = download_url(entry)
     return {
@@ -113,6 +145,7 @@ def status(entry: ModelEntry) -> dict:
         "source": "will download" if url else "missing (no download URL)",
         "path": corrupt[0] if corrupt else None,
         "corrupt": corrupt,
+        "problems": notes,
     }
 
 

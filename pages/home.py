@@ -4,6 +4,7 @@ import streamlit as st
 from models import registry, store
 from models.device import describe, pick_device
 from pages.common import run_through_app
+from pages.plain import plain
 
 run_through_app()
 
@@ -30,6 +31,7 @@ def model_table() -> list[dict]:
     rows = []
     for entry in registry.load_manifest().values():
         st_ = store.status(entry)
+        notes = st_.get("problems") or []
         rows.append({
             "model": entry.name,
             "what": entry.title,
@@ -37,6 +39,7 @@ def model_table() -> list[dict]:
             "status": "present ✅" if st_["present"] else ("corrupt ⚠️" if st_.get("corrupt") else st_["source"]),
             "from": st_["source"] if st_["present"] else "",
             "licence": entry.licence,
+            "problems": notes,
         })
     return rows
 
@@ -48,6 +51,9 @@ except RuntimeError as err:
     device_text = f"unavailable ({err})"
 st.caption(f"Inference runs on: **{device_text}**")
 rows = model_table()
+for row in rows:  # a bad file in GAN_STUDIO_WEIGHTS_DIR (or elsewhere) is said, never skipped silently
+    for note in row.pop("problems"):
+        st.warning(f"**{row['model']}:** {plain(note, limit=1000)}")
 if rows:  # a markdown table: st.table / st.dataframe would import pandas and pyarrow (~100 MB) into the server
     cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
     st.markdown("\n".join(["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from models import store
+from models import registry, store
 from models.registry import ModelEntry
 from tests.support.http_server import FileServer
 
@@ -101,7 +101,7 @@ def test_partial_file_from_earlier_run_is_resumed(served, entry, blob, monkeypat
 
 def test_two_processes_fetching_one_file_download_it_once(served, entry, blob, tmp_path):
     code = textwrap.dedent(f"""
-        from models import store
+        from models import registry, store
         from models.registry import ModelEntry
         e = ModelEntry(name="toy", family="test", title="", description="", file="toy.safetensors",
                        bytes={entry.bytes}, sha256="{entry.sha256}", licence="", data="")
@@ -252,3 +252,47 @@ def test_lock_wait_is_bounded_with_a_message(served, entry, monkeypatch):
         holder.wait()
     assert served.log == []
     del filelock
+
+
+# --- a bad override file is reported (status, `python -m models list`, the home page), never skipped silently ---
+
+@pytest.fixture()
+def bad_override(tmp_path, monkeypatch):
+    monkeypatch.undo()  # the real shipped weights, not the isolated fixture's
+    real = registry.get("dcgan-mnist")
+    override = tmp_path / "override"
+    override.mkdir()
+    (override / real.file).write_bytes(b"not the weights")
+    monkeypatch.setenv(store.ENV_DIR, str(override))
+    monkeypatch.setenv(store.ENV_CACHE, str(tmp_path / "cache"))
+    return real, override / real.file
+
+
+def test_bad_override_file_is_reported_by_status(bad_override):
+    entry, path = bad_override
+    st = store.status(entry)
+    assert st["present"] and st["source"] == "shipped"  # the shipped copy still serves
+    assert any(str(path) in note and "env dir" in note and "15 bytes" in note for note in st["problems"]), st
+
+
+def test_override_that_is_no_folder_is_reported(bad_override, tmp_path, monkeypatch):
+    monkeypatch.setenv(store.ENV_DIR, str(tmp_path / "no-such-folder"))
+    assert any("not a folder" in note for note in store.status(bad_override[0])["problems"])
+
+
+def test_bad_override_file_is_reported_by_cli_list(bad_override):
+    entry, path = bad_override
+    out = subprocess.run([sys.executable, "-m", "models", "list"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert "(see warning)" in out.stdout
+    assert f"warning: {entry.name}: The env dir copy {path} is ignored" in out.stdout, out.stdout
+
+
+def test_bad_override_file_is_reported_on_the_home_page(bad_override):
+    from streamlit.testing.v1 import AppTest
+    entry, path = bad_override
+    at = AppTest.from_file(str(ROOT / "pages" / "home.py"), default_timeout=120).run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert entry.name in warnings and "ignored" in warnings, warnings
