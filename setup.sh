@@ -12,6 +12,7 @@ enableXsrfProtection = true
 
 [client]
 toolbarMode = "viewer"
+showErrorDetails = "none"  # never show a visitor a traceback with server paths
 
 [browser]
 gatherUsageStats = false

@@ -1,0 +1,42 @@
+"""The server configuration a visitor meets: the local .streamlit/config.toml and the one setup.sh writes for Heroku
+(as the Procfile runs it) both keep error details (tracebacks with server paths) off the page."""
+from __future__ import annotations
+
+import os
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def local_config() -> dict:
+    return tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+
+
+def heroku_config(tmp_path: Path) -> dict:
+    subprocess.run(["sh", "setup.sh"], cwd=ROOT, env={**os.environ, "HOME": str(tmp_path), "PORT": "5005"},
+                   check=True, timeout=60)
+    return tomllib.loads((tmp_path / ".streamlit" / "config.toml").read_text())
+
+
+@pytest.fixture(params=["local", "heroku"])
+def config(request, tmp_path) -> dict:
+    return local_config() if request.param == "local" else heroku_config(tmp_path)
+
+
+def test_error_details_are_off(config):
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_streamlit_accepts_the_value(config):
+    from streamlit.config import ShowErrorDetailsConfigOptions as Options
+    assert config["client"]["showErrorDetails"] in {o.value for o in Options}
+
+
+def test_uploads_and_xsrf(config, request):
+    assert config["server"]["maxUploadSize"] <= 20
+    if "heroku" in request.node.name:
+        assert config["server"]["enableXsrfProtection"] is True
