@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from models.imaging import png_bytes
+from models.imaging import display_size, png_bytes
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.click_image import click_image
 from pages.common import get_model, run_through_app
@@ -21,6 +21,8 @@ run_through_app()
 MODEL_NAME = "pix2pix-openmoji"
 SAMPLES_DIR = Path(__file__).with_name("samples")
 DISPLAY_WIDTH = 384
+DISPLAY_MAX_HEIGHT = 512  # with the width, the box every picture is shown in (its aspect kept)
+DISPLAY_MIN_SIDE = 256  # small sketches are enlarged until their longer side is this, never past the box
 SOURCES = ["Upload", "Samples", "Draw"]
 
 st.title("🖍️ Sketch Colorizer")
@@ -110,13 +112,18 @@ def draw_source() -> None:
     set_source("draw:" + hashlib.sha256(drawing.tobytes()).hexdigest()[:16], drawing)
 
 
-def hint_overlay(image: Image.Image, hints: list[dict], width: int) -> Image.Image:
-    """The sketch at display width with each hint as a coloured dot."""
-    scale = width / image.width
-    shown = image.convert("RGB").resize((width, max(1, round(image.height * scale))), Image.Resampling.LANCZOS)
+def shown_size(image: Image.Image) -> tuple[int, int]:
+    """The sketch's (and the result's) on-screen size: from its aspect, inside the display box."""
+    return display_size(image.width, image.height, DISPLAY_WIDTH, DISPLAY_MAX_HEIGHT, DISPLAY_MIN_SIDE)
+
+
+def hint_overlay(image: Image.Image, hints: list[dict], size: tuple[int, int]) -> Image.Image:
+    """The sketch at its display size with each hint as a coloured dot."""
+    shown = image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+    sx, sy = size[0] / image.width, size[1] / image.height
     draw = ImageDraw.Draw(shown)
     for h in hints:
-        x, y = h["x"] * scale, h["y"] * scale
+        x, y = h["x"] * sx, h["y"] * sy
         draw.ellipse((x - 6, y - 6, x + 6, y + 6), fill=h["color"], outline="black", width=2)
     return shown
 
@@ -142,13 +149,12 @@ def hints_panel() -> None:
 def clickable_sketch(image: Image.Image) -> None:
     """Show the sketch; a click adds a hint of the picked colour at that point (image pixels)."""
     hints = st.session_state.p2p_hints
-    width = min(DISPLAY_WIDTH, max(256, image.width))
-    shown = hint_overlay(image, hints, width)
-    click = click_image(shown, width, key=f"p2p_click_{st.session_state.p2p_source_id}",
+    size = shown_size(image)
+    shown = hint_overlay(image, hints, size)
+    click = click_image(shown, size[0], key=f"p2p_click_{st.session_state.p2p_source_id}",
                         alt="Your sketch: click to place a colour hint")
     if click is not None:
-        scale = image.width / shown.width
-        hints.append({"x": round(click[0] * scale, 1), "y": round(click[1] * scale, 1),
+        hints.append({"x": round(click[0] * image.width / size[0], 1), "y": round(click[1] * image.height / size[1], 1),
                       "color": st.session_state.get("p2p_colour", "#e53935")})
         st.rerun()
 
@@ -182,8 +188,7 @@ if "p2p_png" in st.session_state:
                 result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))
             st.session_state.p2p_result = result
             shown = Image.open(io.BytesIO(result))
-            width = min(DISPLAY_WIDTH, max(256, sketch.width))
-            st.image(shown.resize((width, max(1, round(shown.height * width / shown.width))), Image.Resampling.LANCZOS))
+            st.image(shown.resize(shown_size(shown), Image.Resampling.LANCZOS))
             st.caption(f"{sketch.width} x {sketch.height} px, same as your sketch.")
             st.download_button("Download PNG", result, file_name="colored.png", mime="image/png", key="p2p_download")
 else:
