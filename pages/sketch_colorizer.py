@@ -6,13 +6,13 @@ import io
 import json
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw
 
 from models.imaging import display_size, png_bytes
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.click_image import click_image
+from pages.draw_canvas import draw_canvas
 from pages.common import get_model, run_through_app
 from pages.plain import plain
 
@@ -91,24 +91,25 @@ def sample_source(preselected: str | None) -> None:
                 st.query_params["sample"] = name
 
 
-def draw_source() -> None:
-    try:
-        from streamlit_drawable_canvas import st_canvas
+CANVAS_SIZE = 320
 
-        stroke = st.slider("Pen width", 1, 12, 4, key="p2p_pen")
-        result = st_canvas(stroke_width=stroke, stroke_color="#000000", background_color="#ffffff", height=320,
-                           width=320, drawing_mode="freedraw", return_image_data=True, key="p2p_canvas")
-        data = result.image_data if result.json_data and result.json_data.get("objects") else None
-    except Exception as err:  # the canvas is optional: upload stays the main path
-        st.info(f"The drawing canvas is not available here ({type(err).__name__}). Upload a sketch instead.")
-        return
-    if data is None:
+
+def draw_source() -> None:
+    """A freehand canvas (pages/draw_canvas.py: no pandas or pyarrow in the server); the drawing becomes the sketch."""
+    a, b = st.columns([3, 1])
+    stroke = a.slider("Pen width", 1, 12, 4, key="p2p_pen")
+    if b.button("Clear drawing", key="p2p_draw_clear"):
+        st.session_state.p2p_draw_n = st.session_state.get("p2p_draw_n", 0) + 1
+    png = draw_canvas(CANVAS_SIZE, CANVAS_SIZE, stroke, key=f"p2p_draw_{st.session_state.get('p2p_draw_n', 0)}",
+                      alt="Drawing canvas: draw your sketch with the mouse or a finger")
+    if png is None:
         st.caption("Draw with the mouse, then add hints below.")
         return
-    rgba = Image.fromarray(np.asarray(data, dtype=np.uint8), "RGBA")
-    paper = Image.new("RGBA", rgba.size, "white")
-    paper.alpha_composite(rgba)
-    drawing = paper.convert("L")
+    try:  # what the browser sent is untrusted: decoded like an upload, no larger than the canvas
+        drawing = load_upload(png, max_pixels=CANVAS_SIZE * CANVAS_SIZE, max_bytes=2 * 1024 * 1024).convert("L")
+    except UploadError as err:
+        st.error(f"**The drawing could not be read:** {plain(err)}")
+        return
     set_source("draw:" + hashlib.sha256(drawing.tobytes()).hexdigest()[:16], drawing)
 
 
