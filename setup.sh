@@ -8,6 +8,7 @@ port = ${PORT:-8501}
 address = "0.0.0.0"
 fileWatcherType = "none"
 maxUploadSize = 20
+maxWidgetStateSize = 1  # MB per client message: widget values are short (melody <= 1000 characters)
 enableXsrfProtection = true
 
 [client]

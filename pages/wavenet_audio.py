@@ -9,7 +9,7 @@ import streamlit as st
 
 from models import registry, soundfont
 from models.audio import spectrogram_image, wav_bytes, waveform_image
-from models.melody import NAMES, midi_to_name
+from models.melody import MAX_CHARS, NAMES, midi_to_name
 from models.wavenet import DEFAULT_TEMPERATURE, check_duration
 from pages.plain import plain
 from pages.common import warn_ignored_params, get_model, link_choice, link_number, run_through_app
@@ -36,7 +36,7 @@ def parse_params(params, instruments: list[str]) -> tuple[dict, list[str]]:
     values, bad = dict(DEFAULTS), []
     values["instrument"] = link_choice(params, "instrument", instruments, DEFAULTS["instrument"], bad)
     if "notes" in params:
-        text = str(params["notes"])[:500]
+        text = str(params["notes"])[:MAX_CHARS]
         values["notes"] = text  # a malformed melody is shown and explained when generating, like a typed one
     for name, cast, low, high in (("tempo", int, 40, 240), ("temperature", float, 0.0, 1.5), ("seed", int, 0, MAX_SEED)):
         values[name] = link_number(params, name, cast, low, high, DEFAULTS[name], bad)
@@ -51,7 +51,11 @@ def set_preset() -> None:
 
 def add_token(token: str) -> None:
     text = st.session_state.get(KEYS["notes"], "").strip()
-    st.session_state[KEYS["notes"]] = f"{text} {token}".strip()
+    longer = f"{text} {token}".strip()
+    if len(longer) > MAX_CHARS:
+        st.session_state["wn_full"] = True  # said next to the box on this run
+        return
+    st.session_state[KEYS["notes"]] = longer
 
 
 def add_picked_note() -> None:
@@ -112,9 +116,11 @@ with left:
     st.caption(f"{instrument.capitalize()} plays {midi_to_name(low)} to {midi_to_name(high)} "
                "(the pitches it was trained on).")
     st.selectbox("Preset melody", ["—"] + list(PRESETS), key="wn_preset", on_change=set_preset)
-    text = st.text_area("Melody", key=KEYS["notes"], height=80,
+    text = st.text_area("Melody", key=KEYS["notes"], height=80, max_chars=MAX_CHARS,
                         help="Note names A-G with optional # or b and an octave (C4 = middle C); add :beats for a "
                              "longer or shorter note (G4:2, E4:0.5); R is a rest.")
+    if st.session_state.pop("wn_full", False):
+        st.warning(f"The melody box is full ({MAX_CHARS:,} characters at most): remove notes before adding more.")
     with st.expander("Note picker", expanded=False):
         octaves = list(range(low // 12 - 1, high // 12))
         st.pills("Note", NAMES, key="wn_pick_note", default="C")

@@ -1,5 +1,6 @@
 """The server configuration a visitor meets: the local .streamlit/config.toml and the one setup.sh writes for Heroku
-(as the Procfile runs it) both keep error details (tracebacks with server paths) off the page."""
+(as the Procfile runs it) both keep error details (tracebacks with server paths) off the page and bound what one
+client message may carry."""
 from __future__ import annotations
 
 import os
@@ -34,6 +35,11 @@ def test_error_details_are_off(config):
 def test_streamlit_accepts_the_value(config):
     from streamlit.config import ShowErrorDetailsConfigOptions as Options
     assert config["client"]["showErrorDetails"] in {o.value for o in Options}
+
+
+def test_client_messages_are_small(config):
+    """A visitor's websocket message (widget values) is bounded long before it is parsed: 23 MB once cost 700 MB."""
+    assert config["server"]["maxWidgetStateSize"] == 1
 
 
 def test_uploads_and_xsrf(config, request):

@@ -59,3 +59,41 @@ def test_upload_file_name_is_plain_text():
     assert not at.exception
     assert at.error and "evil" in at.error[0].value
     assert_plain(rendered_markdown(at))
+
+
+# --- melody length: bounded where the widget is drawn and again in the backend; a huge token is never echoed ---
+
+def test_melody_text_is_bounded_before_parsing():
+    import time
+    from models.melody import MAX_CHARS, parse_melody
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match=f"at most {MAX_CHARS:,} are allowed") as err:
+        parse_melody("C4 " * 8_000_000)  # 24 MB: the websocket message
+    assert time.perf_counter() - t0 < 0.5 and len(str(err.value)) < 200
+
+
+@pytest.mark.parametrize("text", ["Q" * 900, "C4:" + "9" * 900, "C4 " + "H" * 990, "C4:1/" + "0" * 900])
+def test_melody_errors_never_echo_a_huge_token(text):
+    from models.melody import parse_melody
+    with pytest.raises(ValueError) as err:
+        parse_melody(text)
+    assert len(str(err.value)) < 300, str(err.value)
+    assert "characters)" in str(err.value)
+
+
+def test_melody_box_is_bounded_on_the_page():
+    from models.melody import MAX_CHARS
+    at = AppTest.from_file(str(ROOT / "pages" / "wavenet_audio.py"), default_timeout=120)
+    at.query_params["notes"] = "Z" * 50_000
+    at.run()
+    assert not at.exception
+    box = at.text_area(key="wn_notes")
+    assert box.proto.max_chars == MAX_CHARS
+    assert len(box.value) <= MAX_CHARS
+    box.set_value("C4 " + "Q" * 500_000).run()  # what a hostile client could send past the browser's limit
+    assert len(at.text_area(key="wn_notes").value) <= MAX_CHARS  # cut at max_chars by Streamlit itself
+    generate = next(b for b in at.button if "Generate" in b.label)
+    generate.click().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert errors and len(errors) < 600, errors[:300]
