@@ -10,6 +10,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from models.imaging import display_size, png_bytes
+from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.click_image import click_image
 from pages.draw_canvas import draw_canvas
@@ -43,7 +44,8 @@ def sample_catalogue() -> dict[str, str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def colorize_png(_colorizer, source_png: bytes, hints_json: str) -> bytes:
     image = Image.open(io.BytesIO(source_png))
-    return png_bytes(_colorizer.colorize(image, json.loads(hints_json)))
+    with queue_for(MODEL_NAME).turn():  # bounded: past MAX_WAITING the visitor is told to try again
+        return png_bytes(_colorizer.colorize(image, json.loads(hints_json)))
 
 
 def set_source(source_id: str, image: Image.Image) -> None:
@@ -185,8 +187,12 @@ if "p2p_png" in st.session_state:
     with right:
         st.subheader("Colored")
         if colorizer is not None:
-            with st.spinner("Coloring..."):
-                result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))
+            try:
+                with st.spinner("Coloring..."):
+                    result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))
+            except (QueueFull, QueueTimeout) as err:
+                st.warning(plain(err))
+                st.stop()
             st.session_state.p2p_result = result
             shown = Image.open(io.BytesIO(result))
             st.image(shown.resize(shown_size(shown), Image.Resampling.LANCZOS))

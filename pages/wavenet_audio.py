@@ -3,12 +3,12 @@ next to the SoundFont's own rendering of the same notes."""
 from __future__ import annotations
 
 import random
-import time
 
 import streamlit as st
 
 from models import registry, soundfont
 from models.audio import spectrogram_image, wav_bytes, waveform_image
+from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.melody import MAX_CHARS, NAMES, midi_to_name
 from models.wavenet import DEFAULT_TEMPERATURE, check_duration
 from pages.plain import plain
@@ -150,12 +150,21 @@ if generate:
     except ValueError as err:
         st.error(f"**Fix the melody:** {plain(err, limit=400)}")
     else:
-        bar = st.progress(0.0, text="Generating sample by sample...")
-        t0 = time.perf_counter()
-        audio = model.render(notes, instrument, tempo=tempo, temperature=temperature, seed=int(seed),
-                             progress=lambda f: bar.progress(f, text=f"Generating sample by sample... {f:.0%}"))
-        elapsed = time.perf_counter() - t0
-        bar.empty()
+        line = st.empty()
+        try:
+            with queue_for(MODEL_NAME).turn(on_wait=lambda place: line.info(
+                    f"Waiting for the WaveNet: {place - 1} request(s) ahead of yours." if place > 1 else
+                    "Waiting for the WaveNet: yours is next.")) as turn:
+                line.empty()
+                bar = st.progress(0.0, text="Generating sample by sample...")
+                audio = model.render(notes, instrument, tempo=tempo, temperature=temperature, seed=int(seed),
+                                     progress=lambda f: bar.progress(f, text=f"Generating sample by sample... {f:.0%}"))
+                elapsed = turn.elapsed()
+            bar.empty()
+        except (QueueFull, QueueTimeout) as err:
+            line.empty()
+            st.warning(plain(err))
+            st.stop()
         beat = 60.0 / tempo
         events, t = [], 0.0
         for n in notes:
@@ -165,7 +174,8 @@ if generate:
         st.session_state["wn_result"] = {
             "audio": audio, "instrument": instrument,
             "notes": " ".join(n.name + (f":{n.beats:g}" if n.beats != 1 else "") for n in notes),
-            "seconds": seconds, "elapsed": elapsed, "events": tuple(events), "total_s": len(audio) / model.sample_rate,
+            "seconds": seconds, "elapsed": elapsed, "waited": turn.waited_s, "events": tuple(events),
+            "total_s": len(audio) / model.sample_rate,
         }
         st.query_params.update({"instrument": instrument, "notes": text.strip(), "tempo": str(tempo),
                                 "temperature": f"{temperature:g}", "seed": str(int(seed))})
@@ -175,8 +185,10 @@ if result:
     sr = model.sample_rate
     audio = result["audio"]
     st.subheader(plain(f"{result['instrument'].capitalize()}: {result['notes']}", limit=400))
+    waited = result.get("waited", 0.0)
     st.caption(f"{result['seconds']:.2f} s of audio generated in {result['elapsed']:.2f} s "
-               f"({result['seconds'] / max(result['elapsed'], 1e-6):.1f}x real time).")
+               f"({result['seconds'] / max(result['elapsed'], 1e-6):.1f}x real time)"
+               + (f"; waited {waited:.2f} s in the queue for the model." if waited >= 0.05 else "."))
     col_model, col_sf = st.columns(2)
     with col_model:
         st.markdown("**WaveNet**")
