@@ -9,6 +9,7 @@ address = "0.0.0.0"
 fileWatcherType = "none"
 maxUploadSize = 20
 maxWidgetStateSize = 1  # MB per client message: widget values are short (melody <= 1000 characters)
+maxCacheDataSize = "64mb"  # all st.cache_data results together (colored PNGs): least recently used go
 enableXsrfProtection = true
 
 [client]

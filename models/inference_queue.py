@@ -6,11 +6,14 @@ time. queue_for(name).turn() admits at most MAX_RUNNING requests at once and MAX
 a request beyond that gets QueueFull at once, and one that waited longer than MAX_WAIT_S gets QueueTimeout, each
 with a message saying what to do. While waiting, on_wait(place) is called whenever the place in line changes
 (1 = next), so a page can tell the visitor. The Turn it yields records the wait, so the page can report the
-generation time without it. No Streamlit here: the pages and the CLI share it.
+generation time without it. After each turn the freed heap is handed back to the OS (glibc malloc_trim), so one
+large request does not leave the server's RSS high for good. No Streamlit here: the pages and the CLI share it.
 """
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import itertools
 import threading
 import time
@@ -21,6 +24,25 @@ MAX_RUNNING = 1  # requests of one model computing at once (the model's lock ser
 MAX_WAITING = 4  # requests of one model waiting behind those; the next is turned away
 MAX_WAIT_S = 120.0  # longest wait in line before giving up
 POLL_S = 0.25  # how often a waiting request rechecks (its visitor may have left)
+
+
+def _load_trim():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        return None
+
+
+_malloc_trim = _load_trim()
+
+
+def release_freed_memory() -> bool:
+    """Return freed heap pages to the OS; True where that is possible (glibc)."""
+    if _malloc_trim is None:
+        return False
+    _malloc_trim(0)
+    return True
 
 
 class QueueFull(RuntimeError):
@@ -106,6 +128,7 @@ class InferenceQueue:
             with self._cond:
                 self._running.discard(turn.ticket)
                 self._cond.notify_all()
+            release_freed_memory()
 
 
 _queues: dict[str, InferenceQueue] = {}

@@ -122,7 +122,7 @@ def shown_size(image: Image.Image) -> tuple[int, int]:
 
 def hint_overlay(image: Image.Image, hints: list[dict], size: tuple[int, int]) -> Image.Image:
     """The sketch at its display size with each hint as a coloured dot."""
-    shown = image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+    shown = image.resize(size, Image.Resampling.LANCZOS).convert("RGB")  # small first: no full-size RGB copy
     sx, sy = size[0] / image.width, size[1] / image.height
     draw = ImageDraw.Draw(shown)
     for h in hints:

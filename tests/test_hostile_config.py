@@ -42,6 +42,12 @@ def test_client_messages_are_small(config):
     assert config["server"]["maxWidgetStateSize"] == 1
 
 
+def test_cached_results_are_bounded(config):
+    """Colored PNGs of up to 4 M pixels are cached for every visitor: the total, not the count, must be bounded."""
+    from streamlit.byte_util import config_max_cache_data_size_to_bytes
+    assert 0 < config_max_cache_data_size_to_bytes(config["server"]["maxCacheDataSize"]) <= 64 * 2**20
+
+
 def test_uploads_and_xsrf(config, request):
     assert config["server"]["maxUploadSize"] <= 20
     if "heroku" in request.node.name:

@@ -140,3 +140,14 @@ def test_colorizer_page_turns_away_past_the_bound(monkeypatch):
         at.run()
     assert not at.exception
     assert any("busy" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_each_turn_hands_freed_memory_back(monkeypatch):
+    from models import inference_queue
+    calls = []
+    monkeypatch.setattr(inference_queue, "release_freed_memory", lambda: calls.append(1) or True)
+    q = InferenceQueue("toy")
+    with q.turn():
+        pass
+    assert calls == [1]
+    assert inference_queue._malloc_trim is not None  # this is glibc Linux, as the server is
