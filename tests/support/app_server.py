@@ -21,9 +21,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 60.0):
-    """Yields (base_url, process); the server answers /_stcore/health before the block starts."""
+def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 60.0, cgroup_procs: Path | None = None):
+    """Yields (base_url, process); the server answers /_stcore/health before the block starts.
+
+    cgroup_procs: a cgroup's cgroup.procs file; the shell moves itself in before running the Procfile's command, so
+    the whole server runs inside that cgroup from its first byte."""
     command = (ROOT / "Procfile").read_text().split("web:", 1)[1].strip()
+    if cgroup_procs is not None:
+        command = f"echo $$ > {cgroup_procs} && {command}"
     port = free_port()
     env = {**os.environ, "PORT": str(port), "HOME": str(home), **(extra_env or {})}
     log = open(home / "server.log", "wb")
