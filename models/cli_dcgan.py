@@ -9,12 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from models import limits
 from models.numbers import parse_int
 from models.safe_files import NotRegularFile, check_output
 
 MAX_SEED = 2**31 - 1
 MAX_IMAGES = 10000
-MAX_OUTPUT_PIXELS = 50_000_000  # one written picture (a grid of --n images, each --scale times larger)
+MAX_OUTPUT_PIXELS = limits.MAX_OUTPUT_PIXELS  # one written picture (a grid of --n images, each --scale times larger)
 
 
 def _fail(message: str) -> int:

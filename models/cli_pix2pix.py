@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from models import limits
 from models.numbers import load_json, number, shown
 from models.safe_files import NotRegularFile, check_output, read_regular
 
 MODEL_NAME = "pix2pix-openmoji"
-MAX_HINTS = 1000
-MAX_HINTS_BYTES = 1 << 20
+MAX_HINTS = limits.MAX_HINTS
+MAX_HINTS_BYTES = limits.MAX_HINTS_BYTES
 
 
 def _fail(message: str) -> int:

@@ -20,9 +20,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-MAX_RUNNING = 1  # requests of one model computing at once (the model's lock serializes them anyway)
-MAX_WAITING = 4  # requests of one model waiting behind those; the next is turned away
-MAX_WAIT_S = 120.0  # longest wait in line before giving up
+from models import limits
+
+MAX_RUNNING = limits.MAX_RUNNING  # requests of one model computing at once (the model's lock serializes them anyway)
+MAX_WAITING = limits.MAX_WAITING  # requests of one model waiting behind those; the next is turned away
+MAX_WAIT_S = limits.MAX_WAIT_S  # longest wait in line before giving up
 POLL_S = 0.25  # how often a waiting request rechecks (its visitor may have left)
 
 

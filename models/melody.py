@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from models import limits
+
 NOTE_RE = re.compile(r"^([A-Ga-g])([#♯b♭]?)(-?\d+)(?::(.*))?$")
 REST_RE = re.compile(r"^[Rr](?::(.*))?$")
 SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-MAX_NOTES = 64
-MAX_CHARS = 1000  # of melody text: 64 notes such as "C#4:0.5" with room to spare; the page's max_chars too
+MAX_NOTES = limits.MAX_MELODY_NOTES
+MAX_CHARS = limits.MAX_MELODY_CHARS  # of melody text: 64 notes such as "C#4:0.5" with room to spare; the box's max_chars
 MAX_TOKEN_SHOWN = 24  # characters of one token quoted in an error
 MAX_BEATS_PER_NOTE = 8.0
 EXAMPLE = "e.g. 'C4 E4 G4:2 R C5' (note name A-G, optional # or b, octave, optional :beats; R is a rest)"

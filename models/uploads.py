@@ -15,20 +15,17 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from models import limits
 from models.safe_files import NotRegularFile, read_regular
 
 FORMATS = {"PNG", "JPEG", "WEBP", "BMP"}
 EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp"]
 
-# The limits a visitor meets (the server runs in 512 MB: a Heroku basic dyno).
-MAX_BYTES = 20 * 1024 * 1024  # the upload itself (server.maxUploadSize = 20 in the Streamlit configs)
-# Pixels, checked from the file's header before anything is decoded. The budget: the server with the colorizer
-# loaded sits near 300 MB (CPU-only torch); a colorized picture costs about 25 bytes per pixel at its peak (decode,
-# the flattened copy, the full-size composition in uint8, the PNGs kept for the page), so 4 M pixels peak near
-# 100 MB and leave ~100 MB of headroom for other sessions. 2000 x 2000 (e.g.) fits; 5000 x 5000 does not.
-MAX_PIXELS = 4_000_000
-MAX_ASPECT = 16  # longer side / shorter side: narrower strips cannot be colored or shown sensibly
-DECODE_BYTES_PER_PIXEL = 16  # what load_upload itself may need at its peak, per pixel (tests check it)
+# The limits a visitor meets, with the 512 MB budget they come from: models/limits.py.
+MAX_BYTES = limits.MAX_UPLOAD_BYTES
+MAX_PIXELS = limits.MAX_PIXELS
+MAX_ASPECT = limits.MAX_ASPECT
+DECODE_BYTES_PER_PIXEL = limits.DECODE_BYTES_PER_PIXEL
 TILE_ROWS = 256
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from models import limits
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -39,7 +41,13 @@ def test_streamlit_accepts_the_value(config):
 
 def test_client_messages_are_small(config):
     """A visitor's websocket message (widget values) is bounded long before it is parsed: 23 MB once cost 700 MB."""
-    assert config["server"]["maxWidgetStateSize"] == 1
+    assert config["server"]["maxWidgetStateSize"] == limits.MAX_CLIENT_MESSAGE_MB == 1
+    assert limits.MAX_MELODY_CHARS * 4 < limits.MAX_CLIENT_MESSAGE_MB * 1e6  # a full melody box always fits
+
+
+def test_config_repeats_the_limits_in_models_limits(config):
+    assert config["server"]["maxUploadSize"] * 2**20 == limits.MAX_UPLOAD_BYTES
+    assert config["server"]["maxCacheDataSize"] == limits.MAX_CACHE_DATA
 
 
 def test_cached_results_are_bounded(config):
