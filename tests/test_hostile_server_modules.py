@@ -9,32 +9,35 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 RUN = textwrap.dedent("""
     import json, sys
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
-    for source in sys.argv[2:]:
-        at.radio(key="p2p_source").set_value(source).run()
-    heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("pandas", "pyarrow"))
-    print(json.dumps({"exceptions": [e.value for e in at.exception], "heavy": heavy[:5]}))
+    heavy = lambda: sorted(m for m in sys.modules if m.split(".")[0] in ("pandas", "pyarrow"))[:5]
+    report = []
+    for step in json.loads(sys.argv[1]):  # [page, [colorizer sources...]] one after another, checked after each
+        page, sources = step
+        at = AppTest.from_file(page, default_timeout=120).run()
+        for source in sources:
+            at.radio(key="p2p_source").set_value(source).run()
+        report.append({"step": step, "exceptions": [e.value for e in at.exception], "heavy": heavy()})
+    print(json.dumps(report))
 """)
+STEPS = [("sketch_colorizer.py", ["Draw"]), ("sketch_colorizer.py", ["Samples", "Draw", "Upload"]), ("home.py", []),
+         ("latent_explorer.py", []), ("infogan_controls.py", []), ("wavenet_audio.py", [])]
 
 
-@pytest.mark.parametrize("page, sources", [("sketch_colorizer.py", ["Draw"]),
-                                           ("sketch_colorizer.py", ["Samples", "Draw", "Upload"]),
-                                           ("home.py", []), ("latent_explorer.py", []),
-                                           ("infogan_controls.py", []), ("wavenet_audio.py", [])])
-def test_no_pandas_or_pyarrow_in_the_server(page, sources):
-    out = subprocess.run([sys.executable, "-c", RUN, str(ROOT / "pages" / page), *sources], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+def test_no_pandas_or_pyarrow_in_the_server():
+    """Every page, one after another in one fresh process; the first step after which pandas/pyarrow appear fails."""
+    steps = [[str(ROOT / "pages" / page), sources] for page, sources in STEPS]
+    out = subprocess.run([sys.executable, "-c", RUN, json.dumps(steps)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
-    got = json.loads(out.stdout.strip().splitlines()[-1])
-    assert not got["exceptions"], got["exceptions"]
-    assert not got["heavy"], f"{page} {sources} imported {got['heavy']}"
+    for got in json.loads(out.stdout.strip().splitlines()[-1]):
+        name = Path(got["step"][0]).name, got["step"][1]
+        assert not got["exceptions"], (name, got["exceptions"])
+        assert not got["heavy"], f"{name} imported {got['heavy']}"
 
 
 def test_draw_tab_shows_the_canvas():
