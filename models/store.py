@@ -14,8 +14,10 @@ wait is bounded, and on any failure the partial and temporary files are removed.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ import filelock
 import pooch
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from models.registry import SHIPPED_DIR, ModelEntry
 
@@ -282,11 +286,34 @@ class ResumingDownloader:
         self.max_bytes = max_bytes
         self.limits = limits or DEFAULT_LIMITS
         self.deadline = time.monotonic() + self.limits.deadline_s
+        self._sockets: list[socket.socket] = []
 
     def _session(self) -> requests.Session:
         session = requests.Session()
         session.max_redirects = self.limits.max_redirects
+        adapter = _WatchedAdapter(self._sockets)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         return session
+
+    @contextlib.contextmanager
+    def _watchdog(self):
+        """Cut every socket of this download when the deadline passes: a read timeout restarts at each byte, so a
+        server trickling its headers or body would otherwise hold the download far past any deadline."""
+        def cut():
+            for sock in list(self._sockets):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            self._sockets.clear()
 
     def _remaining(self) -> float:
         left = self.deadline - time.monotonic()
@@ -305,9 +332,12 @@ class ResumingDownloader:
             _remove(part)  # an earlier run's leftover longer than the file can be: start over
         for attempt in range(self.retries + 1):
             try:
-                self._fetch_into(url, part)
+                with self._watchdog():
+                    self._fetch_into(url, part)
                 break
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError, IncompleteBody):
+                if time.monotonic() >= self.deadline:  # the watchdog cut it (or it failed just then)
+                    raise DeadlineExceeded(f"more than {self.limits.deadline_s:.0f} s") from None
                 if attempt == self.retries:
                     raise
                 pause = min(0.5 * 2**attempt, 5.0)
@@ -379,6 +409,31 @@ def _range_start(content_range: str | None) -> int | None:
     if not content_range or not content_range.startswith("bytes "):
         return None
     return _header_int(content_range[len("bytes "):].split("-", 1)[0])
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections record their sockets in `sockets`, for ResumingDownloader's watchdog."""
+
+    def __init__(self, sockets: list, **kwargs):
+        self._sockets = sockets
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _watched_pool(HTTPConnectionPool, self._sockets),
+                                                   "https": _watched_pool(HTTPSConnectionPool, self._sockets)}
+
+
+def _watched_pool(base, sockets: list):
+    class Connection(base.ConnectionCls):
+        def connect(self):
+            super().connect()
+            sockets.append(self.sock)
+
+    class Pool(base):
+        ConnectionCls = Connection
+
+    return Pool
 
 
 class IncompleteBody(requests.exceptions.ChunkedEncodingError):

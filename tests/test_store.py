@@ -200,6 +200,17 @@ def test_overall_deadline_bounds_every_try(served, entry, monkeypatch):
     assert leftovers() == []
 
 
+def test_trickled_headers_are_cut_at_the_deadline(served, entry, monkeypatch):
+    monkeypatch.setenv(store.ENV_URL, served.base_url + "/slow-headers")
+    served.trickle_s = 0.02  # each header byte resets the read timeout; only a watchdog can stop this
+    limits = replace(FAST, deadline_s=1.5)
+    t0 = __import__("time").monotonic()
+    with pytest.raises(store.WeightError, match="longer than 2 s in all"):
+        store.weight_path(entry, limits=limits)
+    assert __import__("time").monotonic() - t0 < 4
+    assert leftovers() == []
+
+
 def test_redirect_loop_is_named(served, entry, monkeypatch):
     monkeypatch.setenv(store.ENV_URL, served.base_url + "/redirect-loop")
     with pytest.raises(store.WeightError, match="redirected more than 5 times"):

@@ -8,6 +8,7 @@ Hostile modes (a weight server that lies or stalls):
 /endless/NAME     the file, then random bytes forever (no Content-Length), until the client hangs up;
 /lying-length/NAME announces Content-Length 1 TB and sends the file followed by endless random bytes;
 /trickle/NAME     correct headers, then one byte every server.trickle_s seconds;
+/slow-headers/NAME sends its status line and headers one byte every server.trickle_s seconds;
 /redirect-loop/NAME answers 302 to itself forever;
 /wrong-bytes/NAME the right Content-Length, but random bytes (same length, other hash).
 server.bytes_sent counts the body bytes the hostile modes managed to send.
@@ -127,6 +128,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(data[i:i + 1])
             time.sleep(self.server.trickle_s)
 
+    def _slow_headers(self, data: bytes) -> None:
+        head = (f"HTTP/1.1 200 OK\r\nContent-Length: {len(data)}\r\n" + "X-Pad: x\r\n" * 500).encode()
+        for i in range(len(head)):
+            self._send(head[i:i + 1])
+            time.sleep(self.server.trickle_s)
+
     def _redirect_loop(self, data: bytes) -> None:
         self.send_response(302)
         self.send_header("Location", self.path)
@@ -141,4 +148,5 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 HOSTILE = {"endless": _Handler._endless, "lying-length": _Handler._lying_length, "trickle": _Handler._trickle,
-           "redirect-loop": _Handler._redirect_loop, "wrong-bytes": _Handler._wrong_bytes}
+           "redirect-loop": _Handler._redirect_loop,
+           "slow-headers": _Handler._slow_headers, "wrong-bytes": _Handler._wrong_bytes}
