@@ -8,10 +8,13 @@ port = ${PORT:-8501}
 address = "0.0.0.0"
 fileWatcherType = "none"
 maxUploadSize = 20
+maxWidgetStateSize = 1  # MB per client message: widget values are short (melody <= 1000 characters)
+maxCacheDataSize = "64mb"  # all st.cache_data results together (colored PNGs): least recently used go
 enableXsrfProtection = true
 
 [client]
 toolbarMode = "viewer"
+showErrorDetails = "none"  # never show a visitor a traceback with server paths
 
 [browser]
 gatherUsageStats = false

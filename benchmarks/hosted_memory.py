@@ -1,9 +1,9 @@
 """The app inside a real 512 MB memory limit with several visitors at once, as a Heroku dyno charges memory.
 
-    python -m benchmarks.hosted_memory --venv .venv-cpu [--limit-mb 512] [--runs 3] [--rounds 2]
+    python -m benchmarks.hosted_memory [--python .venv-cpu/bin/python] [--limit-mb 512] [--runs 3] [--rounds 2]
 
 Starts the app exactly as the Procfile does, inside a memory cgroup (tests/support/cgroup.py) and with the CPU-only
-torch of the given virtual environment (the default Linux torch wheel maps ~500 MB of CUDA libraries). Three real
+torch (.venv-cpu, made by tests/install.sh) (the default Linux torch wheel maps ~500 MB of CUDA libraries). Three real
 headless Chromium visitors then work at the same time: one uploads a sketch and adds hints, one moves Latent
 Explorer sliders and changes an InfoGAN digit, one generates WaveNet audio. Per run it prints the cgroup's peak
 (memory.max_usage_in_bytes: private memory and page cache together, what the kernel limits), OOM kills, errors,
@@ -12,23 +12,23 @@ whether the server still answers, and the group's usage once the browsers have c
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from tests.support.cgroup import available
-from tests.support.hosted import one_run
+from tests.support.cgroup import unavailable
+from tests.support.hosted import cpu_python, one_run
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--venv", type=Path, required=True, help="virtual environment with CPU-only torch")
+    parser.add_argument("--python", help="a Python with CPU-only torch (default: CPU_TORCH_PYTHON, .venv-cpu)")
     parser.add_argument("--limit-mb", type=int, default=512)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2, help="repeats of each page's action per visitor")
     args = parser.parse_args()
-    if reason := available():
+    python = args.python or cpu_python()
+    if reason := unavailable() or (None if python else "no CPU-only torch: run tests/install.sh or pass --python"):
         print(f"cannot run: {reason}")
         return 2
     for i in range(args.runs):
-        r = one_run(args.venv, args.limit_mb, args.rounds)
+        r = one_run(python, args.limit_mb, args.rounds)
         print(f"run {i + 1}: peak {r['peak_mb']:.0f} MB of {args.limit_mb} (after boot {r['boot_mb']:.0f}, private "
               f"{r['rss_anon_mb']:.0f} at the end), OOM kills {r['oom_kills']}, healthy after: {r['healthy']}, "
               f"errors {len(r['errors'])}, {r['wall_s']:.0f} s; usage once the browsers closed {r['after_mb']:.0f} MB")

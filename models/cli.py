@@ -12,10 +12,13 @@ from models import families, registry, store
 
 def cmd_list(args) -> int:
     rows = [("model", "family", "size", "status", "where from")]
+    warnings = []
     for entry in registry.load_manifest().values():
         st = store.status(entry)
         state = "present, verified" if st["present"] else ("CORRUPT" if st.get("corrupt") else "absent")
-        rows.append((entry.name, entry.family, f"{entry.bytes / 1e6:.1f} MB", state, st["source"]))
+        source = st["source"] + (" (see warning)" if st["problems"] else "")
+        rows.append((entry.name, entry.family, f"{entry.bytes / 1e6:.1f} MB", state, source))
+        warnings += [f"warning: {entry.name}: {note}" for note in st["problems"]]
     if len(rows) == 1:
         print("No models in the manifest.")
         return 0
@@ -24,6 +27,8 @@ def cmd_list(args) -> int:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
+    for line in dict.fromkeys(warnings):
+        print(line)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Turning generator outputs into pictures: tensors in [-1, 1] to PIL images, grids, PNG and animated GIF bytes."""
+"""Turning generator outputs into pictures: tensors in [-1, 1] to PIL images, grids, PNG and animated GIF bytes,
+and the on-screen size of a picture (from its aspect, inside a box)."""
 from __future__ import annotations
 
 import io
@@ -33,6 +34,19 @@ def grid(images: torch.Tensor, nrow: int = 8, pad: int = 2, scale: int = 1, pad_
         r, col = divmod(i, ncol)
         canvas[:, pad + r * (h + pad): pad + r * (h + pad) + h, pad + col * (w + pad): pad + col * (w + pad) + w] = img
     return to_pil(canvas, scale)
+
+
+def display_size(width: int, height: int, box_width: int, box_height: int, min_side: int = 128) -> tuple[int, int]:
+    """The on-screen size of a width x height picture: its aspect kept, inside box_width x box_height; small pictures
+    are enlarged until their longer side is min_side (never past the box), large ones shrunk to fit. The size is
+    computed from the aspect, so a strip can never be enlarged into a huge image."""
+    width, height = max(1, int(width)), max(1, int(height))
+    scale = min(box_width / width, box_height / height)
+    longer = max(width, height)
+    if longer * scale > max(min_side, longer):  # would enlarge: only as far as min_side
+        scale = max(min_side, longer) / longer
+        scale = min(scale, box_width / width, box_height / height)
+    return max(1, min(box_width, round(width * scale))), max(1, min(box_height, round(height * scale)))
 
 
 def png_bytes(image: Image.Image) -> bytes:

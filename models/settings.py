@@ -1,4 +1,4 @@
-"""Every GAN_STUDIO_* environment variable the backend reads, and limits shared by several families.
+"""Every GAN_STUDIO_* environment variable the backend reads (the limits a visitor meets are in models/limits.py).
 
 Read through the functions here (not os.environ directly) so each variable is named and documented once:
     GAN_STUDIO_WEIGHTS_DIR   a directory whose weight files take precedence over the shipped ones
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-MAX_SEED = 2**31 - 1  # seeds are 0..MAX_SEED everywhere: CLI, pages, links, backends
 
 WEIGHTS_DIR = "GAN_STUDIO_WEIGHTS_DIR"
 CACHE = "GAN_STUDIO_CACHE"

@@ -1,7 +1,9 @@
 """Safe loading of user-uploaded pictures: PNG, JPEG, WebP, BMP -> an 8-bit RGB (or L) PIL image, or an UploadError.
 
-Checks, in order: byte size; format (from the file's header, not its name); pixel count from the header before
-decoding (decompression bombs); then a full decode (corrupt / truncated data). Animated files give their first
+Checks, in order: byte size; format (from the file's header, not its name); pixel count and aspect from the header
+before decoding (decompression bombs, tiny files declaring huge sizes, absurd strips); then a full decode (corrupt /
+truncated data). The limits (MAX_BYTES, MAX_PIXELS, MAX_ASPECT) are chosen for a 512 MB server, see below; decoding
+works in uint8 (or float32 row bands) so its peak stays under DECODE_BYTES_PER_PIXEL per pixel. Animated files give their first
 frame; EXIF orientation is honoured; transparency is flattened on white; palette, greyscale, CMYK and 16/32-bit
 images are converted. Every failure is an UploadError whose message says what went wrong and what to do.
 """
@@ -13,40 +15,62 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from models import limits
+from models.safe_files import NotRegularFile, read_regular
+
 FORMATS = {"PNG", "JPEG", "WEBP", "BMP"}
-MAX_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 25_000_000  # e.g. 5000 x 5000
 EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp"]
+
+# The limits a visitor meets, with the 512 MB budget they come from: models/limits.py.
+MAX_BYTES = limits.MAX_UPLOAD_BYTES
+MAX_PIXELS = limits.MAX_PIXELS
+MAX_ASPECT = limits.MAX_ASPECT
+DECODE_BYTES_PER_PIXEL = limits.DECODE_BYTES_PER_PIXEL
+TILE_ROWS = 256
 
 
 class UploadError(ValueError):
     """A user-facing message about an unusable upload."""
 
 
-def _data_of(source) -> bytes:
+def _data_of(source, max_bytes: int) -> bytes:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source)
     if hasattr(source, "getvalue"):
         return bytes(source.getvalue())
     if hasattr(source, "read"):
-        return source.read(MAX_BYTES + 1)
-    with open(source, "rb") as f:  # a path
-        return f.read(MAX_BYTES + 1)
+        return source.read(max_bytes + 1)
+    return read_regular(source, max_bytes)  # a path: a FIFO or device is refused, never waited on
+
+
+def _to_l8(image: Image.Image) -> Image.Image:
+    """A 16-bit, 32-bit integer or float greyscale image as 8-bit L, converted in bands of TILE_ROWS rows in float32
+    so that no full-size float copy exists (a full float64 copy of 25 M pixels alone took 200 MB per array)."""
+    arr = np.asarray(image)
+    if image.mode.startswith("I;16"):
+        top = 65535.0
+    elif image.mode == "I":
+        top = 65535.0 if arr.max() > 255 else 255.0
+    else:  # "F"
+        top = 1.0 if np.nanmax(arr, initial=0.0) <= 1.0 else 255.0
+    out = np.empty(arr.shape, np.uint8)
+    for row in range(0, arr.shape[0], TILE_ROWS):
+        band = arr[row:row + TILE_ROWS].astype(np.float32)
+        np.nan_to_num(band, copy=False, nan=0.0, posinf=top, neginf=0.0)
+        band *= np.float32(255.0 / top)
+        band += np.float32(0.5)
+        np.clip(band, 0, 255, out=band)
+        out[row:row + TILE_ROWS] = band
+    return Image.fromarray(out, "L")
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    """8-bit RGB or L; transparent pixels become white paper."""
+    """8-bit RGB or L; transparent pixels become white paper. Works in uint8 (or row bands) at the image's size."""
     mode = image.mode
     if mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    elif mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-        arr = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if mode.startswith("I;16") or arr.max() > 255 else 255.0
-        image = Image.fromarray(np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
-    elif mode == "F":
-        arr = np.asarray(image, dtype=np.float64)
-        top = 1.0 if arr.max() <= 1.0 else 255.0
-        image = Image.fromarray(np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+    elif mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        image = _to_l8(image)
     elif mode == "1":
         image = image.convert("L")
     elif mode in ("CMYK", "YCbCr", "LAB", "HSV", "RGBX"):
@@ -56,9 +80,11 @@ def _flatten(image: Image.Image) -> Image.Image:
     elif mode == "RGBa":
         image = image.convert("RGBA")
     if image.mode in ("RGBA", "LA"):
+        grey = image.mode == "LA"
         paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        paper.alpha_composite(image.convert("RGBA"))
-        image = paper.convert("RGB" if image.mode == "RGBA" else "L")
+        paper.alpha_composite(image if image.mode == "RGBA" else image.convert("RGBA"))
+        del image
+        image = paper.convert("L" if grey else "RGB")
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     return image
@@ -76,7 +102,9 @@ def _unreadable_message(data: bytes) -> str:
 def load_upload(source, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES) -> Image.Image:
     """A decoded, upright, 8-bit RGB or L image from bytes / a file-like (e.g. st.file_uploader's) / a path."""
     try:
-        data = _data_of(source)
+        data = _data_of(source, max_bytes)
+    except NotRegularFile as err:
+        raise UploadError(f"The file could not be read: {err}.") from None
     except OSError as err:
         raise UploadError(f"The file could not be read ({err.strerror or err}). Check the path and try again.") from None
     if not data:
@@ -97,10 +125,13 @@ def load_upload(source, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES
                                   "Scale it down and upload it again.")
             if width < 1 or height < 1:
                 raise UploadError("The picture has no pixels. Upload a different file.")
+            if max(width, height) > MAX_ASPECT * min(width, height):
+                raise UploadError(f"The picture is a strip of {width} x {height} pixels: one side is more than "
+                                  f"{MAX_ASPECT} times the other. Crop it closer to the drawing and upload it again.")
             if getattr(image, "n_frames", 1) > 1:
                 image.seek(0)  # animated: the first frame
             image.load()
-            image = ImageOps.exif_transpose(image) or image
+            ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when there is nothing to turn
             return _flatten(image)
     except UploadError:
         raise

@@ -8,6 +8,7 @@ import streamlit as st
 
 from models import registry, store
 from models.loading import is_loaded, load_model
+from pages.plain import plain, shorten
 
 
 class _DownloadBar:
@@ -38,7 +39,7 @@ def get_model(name: str):
         with st.spinner(f"Loading the {name} model (its first use since the server started)..."):
             return load_model(name, progress=bar)
     except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
-        st.error(f"**Model unavailable.** {err}")
+        st.error(f"**Model unavailable.** {plain(err, limit=1000)}")
         return None
     finally:
         bar.close()
@@ -50,7 +51,7 @@ def link_choice(params, name: str, options, default, bad: list[str]):
         return default
     if params[name] in options:
         return params[name]
-    bad.append(f"{name}={params[name]!r} (expected one of {', '.join(map(str, options))})")
+    bad.append(f"{name}={shorten(repr(params[name]), 60)} (expected one of {', '.join(map(str, options))})")
     return default
 
 
@@ -66,5 +67,12 @@ def link_number(params, name: str, cast, low, high, default, bad: list[str]):
     if ok:
         return round(value, 2) if cast is float else value
     kind, shown = ("a whole number", "{:,}") if cast is int else ("a number", "{:g}")
-    bad.append(f"{name}={params[name]!r} (expected {kind} from {shown.format(low)} to {shown.format(high)})")
+    bad.append(f"{name}={shorten(repr(params[name]), 60)} (expected {kind} from {shown.format(low)} to "
+               f"{shown.format(high)})")
     return default
+
+
+def warn_ignored_params(problems: list[str]) -> None:
+    """One warning naming the link parameters that were ignored; the values are the link's, so shown as plain text."""
+    if problems:
+        st.warning("Ignored malformed link parameters, using defaults for: " + plain("; ".join(problems), limit=2000))

@@ -13,6 +13,7 @@ from models.device import describe, pick_device
 from models.imaging import grid, png_bytes
 from models.loading import load_model
 from models.wavenet.audio import waveform_image
+from pages.plain import plain
 
 SAMPLE = Path(__file__).with_name("samples") / "penguin.png"
 COLUMNS = ("model", "what", "size", "status", "from", "licence")
@@ -64,15 +65,17 @@ def card(family: families.Family) -> None:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def model_rows() -> dict[str, list[tuple[str, ...]]]:
-    """Family name -> one row per manifest entry (COLUMNS)."""
+def model_status() -> tuple[dict[str, list[tuple[str, ...]]], list[tuple[str, str]]]:
+    """(family name -> one row per manifest entry (COLUMNS), [(model, why a copy of its weights was passed over)])."""
     rows: dict[str, list[tuple[str, ...]]] = {}
+    problems: list[tuple[str, str]] = []
     for entry in registry.load_manifest().values():
         state = store.status(entry)
         status = "present ✅" if state["present"] else ("corrupt ⚠️" if state.get("corrupt") else state["source"])
         rows.setdefault(entry.family, []).append((entry.name, entry.title, f"{entry.bytes / 1e6:.1f} MB", status,
                                                   state["source"] if state["present"] else "", entry.licence))
-    return rows
+        problems += [(entry.name, note) for note in state.get("problems") or []]
+    return rows, problems
 
 
 def markdown_table(rows: list[tuple[str, ...]]) -> str:
@@ -99,8 +102,10 @@ except RuntimeError as err:
     device_text = f"unavailable ({err})"
 st.caption(f"Inference runs on: **{device_text}**")
 
+rows, problems = model_status()
+for name, note in problems:  # a bad file in GAN_STUDIO_WEIGHTS_DIR (or elsewhere) is said, never skipped
+    st.warning(f"**{name}:** {plain(note, limit=1000)}")
 with st.expander("Models and weights"):
-    rows = model_rows()
     if not rows:
         st.info("No models are registered yet.")
     for family in families.FAMILIES.values():

@@ -6,8 +6,8 @@ import random
 import streamlit as st
 
 from models.imaging import grid, png_bytes, to_pil
-from models.settings import MAX_SEED
-from pages.common import get_model, link_choice, link_number
+from models.limits import MAX_SEED
+from pages.common import get_model, link_choice, link_number, warn_ignored_params
 
 MODEL_NAME = "infogan-mnist"
 CODE_LIMIT = 1.0  # the continuous codes were trained on Unif(-1, 1); beyond it the digit smears
@@ -43,8 +43,7 @@ if model is None:
 
 if STATE["digit"] not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params)
-    if problems:
-        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    warn_ignored_params(problems)
     for name, key in STATE.items():
         st.session_state[key] = start[name]
 

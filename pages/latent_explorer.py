@@ -10,8 +10,8 @@ import random
 import streamlit as st
 
 from models.imaging import gif_bytes, grid, png_bytes, to_pil
-from pages.common import get_model, link_choice, link_number
-from models.settings import MAX_SEED
+from models.limits import MAX_SEED
+from pages.common import get_model, link_choice, link_number, warn_ignored_params
 
 
 MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MNIST)"}
@@ -81,8 +81,7 @@ st.write("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) int
 
 if "le_seed" not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params)
-    if problems:
-        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    warn_ignored_params(problems)
     st.session_state.update({"le_model": start["model"], "le_seed": start["seed"], "le_seed_b": start["seed_b"],
                              "le_method": start["method"], "le_nb_seed": 0, "le_radius": 0.8})
     st.session_state.update(dict(zip(SEFA_KEYS, start["sefa"])))

@@ -6,20 +6,24 @@ import io
 import json
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from models.imaging import png_bytes
+from models.imaging import display_size, png_bytes
+from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.pix2pix.line_art import line_art_problem
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.click_image import click_image
 from pages.common import get_model
+from pages.draw_canvas import draw_canvas
+from pages.plain import plain
 
 
 MODEL_NAME = "pix2pix-openmoji"
 SAMPLES_DIR = Path(__file__).with_name("samples")
 DISPLAY_WIDTH = 384
+DISPLAY_MAX_HEIGHT = 512  # with the width, the box every picture is shown in (its aspect kept)
+DISPLAY_MIN_SIDE = 256  # small sketches are enlarged until their longer side is this, never past the box
 SOURCES = ["Upload", "Samples", "Draw"]
 
 st.title("🖍️ Sketch Colorizer")
@@ -40,7 +44,8 @@ def sample_catalogue() -> dict[str, str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def colorize_png(_colorizer, source_png: bytes, hints_json: str) -> bytes:
     image = Image.open(io.BytesIO(source_png))
-    return png_bytes(_colorizer.colorize(image, json.loads(hints_json)))
+    with queue_for(MODEL_NAME).turn():  # bounded: past MAX_WAITING the visitor is told to try again
+        return png_bytes(_colorizer.colorize(image, json.loads(hints_json)))
 
 
 def set_source(source_id: str, image: Image.Image) -> None:
@@ -69,7 +74,7 @@ def upload_source() -> None:
         set_source(source_id, image)
         st.session_state.p2p_notice = line_art_problem(image)  # shown beside the result, which is still made
     except UploadError as err:
-        st.error(f"**{file.name}:** {err}")
+        st.error(f"**{plain(file.name, limit=80)}:** {plain(err)}")
         st.session_state.pop("p2p_source_id", None)
         st.session_state.pop("p2p_png", None)
 
@@ -91,34 +96,40 @@ def sample_source(preselected: str | None) -> None:
                 st.query_params["sample"] = name
 
 
-def draw_source() -> None:
-    try:
-        from streamlit_drawable_canvas import st_canvas
+CANVAS_SIZE = 320
 
-        stroke = st.slider("Pen width", 1, 12, 4, key="p2p_pen")
-        result = st_canvas(stroke_width=stroke, stroke_color="#000000", background_color="#ffffff", height=320,
-                           width=320, drawing_mode="freedraw", return_image_data=True, key="p2p_canvas")
-        data = result.image_data if result.json_data and result.json_data.get("objects") else None
-    except Exception as err:  # the canvas is optional: upload stays the main path
-        st.info(f"The drawing canvas is not available here ({type(err).__name__}). Upload a sketch instead.")
-        return
-    if data is None:
+
+def draw_source() -> None:
+    """A freehand canvas (pages/draw_canvas.py: no pandas or pyarrow in the server); the drawing becomes the sketch."""
+    a, b = st.columns([3, 1])
+    stroke = a.slider("Pen width", 1, 12, 4, key="p2p_pen")
+    if b.button("Clear drawing", key="p2p_draw_clear"):
+        st.session_state.p2p_draw_n = st.session_state.get("p2p_draw_n", 0) + 1
+    png = draw_canvas(CANVAS_SIZE, CANVAS_SIZE, stroke, key=f"p2p_draw_{st.session_state.get('p2p_draw_n', 0)}",
+                      alt="Drawing canvas: draw your sketch with the mouse or a finger")
+    if png is None:
         st.caption("Draw with the mouse, then add hints below.")
         return
-    rgba = Image.fromarray(np.asarray(data, dtype=np.uint8), "RGBA")
-    paper = Image.new("RGBA", rgba.size, "white")
-    paper.alpha_composite(rgba)
-    drawing = paper.convert("L")
+    try:  # what the browser sent is untrusted: decoded like an upload, no larger than the canvas
+        drawing = load_upload(png, max_pixels=CANVAS_SIZE * CANVAS_SIZE, max_bytes=2 * 1024 * 1024).convert("L")
+    except UploadError as err:
+        st.error(f"**The drawing could not be read:** {plain(err)}")
+        return
     set_source("draw:" + hashlib.sha256(drawing.tobytes()).hexdigest()[:16], drawing)
 
 
-def hint_overlay(image: Image.Image, hints: list[dict], width: int) -> Image.Image:
-    """The sketch at display width with each hint as a coloured dot."""
-    scale = width / image.width
-    shown = image.convert("RGB").resize((width, max(1, round(image.height * scale))), Image.Resampling.LANCZOS)
+def shown_size(image: Image.Image) -> tuple[int, int]:
+    """The sketch's (and the result's) on-screen size: from its aspect, inside the display box."""
+    return display_size(image.width, image.height, DISPLAY_WIDTH, DISPLAY_MAX_HEIGHT, DISPLAY_MIN_SIDE)
+
+
+def hint_overlay(image: Image.Image, hints: list[dict], size: tuple[int, int]) -> Image.Image:
+    """The sketch at its display size with each hint as a coloured dot."""
+    shown = image.resize(size, Image.Resampling.LANCZOS).convert("RGB")  # small first: no full-size RGB copy
+    sx, sy = size[0] / image.width, size[1] / image.height
     draw = ImageDraw.Draw(shown)
     for h in hints:
-        x, y = h["x"] * scale, h["y"] * scale
+        x, y = h["x"] * sx, h["y"] * sy
         draw.ellipse((x - 6, y - 6, x + 6, y + 6), fill=h["color"], outline="black", width=2)
     return shown
 
@@ -144,20 +155,19 @@ def hints_panel() -> None:
 def clickable_sketch(image: Image.Image) -> None:
     """Show the sketch; a click adds a hint of the picked colour at that point (image pixels)."""
     hints = st.session_state.p2p_hints
-    width = min(DISPLAY_WIDTH, max(256, image.width))
-    shown = hint_overlay(image, hints, width)
-    click = click_image(shown, width, key=f"p2p_click_{st.session_state.p2p_source_id}",
+    size = shown_size(image)
+    shown = hint_overlay(image, hints, size)
+    click = click_image(shown, size[0], key=f"p2p_click_{st.session_state.p2p_source_id}",
                         alt="Your sketch: click to place a colour hint")
     if click is not None:
-        scale = image.width / shown.width
-        hints.append({"x": round(click[0] * scale, 1), "y": round(click[1] * scale, 1),
+        hints.append({"x": round(click[0] * image.width / size[0], 1), "y": round(click[1] * image.height / size[1], 1),
                       "color": st.session_state.get("p2p_colour", "#e53935")})
         st.rerun()
 
 
 query_sample = st.query_params.get("sample")
 if query_sample is not None and query_sample not in sample_catalogue():
-    st.warning(f"There is no sample sketch called '{query_sample}'; showing the page without it.")
+    st.warning(f"There is no sample sketch called '{plain(query_sample, limit=80)}'; showing the page without it.")
     query_sample = None
 source = st.radio("Sketch from", SOURCES, index=1 if query_sample else 0, horizontal=True, key="p2p_source",
                   label_visibility="collapsed")
@@ -182,12 +192,15 @@ if "p2p_png" in st.session_state:
         if st.session_state.get("p2p_notice"):
             st.warning(st.session_state.p2p_notice)
         if colorizer is not None:
-            with st.spinner("Coloring..."):
-                result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))
+            try:
+                with st.spinner("Coloring..."):
+                    result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))
+            except (QueueFull, QueueTimeout) as err:
+                st.warning(plain(err))
+                st.stop()
             st.session_state.p2p_result = result
             shown = Image.open(io.BytesIO(result))
-            width = min(DISPLAY_WIDTH, max(256, sketch.width))
-            st.image(shown.resize((width, max(1, round(shown.height * width / shown.width))), Image.Resampling.LANCZOS))
+            st.image(shown.resize(shown_size(shown), Image.Resampling.LANCZOS))
             st.caption(f"{sketch.width} x {sketch.height} px, same as your sketch.")
             st.download_button("Download PNG", result, file_name="colored.png", mime="image/png", key="p2p_download")
 else:

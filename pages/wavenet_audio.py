@@ -3,17 +3,18 @@ next to the SoundFont's own rendering of the same notes."""
 from __future__ import annotations
 
 import random
-import time
 
 import streamlit as st
 
 from models import registry
+from models.inference_queue import QueueFull, QueueTimeout, queue_for
+from models.limits import MAX_SEED
 from models.wavenet import soundfont
 from models.wavenet.audio import spectrogram_image, wav_bytes, waveform_image
-from models.wavenet.melody import NAMES, midi_to_name
+from models.wavenet.melody import MAX_CHARS, NAMES, midi_to_name
 from models.wavenet.model import DEFAULT_TEMPERATURE, check_duration
-from pages.common import get_model, link_choice, link_number
-from models.settings import MAX_SEED
+from pages.common import get_model, link_choice, link_number, warn_ignored_params
+from pages.plain import plain
 
 
 MODEL_NAME = "wavenet-instruments"
@@ -36,7 +37,7 @@ def parse_params(params, instruments: list[str]) -> tuple[dict, list[str]]:
     values, bad = dict(DEFAULTS), []
     values["instrument"] = link_choice(params, "instrument", instruments, DEFAULTS["instrument"], bad)
     if "notes" in params:
-        text = str(params["notes"])[:500]
+        text = str(params["notes"])[:MAX_CHARS]
         values["notes"] = text  # a malformed melody is shown and explained when generating, like a typed one
     for name, cast, low, high in (("tempo", int, 40, 240), ("temperature", float, 0.0, 1.5), ("seed", int, 0, MAX_SEED)):
         values[name] = link_number(params, name, cast, low, high, DEFAULTS[name], bad)
@@ -51,7 +52,11 @@ def set_preset() -> None:
 
 def add_token(token: str) -> None:
     text = st.session_state.get(KEYS["notes"], "").strip()
-    st.session_state[KEYS["notes"]] = f"{text} {token}".strip()
+    longer = f"{text} {token}".strip()
+    if len(longer) > MAX_CHARS:
+        st.session_state["wn_full"] = True  # said next to the box on this run
+        return
+    st.session_state[KEYS["notes"]] = longer
 
 
 def add_picked_note() -> None:
@@ -100,8 +105,7 @@ if metrics.get("pitch_acc_within_50_cents") is not None:
 
 if KEYS["instrument"] not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params, model.instruments)
-    if problems:
-        st.warning("Ignored malformed link parameters, using defaults for: " + "; ".join(problems))
+    warn_ignored_params(problems)
     for name, key in KEYS.items():
         st.session_state[key] = start[name]
 
@@ -116,9 +120,11 @@ with left:
     typed = st.session_state.get(KEYS["notes"], "").strip()
     st.session_state["wn_preset"] = next((name for name, tune in PRESETS.items() if tune == typed), OWN_MELODY)
     st.selectbox("Preset melody", [OWN_MELODY] + list(PRESETS), key="wn_preset", on_change=set_preset)
-    text = st.text_area("Melody", key=KEYS["notes"], height=80,
+    text = st.text_area("Melody", key=KEYS["notes"], height=80, max_chars=MAX_CHARS,
                         help="Note names A-G with optional # or b and an octave (C4 = middle C); add :beats for a "
                              "longer or shorter note (G4:2, E4:0.5); R is a rest.")
+    if st.session_state.pop("wn_full", False):
+        st.warning(f"The melody box is full ({MAX_CHARS:,} characters at most): remove notes before adding more.")
     with st.expander("Note picker", expanded=False):
         octaves = list(range(low // 12 - 1, high // 12))
         st.pills("Note", NAMES, key="wn_pick_note", default="C")
@@ -146,14 +152,23 @@ if generate:
         notes = model.parse(text, instrument)
         seconds = check_duration(notes, tempo)
     except ValueError as err:
-        st.error(f"**Fix the melody:** {err}")
+        st.error(f"**Fix the melody:** {plain(err, limit=400)}")
     else:
-        bar = st.progress(0.0, text="Generating sample by sample...")
-        t0 = time.perf_counter()
-        audio = model.render(notes, instrument, tempo=tempo, temperature=temperature, seed=int(seed),
-                             progress=lambda f: bar.progress(f, text=f"Generating sample by sample... {f:.0%}"))
-        elapsed = time.perf_counter() - t0
-        bar.empty()
+        line = st.empty()
+        try:
+            with queue_for(MODEL_NAME).turn(on_wait=lambda place: line.info(
+                    f"Waiting for the WaveNet: {place - 1} request(s) ahead of yours." if place > 1 else
+                    "Waiting for the WaveNet: yours is next.")) as turn:
+                line.empty()
+                bar = st.progress(0.0, text="Generating sample by sample...")
+                audio = model.render(notes, instrument, tempo=tempo, temperature=temperature, seed=int(seed),
+                                     progress=lambda f: bar.progress(f, text=f"Generating sample by sample... {f:.0%}"))
+                elapsed = turn.elapsed()
+            bar.empty()
+        except (QueueFull, QueueTimeout) as err:
+            line.empty()
+            st.warning(plain(err))
+            st.stop()
         beat = 60.0 / tempo
         events, t = [], 0.0
         for n in notes:
@@ -163,7 +178,8 @@ if generate:
         st.session_state["wn_result"] = {
             "audio": audio, "instrument": instrument,
             "notes": " ".join(n.name + (f":{n.beats:g}" if n.beats != 1 else "") for n in notes),
-            "seconds": seconds, "elapsed": elapsed, "events": tuple(events), "total_s": len(audio) / model.sample_rate,
+            "seconds": seconds, "elapsed": elapsed, "waited": turn.waited_s, "events": tuple(events),
+            "total_s": len(audio) / model.sample_rate,
         }
         st.query_params.update({"instrument": instrument, "notes": text.strip(), "tempo": str(tempo),
                                 "temperature": f"{temperature:g}", "seed": str(int(seed))})
@@ -172,9 +188,11 @@ result = st.session_state.get("wn_result")
 if result:
     sr = model.sample_rate
     audio = result["audio"]
-    st.subheader(f"{result['instrument'].capitalize()}: {result['notes']}")
+    st.subheader(plain(f"{result['instrument'].capitalize()}: {result['notes']}", limit=400))
+    waited = result.get("waited", 0.0)
     st.caption(f"{result['seconds']:.2f} s of audio generated in {result['elapsed']:.2f} s "
-               f"({result['seconds'] / max(result['elapsed'], 1e-6):.1f}x real time).")
+               f"({result['seconds'] / max(result['elapsed'], 1e-6):.1f}x real time)"
+               + (f"; waited {waited:.2f} s in the queue for the model." if waited >= 0.05 else "."))
     col_model, col_sf = st.columns(2)
     with col_model:
         st.markdown("**WaveNet**")
@@ -186,13 +204,13 @@ if result:
         st.markdown("**SoundFont (FluidSynth) rendering of the same notes**")
         missing = soundfont.available()
         if missing:
-            st.info(f"The SoundFont reference is not available here: {missing}")
+            st.info(f"The SoundFont reference is not available here: {plain(missing)}")
         else:
             program = model.config["instruments"][model.instrument_index(result["instrument"])]["program"]
             try:
                 st.audio(soundfont_reference(program, result["events"], result["total_s"]), format="audio/wav")
             except (soundfont.SoundFontUnavailable, OSError) as err:
-                st.warning(f"FluidSynth could not render the reference: {err}")
+                st.warning(f"FluidSynth could not render the reference: {plain(err)}")
     st.markdown(f"**Waveform** (0-{len(audio) / sr:.2f} s)")
     st.image(waveform_image(audio), width="stretch")
     st.markdown("**Spectrogram** (0-8 kHz, log magnitude)")

@@ -19,7 +19,7 @@ from torch import nn
 from models.dcgan.config import LATENT_DIM, DCGANConfig, PriorConfig
 from models.dcgan.network import build_generator
 from models.registry import ModelEntry
-from models.settings import MAX_SEED
+from models.limits import MAX_SEED
 from models.store import Progress
 from models.weights_io import dequantize_fill, load_into
 

@@ -7,11 +7,12 @@ Rotation and width run from -2 to 2 (+rotation = clockwise slant, +width = thick
 """
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 
-from models.settings import MAX_SEED
+from models.numbers import parse_float, parse_int
+from models.safe_files import NotRegularFile, check_output
+from models.limits import MAX_SEED
 
 MODEL_NAME = "infogan-mnist"
 MAX_IMAGES = 1000
@@ -23,23 +24,11 @@ def _fail(message: str) -> int:
 
 
 def _int(name: str, text: str, low: int, high: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"--{name} must be an integer from {low} to {high}, got {text!r}") from None
-    if not low <= value <= high:
-        raise ValueError(f"--{name} must be an integer from {low} to {high}, got {value}")
-    return value
+    return parse_int(f"--{name}", text, low, high)
 
 
 def _code(name: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not -2.0 <= value <= 2.0:
-        raise ValueError(f"--{name} must be a number from -2 to 2, got {text!r}")
-    return value
+    return parse_float(f"--{name}", text, -2.0, 2.0)
 
 
 def cmd_infogan(args) -> int:
@@ -52,7 +41,9 @@ def cmd_infogan(args) -> int:
         seed = _int("seed", args.seed, 0, MAX_SEED)
         n = _int("n", args.n, 1, MAX_IMAGES) if args.n is not None else None
         scale = _int("scale", args.scale, 1, 32)
-    except ValueError as err:
+        if args.out:
+            check_output(args.out)
+    except (ValueError, NotRegularFile) as err:
         return _fail(str(err))
     if args.out and args.out_dir:
         return _fail("give either --out (one image) or --out-dir with --n (several), not both")
@@ -83,7 +74,7 @@ def cmd_infogan(args) -> int:
         out_dir = Path(args.out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         for s, image in zip(seeds, images):
-            imaging.to_pil(image, scale).save(out_dir / f"digit{digit}_seed{s}.png", format="PNG")
+            imaging.to_pil(image, scale).save(check_output(out_dir / f"digit{digit}_seed{s}.png"), format="PNG")
     except (OSError, ValueError) as err:
         return _fail(f"cannot write the image: {getattr(err, 'strerror', None) or err}")
     print(f"{len(seeds)} images of digit {digit} (seeds {seeds[0]}-{seeds[-1]}) -> {out_dir}/")

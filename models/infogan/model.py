@@ -18,7 +18,7 @@ import torch
 from models.infogan.config import N_CATEGORIES, NOISE_DIM, InfoGANConfig
 from models.infogan.network import Generator, continuous_count, make_latent
 from models.registry import ModelEntry
-from models.settings import MAX_SEED
+from models.limits import MAX_SEED
 from models.store import Progress
 from models.weights_io import dequantize_fill, load_into
 

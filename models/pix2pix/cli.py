@@ -7,11 +7,16 @@ hints.json: a list of {"x": ..., "y": ..., "color": "#rrggbb"} in the input pict
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
+from models import limits
+from models.numbers import load_json, number, shown
+from models.safe_files import NotRegularFile, check_output, read_regular
+
 MODEL_NAME = "pix2pix-openmoji"
+MAX_HINTS = limits.MAX_HINTS
+MAX_HINTS_BYTES = limits.MAX_HINTS_BYTES
 
 
 def _fail(message: str) -> int:
@@ -24,20 +29,36 @@ def read_hints(path: str | None) -> list[dict] | None:
     if not path:
         return None
     try:
-        hints = json.loads(Path(path).read_text())
+        data = read_regular(path, MAX_HINTS_BYTES)  # a FIFO or device is refused, never waited on
     except OSError as err:
         raise ValueError(f"cannot read hints file {path}: {err.strerror or err}") from None
-    except json.JSONDecodeError as err:
-        raise ValueError(f"hints file {path} is not valid JSON ({err.msg}, line {err.lineno})") from None
+    if len(data) > MAX_HINTS_BYTES:
+        raise ValueError(f"hints file {path} is larger than {MAX_HINTS_BYTES // 1024} KB; a hint list is far smaller")
+    hints = load_json(data, f"hints file {path}")
     if not isinstance(hints, list) or not all(isinstance(h, dict) for h in hints):
         raise ValueError(f'hints file {path} must hold a list like [{{"x": 10, "y": 20, "color": "#ff0000"}}]')
+    if len(hints) > MAX_HINTS:
+        raise ValueError(f"hints file {path} holds {len(hints):,} hints; at most {MAX_HINTS} are allowed")
     from models.pix2pix.model import parse_colour
 
-    for h in hints:
-        if not {"x", "y", "color"} <= h.keys() or not all(isinstance(h[k], (int, float)) for k in ("x", "y")):
-            raise ValueError(f"each hint in {path} needs numeric x, y and a color '#rrggbb'; got {h}")
-        parse_colour(h["color"])
-    return hints
+    checked = []
+    for i, h in enumerate(hints, start=1):
+        x, y = number(h.get("x")), number(h.get("y"))
+        if x is None or y is None or not isinstance(h.get("color"), str):
+            raise ValueError(f"hint {i} in {path} needs numeric x, y and a color '#rrggbb'; got {shown(h)}")
+        try:
+            parse_colour(h["color"])
+        except ValueError:
+            raise ValueError(f"hint {i} in {path}: the colour {shown(h['color'])} is not of the form #rrggbb") from None
+        checked.append({"x": x, "y": y, "color": h["color"]})
+    return checked
+
+
+def check_hints_fit(hints: list[dict] | None, width: int, height: int) -> None:
+    """Every hint inside the width x height picture; ValueError naming the first that is not."""
+    for i, h in enumerate(hints or [], start=1):
+        if not (0 <= h["x"] <= width and 0 <= h["y"] <= height):
+            raise ValueError(f"hint {i} at ({h['x']:g}, {h['y']:g}) lies outside the {width} x {height} picture")
 
 
 class ModelUnavailable(Exception):
@@ -63,10 +84,12 @@ def cmd_colorize(args) -> int:
         return _fail(f"--out takes exactly one input ({len(args.inputs)} given); use --out-dir DIR for several")
     try:
         hints = read_hints(args.hints)
-    except ValueError as err:
+        if args.out:
+            check_output(args.out)
+    except (ValueError, NotRegularFile) as err:
         return _fail(str(err))
 
-    from models.uploads import UploadError, load_upload
+    from models.uploads import load_upload
 
     out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir:
@@ -79,14 +102,17 @@ def cmd_colorize(args) -> int:
         target = Path(args.out) if args.out else out_dir / (Path(name).stem + ".png")
         try:
             image = load_upload(name)
+            check_hints_fit(hints, image.width, image.height)
+            check_output(target)
+        except (ValueError, NotRegularFile) as err:  # UploadError, hints outside this picture, a FIFO as output
+            print(f"error: {name}: {err}", file=sys.stderr)
+            failed += 1
+            continue
+        try:
             if colorizer is None:  # loaded once, and only when there is something to color
                 colorizer = _load_colorizer()
             result = colorizer.colorize(image, hints)
             result.save(target, format="PNG")
-        except UploadError as err:
-            print(f"error: {name}: {err}", file=sys.stderr)
-            failed += 1
-            continue
         except ModelUnavailable as err:
             return _fail(str(err))
         except (OSError, ValueError) as err:

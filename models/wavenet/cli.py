@@ -5,6 +5,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from models.numbers import parse_float, parse_int
+from models.safe_files import NotRegularFile, check_output
+from models.limits import MAX_SEED
+
 MODEL_NAME = "wavenet-instruments"
 
 
@@ -15,10 +19,10 @@ def register(subparsers) -> None:
     p.add_argument("--instrument", default="piano", help="piano, marimba, guitar, violin or flute (default piano)")
     p.add_argument("--notes", required=True, help='melody, e.g. "C4 E4 G4:2 R C5"')
     p.add_argument("--out", type=Path, default=Path("tune.wav"), help="output WAV file (16 kHz mono)")
-    p.add_argument("--tempo", type=float, default=120.0, help="beats per minute (default 120)")
-    p.add_argument("--temperature", type=float, default=None,
+    p.add_argument("--tempo", default="120", help="beats per minute, 20-300 (default 120)")
+    p.add_argument("--temperature", default=None,
                    help="sampling temperature, 0 = greedy (default: the app's, models.wavenet.model.DEFAULT_TEMPERATURE)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", default="0", help=f"sampling seed, 0-{MAX_SEED} (default 0)")
     p.add_argument("--model", default=MODEL_NAME, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_wavenet)
     p = subparsers.add_parser("build-kernel", help="compile the WaveNet sampling loop ahead of time (optional: "
@@ -32,10 +36,14 @@ def cmd_wavenet(args) -> int:
     from models.loading import load_model
     from models.wavenet.model import DEFAULT_TEMPERATURE, check_duration
 
-    if args.temperature is None:
-        args.temperature = DEFAULT_TEMPERATURE
-    if not 0 <= args.temperature <= 2:
-        print(f"error: --temperature must be between 0 and 2, not {args.temperature:g}.", file=sys.stderr)
+    try:
+        args.temperature = DEFAULT_TEMPERATURE if args.temperature is None else \
+            parse_float("--temperature", args.temperature, 0.0, 2.0)
+        args.tempo = parse_float("--tempo", args.tempo, 20.0, 300.0)
+        args.seed = parse_int("--seed", args.seed, 0, MAX_SEED)
+        check_output(args.out)  # a FIFO or device as --out would block or swallow the audio
+    except (ValueError, NotRegularFile) as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
     try:
         synth = load_model(args.model)

@@ -36,12 +36,14 @@ def wait_healthy(base: str, proc: subprocess.Popen, limit: float, log: Path, wha
 
 
 @contextlib.contextmanager
-def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 60.0, wrap=None):
-    """Yields (base_url, process); the server answers /_stcore/health before the block starts. wrap(command) -> command
-    runs it another way (inside a memory cgroup: tests/support/cgroup.py)."""
+def procfile_app(home: Path, extra_env: dict | None = None, boot_limit: float = 60.0, cgroup_procs: Path | None = None):
+    """Yields (base_url, process); the server answers /_stcore/health before the block starts.
+
+    cgroup_procs: a cgroup's cgroup.procs file; the shell moves itself in before running the Procfile's command, so
+    the whole server runs inside that cgroup from its first byte."""
     command = (ROOT / "Procfile").read_text().split("web:", 1)[1].strip()
-    if wrap is not None:
-        command = wrap(command)
+    if cgroup_procs is not None:
+        command = f"echo $$ > {cgroup_procs} && {command}"
     port = free_port()
     env = {**os.environ, "PORT": str(port), "HOME": str(home), **(extra_env or {})}
     log = open(home / "server.log", "wb")

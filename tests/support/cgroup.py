@@ -1,73 +1,92 @@
-"""A real Linux memory limit for a process tree: a cgroup (v1 memory controller), as a host charges memory.
+"""A real Linux memory cgroup (v1) for tests: a hard limit in bytes, processes moved in, OOM kills counted.
 
-The kernel counts every page the group touches (private memory, and page cache it faults in) against
-memory.limit_in_bytes; over it, reclaim first, then the OOM killer. `memory.oom_control` counts the kills and
-`memory.max_usage_in_bytes` records the peak. Needs root and the v1 memory controller at /sys/fs/cgroup/memory
-(`available()` says why not otherwise, so tests can skip)."""
+MemoryCgroup makes a child of this process's own memory cgroup (so it never escapes the limits we run under),
+sets memory.limit_in_bytes (and memory.memsw.limit_in_bytes where swap accounting exists, so the group cannot swap
+instead), and reads memory.max_usage_in_bytes and the oom_kill count from memory.oom_control. unavailable() says
+why a test must skip (no v1 memory controller, not root, read-only). close() kills what is left and removes it.
+"""
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
-ROOT = Path("/sys/fs/cgroup/memory")
+V1_MEMORY = Path("/sys/fs/cgroup/memory")
 
 
-def available() -> str | None:
-    """None when a memory cgroup can be made here, else the reason it cannot."""
-    if not (ROOT / "memory.limit_in_bytes").exists():
+def _own_memory_cgroup() -> Path:
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, controllers, rel = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            return V1_MEMORY / rel.lstrip("/")
+    return V1_MEMORY
+
+
+def unavailable() -> str | None:
+    """None when a memory cgroup can be made here, else the reason."""
+    if not (V1_MEMORY / "cgroup.procs").exists():
         return "no cgroup v1 memory controller at /sys/fs/cgroup/memory"
     if os.geteuid() != 0:
         return "making a cgroup needs root"
+    parent = _own_memory_cgroup()
+    probe = parent / f"gan-studio-probe-{os.getpid()}"
+    try:
+        probe.mkdir()
+        probe.rmdir()
+    except OSError as err:
+        return f"cannot create a cgroup under {parent}: {err.strerror or err}"
     return None
 
 
 class MemoryCgroup:
-    """with MemoryCgroup(512 * 2**20) as group: start a process with group.wrap(command) (a shell command that joins
-    the group before it execs the command); read group.oom_kills(), group.peak_bytes(), group.usage_bytes()."""
-
-    def __init__(self, limit_bytes: int, name: str | None = None):
-        self.limit = int(limit_bytes)
-        self.path = ROOT / (name or f"gan-studio-{os.getpid()}-{time.monotonic_ns()}")
-
-    def __enter__(self) -> "MemoryCgroup":
+    def __init__(self, name: str, limit_bytes: int):
+        self.path = _own_memory_cgroup() / f"{name}-{os.getpid()}"
         self.path.mkdir()
-        (self.path / "memory.limit_in_bytes").write_text(str(self.limit))
-        swap = self.path / "memory.memsw.limit_in_bytes"
-        if swap.exists():  # no swapping around the limit where the kernel accounts swap
-            swap.write_text(str(self.limit))
-        return self
+        self.limit = limit_bytes
+        (self.path / "memory.limit_in_bytes").write_text(str(limit_bytes))
+        if (self.path / "memory.memsw.limit_in_bytes").exists():
+            (self.path / "memory.memsw.limit_in_bytes").write_text(str(limit_bytes))
 
-    def wrap(self, command: str) -> str:
-        """A shell command that moves its own shell into the group, then runs command (children inherit it)."""
-        return f"echo $$ > {self.path / 'cgroup.procs'} && exec sh -c '{command}'" if "'" not in command else \
-            f"echo $$ > {self.path / 'cgroup.procs'} && exec {command}"
+    @property
+    def procs_file(self) -> Path:
+        """Write a pid here (e.g. `echo $$ > FILE` in a shell) to move it, and its future children, inside."""
+        return self.path / "cgroup.procs"
 
     def pids(self) -> list[int]:
-        return [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+        return [int(p) for p in self.procs_file.read_text().split()]
 
     def oom_kills(self) -> int:
-        fields = dict(line.split() for line in (self.path / "memory.oom_control").read_text().splitlines())
-        return int(fields.get("oom_kill", 0))
+        for line in (self.path / "memory.oom_control").read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value)
+        return 0
 
-    def peak_bytes(self) -> int:
+    def max_usage(self) -> int:
         return int((self.path / "memory.max_usage_in_bytes").read_text())
 
-    def usage_bytes(self) -> int:
+    def usage(self) -> int:
         return int((self.path / "memory.usage_in_bytes").read_text())
 
-    def stat(self) -> dict[str, int]:
-        return {k: int(v) for k, v in (line.split() for line in (self.path / "memory.stat").read_text().splitlines())}
-
-    def __exit__(self, *exc) -> None:
-        for pid in self.pids():  # survivors (the test stops the server first) go back to the root group
-            try:
-                (ROOT / "cgroup.procs").write_text(str(pid))
-            except OSError:
-                pass
+    def close(self) -> None:
         for _ in range(50):
-            try:
-                self.path.rmdir()
-                return
-            except OSError:
-                time.sleep(0.1)
+            pids = self.pids()
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.1)
+        try:
+            self.path.rmdir()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

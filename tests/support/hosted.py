@@ -1,9 +1,12 @@
 """Several real browser visitors at once against the app started as the Procfile does inside a memory cgroup, with
-the CPU-only torch of a given virtual environment: what tests/test_hosted_memory.py checks and
-benchmarks/hosted_memory.py prints."""
+CPU-only torch: what tests/test_hosted_memory.py checks and benchmarks/hosted_memory.py prints. `cpu_python()` finds
+an interpreter whose torch is the CPU-only build (as on Heroku; the default Linux wheel maps ~500 MB of CUDA
+libraries): CPU_TORCH_PYTHON, else .venv-cpu (made by tests/install.sh), else this one."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -15,6 +18,8 @@ from tests.support import page_actions as pa
 from tests.support.app_server import procfile_app
 from tests.support.browser import chromium
 from tests.support.cgroup import MemoryCgroup
+
+ROOT = Path(__file__).resolve().parents[2]
 
 VISITORS = {  # each visitor's pages, in order; every page: its first visit, then `rounds` repeats of its action
     "sketch": ["colorize + hint"],
@@ -37,12 +42,30 @@ def visitor(pages: list[str], base: str, rounds: int, errors: list[str], start: 
         driver.quit()
 
 
-def one_run(venv: Path, limit_mb: int, rounds: int, visitors: dict[str, list[str]] = VISITORS) -> dict:
-    """Start, drive, measure, stop; returns the run's figures."""
-    env = {"PATH": f"{venv.resolve() / 'bin'}:{os.environ['PATH']}"}
-    with tempfile.TemporaryDirectory() as home, MemoryCgroup(limit_mb * 2**20) as group:
-        with procfile_app(Path(home), extra_env=env, wrap=group.wrap, boot_limit=120) as (base, _proc):
-            boot = group.usage_bytes()
+def cpu_python() -> str | None:
+    """A Python whose torch is CPU-only and which has streamlit, or None."""
+    for candidate in (os.environ.get("CPU_TORCH_PYTHON"), str(ROOT / ".venv-cpu" / "bin" / "python"), sys.executable):
+        if not candidate or not Path(candidate).exists():
+            continue
+        probe = subprocess.run([candidate, "-c", "import torch, streamlit; print(torch.version.cuda is None)"],
+                               capture_output=True, text=True, timeout=120)
+        if probe.returncode == 0 and probe.stdout.strip() == "True":
+            return candidate
+    return None
+
+
+def private_mb(group: MemoryCgroup) -> float:
+    """The group's private (anonymous) memory now, from memory.stat."""
+    stat = dict(line.split() for line in (group.path / "memory.stat").read_text().splitlines())
+    return int(stat.get("total_rss", 0)) / 2**20
+
+
+def one_run(python: str, limit_mb: int, rounds: int, visitors: dict[str, list[str]] = VISITORS) -> dict:
+    """Start the app with python's environment inside a limit_mb cgroup, drive it, measure, stop: the run's figures."""
+    env = {"PATH": f"{Path(python).parent}{os.pathsep}{os.environ['PATH']}"}
+    with tempfile.TemporaryDirectory() as home, MemoryCgroup("gan-studio-hosted", limit_mb * 2**20) as group:
+        with procfile_app(Path(home), extra_env=env, cgroup_procs=group.procs_file, boot_limit=120) as (base, _proc):
+            boot = group.usage()
             errors: list[str] = []
             start = threading.Barrier(len(visitors))
             threads = [threading.Thread(target=visitor, args=(pages, base, rounds, errors, start))
@@ -58,6 +81,6 @@ def one_run(venv: Path, limit_mb: int, rounds: int, visitors: dict[str, list[str
             except requests.RequestException:
                 healthy = False
             time.sleep(5)
-            return {"peak_mb": group.peak_bytes() / 2**20, "boot_mb": boot / 2**20, "oom_kills": group.oom_kills(),
-                    "after_mb": group.usage_bytes() / 2**20, "errors": errors, "healthy": healthy, "wall_s": wall,
-                    "rss_anon_mb": group.stat().get("total_rss", 0) / 2**20}
+            return {"peak_mb": group.max_usage() / 2**20, "boot_mb": boot / 2**20, "oom_kills": group.oom_kills(),
+                    "after_mb": group.usage() / 2**20, "errors": errors, "healthy": healthy, "wall_s": wall,
+                    "rss_anon_mb": private_mb(group)}

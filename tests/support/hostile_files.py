@@ -58,10 +58,55 @@ def corpus() -> list[tuple[str, bytes, str, str | None]]:
         ("drawing.svg", svg, "image/svg+xml", "not a picture"),
         ("empty.png", b"", "image/png", "empty"),
         ("one-pixel.png", encode(Image.new("L", (1, 1), 0), "PNG"), "image/png", None),
-        ("strip.png", encode(line_art((20000, 10)), "PNG"), "image/png", None),
+        ("strip.png", encode(line_art((20000, 10)), "PNG"), "image/png", "strip of 20000 x 10"),
+        ("narrow.png", encode(line_art((20, 320)), "PNG"), "image/png", None),
+        ("tall-strip.png", huge_png(20, 50000), "image/png", "strip of 20 x 50000"),
+        ("one-column.png", huge_png(1, 25_000_000), "image/png", "too large|strip"),
+        ("tiny-huge.jpg", tiny_jpeg_declaring(5000, 5000), "image/jpeg", "too large"),
         ("cmyk.jpg", encode(line_art(mode="CMYK"), "JPEG"), "image/jpeg", None),
         ("sixteen-bit.png", encode(sixteen, "PNG"), "image/png", None),
         ("exif-rotated.jpg", exif_rotated_jpeg(), "image/jpeg", None),
         ("palette.png", encode(line_art(mode="P"), "PNG"), "image/png", None),
         ("transparent.png", encode(line_art(mode="RGBA"), "PNG"), "image/png", None),
     ]
+
+
+# --- uploads at the limits (made here, never committed): the worst a visitor may send, and just past it ---
+
+def worst_allowed(kind: str, pixels: int | None = None) -> bytes:
+    """A picture of (at most) MAX_PIXELS in the format/mode that costs most to decode: 16-bit grey, RGBA, LA,
+    palette with transparency, noise JPEG (largest coefficients), RGBA WebP."""
+    from models.uploads import MAX_PIXELS
+    side = int((pixels or MAX_PIXELS) ** 0.5)
+    rng = np.random.default_rng(1)
+    if kind == "grey16":
+        return encode(Image.fromarray(rng.integers(0, 65535, (side, side), dtype=np.uint16)), "PNG", compress_level=1)
+    if kind == "rgba":
+        return encode(Image.fromarray(rng.integers(0, 255, (side, side, 4), dtype=np.uint8), "RGBA"), "PNG",
+                      compress_level=1)
+    if kind == "la":
+        return encode(Image.fromarray(rng.integers(0, 255, (side, side, 2), dtype=np.uint8), "LA"), "PNG",
+                      compress_level=1)
+    if kind == "palette":
+        return encode(line_art((side, side), mode="P"), "PNG", transparency=0)
+    if kind == "noise-jpeg":
+        return encode(Image.fromarray(rng.integers(0, 255, (side, side, 3), dtype=np.uint8)), "JPEG", quality=95)
+    if kind == "webp-rgba":
+        return encode(line_art((side, side), mode="RGBA"), "WEBP", lossless=True)
+    raise ValueError(kind)
+
+
+WORST_KINDS = ["grey16", "rgba", "la", "palette", "noise-jpeg", "webp-rgba"]
+
+
+def tiny_jpeg_declaring(width: int, height: int) -> bytes:
+    """A few hundred bytes of JPEG whose frame header (SOF0) claims width x height: the data is an 8 x 8 picture."""
+    data = bytearray(encode(Image.new("L", (8, 8), 255), "JPEG", quality=10))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def strip_png(width: int, height: int) -> bytes:
+    """A tiny PNG header claiming a width x height strip (never decoded when refused)."""
+    return huge_png(width, height)

@@ -3,10 +3,21 @@
 Paths: /ok/NAME serves NAME; /truncate/NAME always closes the connection halfway through the body;
 /cut-once/NAME closes the first response halfway, then serves normally (Range included). Every request's
 path and Range header are recorded in server.log.
+
+Hostile modes (a weight server that lies or stalls):
+/endless/NAME     the file, then random bytes forever (no Content-Length), until the client hangs up;
+/lying-length/NAME announces Content-Length 1 TB and sends the file followed by endless random bytes;
+/trickle/NAME     correct headers, then one byte every server.trickle_s seconds;
+/slow-headers/NAME sends its status line and headers one byte every server.trickle_s seconds;
+/redirect-loop/NAME answers 302 to itself forever;
+/wrong-bytes/NAME the right Content-Length, but random bytes (same length, other hash).
+server.bytes_sent counts the body bytes the hostile modes managed to send.
 """
 from __future__ import annotations
 
+import os
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -20,6 +31,8 @@ class FileServer(ThreadingHTTPServer):
         self.log: list[tuple[str, str | None]] = []
         self.cuts_done: set[str] = set()
         self.lock = threading.Lock()
+        self.trickle_s = 0.2
+        self.bytes_sent = 0
 
     @property
     def base_url(self) -> str:
@@ -50,6 +63,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         mode, name = parts
         data = (self.server.root / name).read_bytes()
+        if mode in HOSTILE:
+            try:
+                HOSTILE[mode](self, data)
+            except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
+                pass  # the client gave up, as it should
+            self.close_connection = True
+            return
         start = 0
         if rng and rng.startswith("bytes="):
             start = int(rng[len("bytes="):].split("-")[0])
@@ -78,3 +98,55 @@ class _Handler(BaseHTTPRequestHandler):
             return
         for i in range(0, len(body), 1 << 15):
             self.wfile.write(body[i:i + (1 << 15)])
+
+
+    def _send(self, data: bytes) -> None:
+        self.wfile.write(data)
+        self.wfile.flush()
+        with self.server.lock:
+            self.server.bytes_sent += len(data)
+
+    def _endless(self, data: bytes, length: int | None = None) -> None:
+        self.send_response(200)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self._send(data)
+        noise = os.urandom(1 << 16)
+        for _ in range(1 << 20):  # 64 GB at most: "forever" for a test
+            self._send(noise)
+
+    def _lying_length(self, data: bytes) -> None:
+        self._endless(data, length=10**12)
+
+    def _trickle(self, data: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        for i in range(len(data)):
+            self._send(data[i:i + 1])
+            time.sleep(self.server.trickle_s)
+
+    def _slow_headers(self, data: bytes) -> None:
+        head = (f"HTTP/1.1 200 OK\r\nContent-Length: {len(data)}\r\n" + "X-Pad: x\r\n" * 500).encode()
+        for i in range(len(head)):
+            self._send(head[i:i + 1])
+            time.sleep(self.server.trickle_s)
+
+    def _redirect_loop(self, data: bytes) -> None:
+        self.send_response(302)
+        self.send_header("Location", self.path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _wrong_bytes(self, data: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self._send(os.urandom(len(data)))
+
+
+HOSTILE = {"endless": _Handler._endless, "lying-length": _Handler._lying_length, "trickle": _Handler._trickle,
+           "redirect-loop": _Handler._redirect_loop,
+           "slow-headers": _Handler._slow_headers, "wrong-bytes": _Handler._wrong_bytes}

@@ -1,0 +1,38 @@
+"""The limits a visitor (or a command-line user) meets, in one place. Every module that enforces one imports it here.
+
+The server runs in 512 MB (a Heroku basic dyno). With the colorizer loaded and CPU-only torch it sits near 300 MB.
+Coloring a 4 M pixel picture (decode, flatten, network at the working size, full-size uint8 composition, PNG) costs
+about 57 MB more at its peak (~14 bytes per pixel, measured), so MAX_PIXELS = 4 M leaves room for other sessions,
+while 25 M pixels (5000 x 5000, the old limit) needed ~350 MB more and was OOM-killed. The worst allowed upload (2000 x 2000 RGBA noise, 16 MB) peaks at 347-374 MB for the whole server inside a real
+512 MB cgroup (tests/test_hostile_cgroup.py); decoding alone stays under DECODE_BYTES_PER_PIXEL per pixel
+(tests/test_hostile_uploads.py). The Streamlit configs (.streamlit/config.toml and the one setup.sh writes) repeat
+three of these for the transport: server.maxUploadSize (MB) = MAX_UPLOAD_BYTES, server.maxWidgetStateSize = 1 MB per
+client message, server.maxCacheDataSize = 64 MB of cached results; tests/test_hostile_config.py keeps them equal.
+"""
+from __future__ import annotations
+
+MAX_SEED = 2**31 - 1  # seeds are 0..MAX_SEED everywhere: CLI, pages, links, backends
+
+# uploads (models/uploads.py)
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one picture file
+MAX_PIXELS = 4_000_000  # width x height, from the header, before decoding: e.g. 2000 x 2000
+MAX_ASPECT = 16  # longer side / shorter side
+DECODE_BYTES_PER_PIXEL = 16  # load_upload's own peak, per pixel
+
+# melodies (models/wavenet/melody.py, the WaveNet page's text box)
+MAX_MELODY_CHARS = 1000
+MAX_MELODY_NOTES = 64
+
+# the inference queue of each model (models/inference_queue.py)
+MAX_RUNNING = 1  # requests computing at once
+MAX_WAITING = 4  # requests waiting behind them; the next is told to try again
+MAX_WAIT_S = 120.0  # longest wait in line
+
+# transport (mirrored in the Streamlit configs)
+MAX_CLIENT_MESSAGE_MB = 1  # server.maxWidgetStateSize
+MAX_CACHE_DATA = "64mb"  # server.maxCacheDataSize
+
+# command line
+MAX_HINTS = 1000  # colour hints in a --hints file
+MAX_HINTS_BYTES = 1 << 20
+MAX_OUTPUT_PIXELS = 50_000_000  # one picture `generate` writes (a grid)

@@ -1,0 +1,82 @@
+"""The real server inside a real 512 MB memory cgroup (a Heroku basic dyno), CPU-only torch, driven by a real
+browser: the worst allowed upload is colored without an OOM kill, a refused bomb gets its message, and the server
+still answers. Skips where cgroups v1 or a CPU-only torch are not available.
+
+The server needs a Python whose torch is CPU-only (the default Linux wheels map ~500 MB of CUDA libraries at import,
+which alone would not fit): tests.support.hosted.cpu_python finds one (CPU_TORCH_PYTHON, .venv-cpu, this one); its
+bin/ is put first on PATH so `streamlit` is its own.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support import cgroup
+from tests.support import page_actions as pa
+from tests.support.app_server import procfile_app
+from tests.support.browser import chromium
+from tests.support.hosted import cpu_python
+from tests.support.hostile_files import encode, huge_png, line_art, tiny_jpeg_declaring, worst_allowed
+
+LIMIT = 512 * 2**20
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    why = cgroup.unavailable()
+    if why:
+        pytest.skip(why)
+    python = cpu_python()
+    if python is None:
+        pytest.skip("no CPU-only torch (tests/install.sh makes .venv-cpu; or set CPU_TORCH_PYTHON)")
+    home = tmp_path_factory.mktemp("dyno")
+    env = {"PATH": f"{Path(python).parent}{os.pathsep}{os.environ['PATH']}", "GAN_STUDIO_CACHE": str(home / "cache")}
+    with cgroup.MemoryCgroup("gan-studio-dyno", LIMIT) as group:
+        with procfile_app(home, extra_env=env, boot_limit=120, cgroup_procs=group.procs_file) as (base, proc):
+            assert group.pids(), "the server is not inside the cgroup"
+            yield base, proc, group, home
+
+
+def test_worst_allowed_upload_fits_512_mb(server, tmp_path):
+    base, proc, group, home = server
+    upload = tmp_path / "worst.png"
+    upload.write_bytes(worst_allowed("rgba"))  # 2000 x 2000 RGBA noise, 16 MB: the costliest allowed picture
+    driver = chromium()
+    try:
+        pa.open_page(driver, base, "sketch_colorizer", "Sketch Colorizer", timeout=180)
+        pa.upload_file(driver, upload)
+        pa.wait_until(driver, lambda d: pa.idle(d) and "Download PNG" in pa.body_text(d), 240, "the colored image")
+        text = pa.body_text(driver)
+        assert "2000 x 2000 px" in text
+    finally:
+        driver.quit()
+    print(f"\ncgroup peak: {group.max_usage() / 2**20:.0f} MB of {LIMIT / 2**20:.0f} MB")
+    assert group.oom_kills() == 0, f"OOM kills inside the 512 MB cgroup (peak {group.max_usage() / 2**20:.0f} MB)"
+    assert proc.poll() is None
+    assert requests.get(f"{base}/_stcore/health", timeout=10).text == "ok"
+    assert "Traceback" not in (home / "server.log").read_text(errors="replace")
+
+
+@pytest.mark.parametrize("name, make, expect", [
+    ("grey-5000.png", lambda: encode(line_art((5000, 5000), mode="L"), "PNG"), "too large"),  # 35 KB, 25 M pixels
+    ("tiny-5000.jpg", lambda: tiny_jpeg_declaring(5000, 5000), "too large"),
+    ("header-bomb.png", lambda: huge_png(30000, 30000), "too large"),
+    ("strip.png", lambda: encode(line_art((20, 5000), mode="L"), "PNG"), "strip"),
+])
+def test_hostile_upload_is_refused_and_the_server_still_answers(server, tmp_path, name, make, expect):
+    """The issue's corpus: each once took the server past 512 MB or to a traceback; now a message, no OOM kill."""
+    base, proc, group, home = server
+    path = tmp_path / name
+    path.write_bytes(make())
+    driver = chromium()
+    try:
+        pa.open_page(driver, base, "sketch_colorizer", "Sketch Colorizer", timeout=180)
+        pa.upload_file(driver, path)
+        pa.wait_until(driver, lambda d: expect in pa.body_text(d), 180, f"the refusal of {name}")
+    finally:
+        driver.quit()
+    assert group.oom_kills() == 0 and proc.poll() is None
+    assert requests.get(f"{base}/_stcore/health", timeout=10).text == "ok"
