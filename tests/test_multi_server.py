@@ -33,10 +33,15 @@ def test_two_processes_behind_haproxy_keep_each_visitor_on_one(tmp_path):
     with local_cluster(2, tmp_path) as (lb, _apps, pids):
         drivers = [chromium(), chromium()]
         try:
-            for d in drivers:  # round robin: the two visitors' sessions start on different processes
+            # pin visitor i to app<i> (a first page load's parallel requests may each be balanced before the
+            # cookie arrives, so the test does not rely on round robin's order)
+            for i, d in enumerate(drivers, start=1):
+                d.get(f"{lb}/_stcore/health")
+                d.delete_all_cookies()
+                d.add_cookie({"name": COOKIE, "value": f"app{i}", "path": "/"})
                 pa.USER_ACTIONS["colorize + hint"](d, lb, True)  # upload a sketch, wait for the coloured image
             servers = [d.get_cookie(COOKIE)["value"] for d in drivers]
-            assert sorted(servers) == ["app1", "app2"], servers
+            assert servers == ["app1", "app2"], servers
             first = drivers[servers.index("app1")]
             pa.USER_ACTIONS["colorize + hint"](first, lb, False)  # a hint click and the new picture
             for page in ("latent slider", "infogan code", "wavenet generate"):  # every page's main action

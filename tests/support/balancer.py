@@ -48,6 +48,17 @@ def healthy(url: str) -> bool:
         return False
 
 
+def balanced_to(lb: str, requests_made: int) -> set[str]:
+    """The servers (affinity cookie values) that several fresh requests through the balancer were sent to."""
+    seen = set()
+    for _ in range(requests_made):
+        try:
+            seen.add(requests.get(f"{lb}/_stcore/health", timeout=3).cookies.get("GANSTUDIO_SERVER"))
+        except requests.RequestException:
+            pass
+    return seen - {None}
+
+
 @contextlib.contextmanager
 def local_cluster(n: int, run_dir: Path, boot_limit: float = 120.0):
     """Yields (balancer URL, [each app's URL], [each app's pid]) once every app and the balancer answer."""
@@ -63,6 +74,10 @@ def local_cluster(n: int, run_dir: Path, boot_limit: float = 120.0):
             if proc.poll() is not None or time.time() > deadline:
                 raise AssertionError("the local cluster did not come up:\n"
                                      + (run_dir / "cluster.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.5)
+        while len(balanced_to(lb, 2 * n)) < n:  # the balancer's own checks must have seen every app up, too
+            if time.time() > deadline:
+                raise AssertionError(f"the balancer does not send to all {n} apps yet")
             time.sleep(0.5)
         pids = [int((run_dir / f"app{i}.pid").read_text()) for i in range(1, n + 1)]
         yield lb, apps, pids
