@@ -5,13 +5,18 @@ Procfile does; `streamlit run app.py` still works locally, without the guard):
 - GET /_stcore/metrics (sessions, cache sizes, memory figures) answers 404 to everyone;
 - a websocket "clear_cache" message (the menu's "Clear cache", which empties every visitor's global caches and
   unloads the models) is dropped, so no visitor can make the server reload its models for everyone.
-Everything else passes through untouched.
+Everything else passes through untouched. Its lifespan hook starts the background warm-up of the models
+(models/warmup.py) as soon as the server has started.
 """
 from __future__ import annotations
+
+import contextlib
 
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.proto.BackMsg_pb2 import BackMsg
+
+from models.warmup import warm_in_background
 
 BLOCKED_PATHS = ("/_stcore/metrics",)
 BLOCKED_MESSAGES = {"clear_cache"}
@@ -55,4 +60,11 @@ class PrivateEndpoints:
         await self.app(scope, receive, send)
 
 
-app = st.App("app.py", middleware=[Middleware(PrivateEndpoints)])
+@contextlib.asynccontextmanager
+async def warm_up_after_start(_app):
+    """Once the server is up (and answering its health check), load each page's default model in the background."""
+    warm_in_background()
+    yield
+
+
+app = st.App("app.py", middleware=[Middleware(PrivateEndpoints)], lifespan=warm_up_after_start)
