@@ -188,3 +188,28 @@ def test_pencil_eval_thin_grey_gappy_on_tinted_paper():
     assert 215 < p[far].mean() < 232  # tinted paper, not white
     assert p.min() > 60  # grey pencil, no black
     assert interior_open(np.where(p < 200, 0, 255).astype(np.uint8))  # gaps leave the outline open
+
+
+# --- evaluation helpers ----------------------------------------------------------------------------------------
+
+def test_hint_points_fall_off_the_lines_with_the_truths_colour():
+    from training.pix2pix.evaluate_multi import hint_errors, hint_points
+
+    c = two_colour_art()
+    lines = lineart.region_lines(c)
+    hints = hint_points(c, lines, 10, seed=3)
+    assert len(hints) == 10 and hints == hint_points(c, lines, 10, seed=3)
+    assert all(lines[h["y"], h["x"]] > 128 for h in hints)
+    assert max(hint_errors(c, hints)) < 3  # the truth itself is faithful to hints taken from it
+    grey = np.full_like(c, 128)
+    coloured = [h for h in hints if h["color"] not in ("#ffffff",)]
+    assert coloured and min(hint_errors(grey, coloured)) > 10  # a grey output is not
+
+
+def test_mean_fill_baseline_fills_only_enclosed_regions():
+    from training.pix2pix.evaluate_multi import interior
+
+    s = circle_sketch()
+    m = interior(s)
+    assert m[64, 64] and not m[2, 2] and not m[s < 128].any()
+    assert not interior(us.gaps(s, np.random.default_rng(0), count=1, radius=3)).any()
