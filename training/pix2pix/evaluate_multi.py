@@ -2,7 +2,7 @@
 
     python -m training.pix2pix.evaluate_multi                                   # the shipped pix2pix-openmoji
     python -m training.pix2pix.evaluate_multi --weights runs/pix2pix-multi256/G_ema_latest.safetensors
-    options: --sets noto twemoji openmoji fluent  --hints 0 1 2 5 10  --limit 100  --json out.json
+    options: --sets noto twemoji openmoji fluent  --hints 0 1 2 5 10  --limit 100  --json out.json  --grid out.png
 
 Sets (prepared by training.pix2pix.sources at --size, 256 px): noto = the held-out artist (all of it; 64 px PNGs
 upscaled), twemoji = evaluation-only artist, openmoji / fluent = their held-out emoji (split "test"). One item per emoji
@@ -168,6 +168,22 @@ def evaluate_set(colorizer, lines, colours, fill, hint_counts, variants) -> dict
     return out
 
 
+def sample_grid(colorizer, sets: dict, path: str, per_set: int = 6) -> None:
+    """A picture for the eye: per set, rows of sketch / 0 hints / 5 hints / truth, clean then pencil."""
+    rows = []
+    for name, (lines, colours) in sets.items():
+        idx = np.linspace(0, len(lines) - 1, min(per_set, len(lines))).astype(int)
+        for variant in ("clean", "pencil"):
+            sk = [lines[i] if variant == "clean" else pencil_eval(lines[i], int(i)) for i in idx]
+            outs = [[np.repeat(s[..., None], 3, 2) for s in sk]]
+            for k in (0, 5):
+                outs.append([np.asarray(colorizer.colorize(Image.fromarray(s), hint_points(colours[i], lines[i], k, int(i)))
+                                        .convert("RGB")) for s, i in zip(sk, idx)])
+            outs.append([colours[i] for i in idx])
+            rows += [np.concatenate(r, 1) for r in outs]
+    Image.fromarray(np.concatenate(rows, 0)).save(path)
+
+
 def print_table(name: str, results: dict) -> None:
     print(f"\n{name}")
     print(f"  {'variant':8s} {'row':20s} {'PSNR':>7s} {'SSIM':>7s} {'CIEDE':>7s} {'hintDE':>7s} {'<=10':>6s}")
@@ -189,6 +205,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--grid", help="also save a sample picture (6 items per set) here")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(1)
@@ -198,14 +215,19 @@ def main() -> None:
           f"mean fill colour {fill.tolist()}; {args.size} px; hints {args.hints}")
     results = {"weights": args.weights or "shipped:pix2pix-openmoji", "size": args.size, "limit": args.limit,
                "mean_fill_colour": fill.tolist(), "sets": {}}
+    picked = {}
     for name in args.sets:
         t = time.time()
         lines, colours, _ = eval_items(name, args.size, args.limit)
+        picked[name] = (lines, colours)
         res = {"n": len(lines), **evaluate_set(colorizer, lines, colours, fill, args.hints, args.variants)}
         results["sets"][name] = res
         print_table(f"{name} ({SET_SPLIT[name]}, {len(lines)} items, {time.time() - t:.0f} s)", res)
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2))
+    if args.grid:
+        sample_grid(colorizer, picked, args.grid)
+        print(f"sample picture -> {args.grid}")
 
 
 if __name__ == "__main__":
