@@ -253,7 +253,8 @@ def test_train_multi_resume_continues_like_an_uninterrupted_run(tmp_path, monkey
     b = load_file(str(tmp_path / "runs/resumed/G_ema_step000003.safetensors"))
     assert a.keys() == b.keys()
     assert all(torch.equal(a[k], b[k]) for k in a)
-    from models.pix2pix.model import DEFAULT_CONFIG, build
+    from models.pix2pix.config import DEFAULT_CONFIG
+    from models.pix2pix.network import build
 
     torch.manual_seed(0)
     fresh = build({**DEFAULT_CONFIG, "paint_mask": True}).state_dict()

@@ -28,15 +28,17 @@ import cv2
 import numpy as np
 import torch
 from PIL import Image
-from safetensors import safe_open
-from safetensors.torch import load_file
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from models.pix2pix import DEFAULT_CONFIG, Colorizer, build
-from training.data import data_root
+from models.pix2pix.config import DEFAULT_CONFIG
+from models.pix2pix.model import Colorizer
+from models.pix2pix.network import build
+from models.weights_io import stored_config
+from training.common.paths import data_root
 from training.pix2pix.lineart import region_lines
 from training.pix2pix.multi_data import TRAINING_ARTISTS, load_artist
+from training.pix2pix.runs import generator_state
 from training.pix2pix.user_style import pencil_eval
 
 PSNR_CAP = 50.0
@@ -129,11 +131,8 @@ def load_colorizer(weights: str | None) -> Colorizer:
         from models.loading import load_model
 
         return load_model("pix2pix-openmoji")
-    with safe_open(weights, "pt") as f:
-        saved = json.loads((f.metadata() or {}).get("config", "{}"))
-    tensors = load_file(weights)
-    tensors = ({k[2:]: v for k, v in tensors.items() if k.startswith("E.")}
-               or {k[2:]: v for k, v in tensors.items() if k.startswith("G.")} or tensors)
+    saved = stored_config(weights)
+    tensors = generator_state(weights)
     cfg = {**DEFAULT_CONFIG, **saved}
     cfg["paint_mask"] = tensors["ups.6.1.weight"].shape[1] == cfg["out_channels"] + 1
     G = build(cfg)
@@ -211,7 +210,7 @@ def main() -> None:
     cv2.setNumThreads(1)
     colorizer = load_colorizer(args.weights)
     fill = mean_fill_colour(args.size)
-    print(f"model: {args.weights or 'shipped pix2pix-openmoji'} (work size {colorizer.config['work_size']}); "
+    print(f"model: {args.weights or 'shipped pix2pix-openmoji'} (work size {colorizer.config.work_size}); "
           f"mean fill colour {fill.tolist()}; {args.size} px; hints {args.hints}")
     results = {"weights": args.weights or "shipped:pix2pix-openmoji", "size": args.size, "limit": args.limit,
                "mean_fill_colour": fill.tolist(), "sets": {}}

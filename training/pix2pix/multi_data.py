@@ -12,10 +12,10 @@ import json
 import numpy as np
 import torch
 
-from training.data import data_root
+from training.common.paths import data_root
 from training.pix2pix.lineart import derive
 from training.pix2pix.user_style import canvas, geometric, user_sketch
-from training.sketch_augment import network_input, simulate_hints
+from training.pix2pix.augment import network_input, simulate_hints
 
 TRAINING_ARTISTS = ("openmoji", "fluent")
 NEVER_TRAIN = ("noto", "twemoji")

@@ -13,7 +13,7 @@ Writes, under $GAN_STUDIO_DATA/pix2pix/ (data/ by default):
     SOURCES.md: the licence / source / count table.
 Split: the group of an item is its emoji id without skin-tone modifiers and FE0F, so the same emoji across artists and
 all its skin tones fall on one side. Held-out emoji ("test") = OpenMoji's historical held-out set (the same rule as
-training/prepare_openmoji.py, so the shipped model never saw them) plus a hashed 10 % of the groups OpenMoji lacks.
+training/pix2pix/prepare.py, so the shipped model never saw them) plus a hashed 10 % of the groups OpenMoji lacks.
 Noto items are all "heldout_artist", Twemoji items all "eval_only": no training run may read them.
 Downloads are cached in $GAN_STUDIO_DATA/src/.
 """
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from training.data import data_root
+from training.common.paths import data_root
 
 ARTISTS = {
     "openmoji": {"package": "openmoji@17.0.0", "tarball": "openmoji-17.0.0.tgz", "role": "train",
@@ -79,7 +79,7 @@ def slug(text: str) -> str:
 
 
 def openmoji_heldout(stems: list[str], fraction: float = TEST_FRACTION, seed: int = SPLIT_SEED) -> set[str]:
-    """OpenMoji's held-out base emoji exactly as training/prepare_openmoji.py drew them (groups = stems without
+    """OpenMoji's held-out base emoji exactly as training/pix2pix/prepare.py drew them (groups = stems without
     skin tones, shuffled with random.Random(seed)), returned as emoji groups."""
     bases = sorted({re.sub(r"-1F3F[B-F]", "", s) for s in stems})
     random.Random(seed).shuffle(bases)

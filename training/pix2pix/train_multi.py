@@ -8,9 +8,10 @@
 The U-Net (ngf 32, depth 7) is fully convolutional, so the 128 px weights start the 256 px run. Loss: PatchGAN (BCE)
 + lambda_L1 * L1 against the clean colour art on white (paper comes back white). Step-based: batch b of the run draws
 all its randomness from (seed, b), so a resumed run continues exactly as an uninterrupted one.
-Written to runs/<name>/: checkpoint.safetensors + progress.json (every --checkpoint-minutes; G, D, EMA, both Adam
-states), G_ema_latest.safetensors and G_ema_stepNNNNNN.safetensors (every --snapshot-steps: the EMA generator with
-its config in the metadata, readable by training.pix2pix.evaluate_multi), log lines with s/step.
+Written to runs/<name>/: checkpoint.safetensors + checkpoint.json (training.common.checkpoint, every
+--checkpoint-minutes: G, D, EMA, both Adam states), G_ema_latest.safetensors and G_ema_stepNNNNNN.safetensors (every
+--snapshot-steps: the EMA generator with its config in the metadata, readable by training.pix2pix.evaluate_multi),
+and log lines with the mean s/step.
 """
 from __future__ import annotations
 
@@ -25,12 +26,41 @@ import cv2
 import numpy as np
 import torch
 import torch.nn as nn
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
-from models.pix2pix import DEFAULT_CONFIG, build
+from models.pix2pix.config import DEFAULT_CONFIG
+from models.pix2pix.network import PatchDiscriminator, build
+from training.common import checkpoint as ckpt
+from training.common.ema import update_ema
+from training.common.paths import RUNS
 from training.pix2pix.multi_data import TRAINING_ARTISTS, TrainingPool
-from training.train_pix2pix import (PatchDiscriminator, fit_shapes, generator_tensors, restore_optimizer,
-                                    save_checkpoint, update_ema)
+from training.pix2pix.runs import CHECKPOINT
+
+
+def generator_tensors(G: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v for k, v in G.state_dict().items() if not k.endswith("num_batches_tracked")}
+
+
+def save_checkpoint(run: Path, G, D, ema, optG, optD, step: int) -> None:
+    ckpt.save(run / CHECKPOINT, {"step": step}, modules={"G": G, "D": D, "E": ema},
+              optimizers={"optG": optG, "optD": optD})
+
+
+def load_checkpoint(run: Path, G, D, ema, optG, optD) -> int:
+    """Restore a run; returns its step. Also reads the first runs' format (progress in progress.json beside)."""
+    path = run / CHECKPOINT
+    modules, optimizers = {"G": G, "D": D, "E": ema}, {"optG": optG, "optD": optD}
+    with safe_open(str(path), framework="pt") as handle:
+        has_progress = "progress" in (handle.metadata() or {})
+    if has_progress:
+        return ckpt.load(path, modules=modules, optimizers=optimizers)["step"]
+    tensors = load_file(str(path))
+    for name, module in modules.items():
+        module.load_state_dict(ckpt.module_state(tensors, name))
+    for name, opt in optimizers.items():
+        ckpt.restore_optimizer(opt, tensors, name)
+    return json.loads((run / "progress.json").read_text())["step"]
 
 
 def save_snapshot(run: Path, ema: nn.Module, config: dict, step: int) -> Path:
@@ -67,7 +97,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(1)
 
-    run = Path("runs") / args.name
+    run = RUNS / args.name
     run.mkdir(parents=True, exist_ok=True)
     config = {**DEFAULT_CONFIG, "paint_mask": True, "work_size": args.size}
     pool = TrainingPool(args.size, TRAINING_ARTISTS)
@@ -80,18 +110,11 @@ def main() -> None:
     optG = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     optD = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
     step = 0
-    resuming = args.resume and (run / "checkpoint.safetensors").exists()
-    if resuming:
-        tensors = load_file(str(run / "checkpoint.safetensors"))
-        G.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("G.")})
-        ema.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("E.")})
-        D.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("D.")})
-        restore_optimizer(optG, tensors, "optG")
-        restore_optimizer(optD, tensors, "optD")
-        step = json.loads((run / "progress.json").read_text())["step"]
+    if args.resume and (run / CHECKPOINT).exists():
+        step = load_checkpoint(run, G, D, ema, optG, optD)
         print(f"resumed at step {step}", flush=True)
     elif args.init_from:
-        G.load_state_dict(fit_shapes({k: v.float() for k, v in load_file(args.init_from).items()}, G.state_dict()))
+        G.load_state_dict({k: v.float() for k, v in load_file(args.init_from).items()})
         ema.load_state_dict(G.state_dict())
         print(f"generator initialised from {args.init_from}", flush=True)
     (run / "config.json").write_text(json.dumps({**vars(args), "model_config": config}, indent=2))
@@ -115,7 +138,7 @@ def main() -> None:
         optG.zero_grad(set_to_none=True)
         loss_g.backward()
         optG.step()
-        update_ema(ema, G, args.ema)
+        update_ema(ema, G, args.ema, copy_buffers=True)
         step, done = step + 1, done + 1
         sums += [loss_d.item(), loss_gan.item(), loss_l1.item(), 1]
         if step % args.log_steps == 0:
@@ -127,7 +150,7 @@ def main() -> None:
             print(f"snapshot {save_snapshot(run, ema, config, step)}", flush=True)
         stop = args.max_steps and done >= args.max_steps
         if stop or time.time() - last_save > args.checkpoint_minutes * 60 or step >= args.steps:
-            save_checkpoint(run, G, D, optG, optD, {"step": step}, ema)
+            save_checkpoint(run, G, D, ema, optG, optD, step)
             last_save = time.time()
         if stop:
             print(f"stopped after --max-steps at step {step}", flush=True)
