@@ -5,7 +5,7 @@ Starts the app exactly as the Procfile does, then drives it with real headless C
   2. memory: the server's peak RSS (VmHWM of the streamlit process) after every page was used once;
   3. concurrency: N browser sessions (default 10) at once, each repeating its page's main action for --seconds,
      printing errors, and median / p95 latency per action; then the peak RSS again.
-Bounded in count and time; loopback only.  Usage:  python -m benchmarks.app_under_load [--sessions 10] [--seconds 60]
+Bounded in count and time; loopback only.  Usage:  python -m benchmarks.app_under_load [--sessions=10] [--seconds=60]
 """
 from __future__ import annotations
 
