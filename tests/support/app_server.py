@@ -27,7 +27,7 @@ def wait_healthy(base: str, proc: subprocess.Popen, limit: float, log: Path, wha
         try:
             if requests.get(f"{base}/_stcore/health", timeout=2).text == "ok":
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or busy starting (the model warm-up runs then)
             pass
         if proc.poll() is not None or time.time() > deadline:
             raise AssertionError(f"{what} did not become healthy in {limit:.0f} s:\n"
