@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn as nn
 from safetensors.torch import load_file
 from tqdm import tqdm
 
@@ -34,6 +33,7 @@ from training.common.paths import RUNS
 from training.pix2pix.augment import geometric, network_input, simulate_hints, sketch_style
 from training.pix2pix.data import MODEL_NAME, load_pairs
 from training.pix2pix.runs import CHECKPOINT, generator_state
+from training.pix2pix.step import gan_step
 LICENCE = "CC BY-SA 4.0 (weights trained on OpenMoji, CC BY-SA 4.0, openmoji.org)"
 DATA_NOTE = "OpenMoji 17.0.0 (npm openmoji@17.0.0): black line art -> colour SVGs rendered at 128 px, train split"
 
@@ -175,7 +175,6 @@ def main() -> None:
         epoch, start_batch = progress["epoch"], progress["batch"]
         print(f"resumed at epoch {epoch}, batch {start_batch}", flush=True)
     (run / "config.json").write_text(json.dumps(hyper, indent=2))
-    bce, l1 = nn.BCEWithLogitsLoss(), nn.L1Loss()
     batches = len(sk_train) // args.batch_size
     last_save, done = time.time(), 0
 
@@ -190,23 +189,10 @@ def main() -> None:
             rng = np.random.default_rng([args.seed, epoch, b])
             torch.manual_seed(int(rng.integers(2 ** 31)))  # dropout
             x, y = make_batch(sk_train, col_train, order[b * args.batch_size:(b + 1) * args.batch_size], rng)
-            fake = G(x)
-            # discriminator: real pairs -> 1, generated -> 0
-            d_real, d_fake = D(torch.cat([x, y], 1)), D(torch.cat([x, fake.detach()], 1))
-            loss_d = 0.5 * (bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake)))
-            optD.zero_grad(set_to_none=True)
-            loss_d.backward()
-            optD.step()
-            # generator: fool D and stay close to the ground truth
-            d_fake = D(torch.cat([x, fake], 1))
-            loss_gan, loss_l1 = bce(d_fake, torch.ones_like(d_fake)), l1(fake, y)
-            loss_g = loss_gan + args.lambda_l1 * loss_l1
-            optG.zero_grad(set_to_none=True)
-            loss_g.backward()
-            optG.step()
+            loss_d, loss_gan, loss_l1 = gan_step(G, D, optG, optD, x, y, args.lambda_l1)
             if ema is not None:
                 update_ema(ema, G, args.ema, copy_buffers=True)
-            bar.set_postfix(lr=f"{lr:.1e}", D=f"{loss_d.item():.3f}", G_gan=f"{loss_gan.item():.3f}", L1=f"{loss_l1.item():.4f}")
+            bar.set_postfix(lr=f"{lr:.1e}", D=f"{loss_d:.3f}", G_gan=f"{loss_gan:.3f}", L1=f"{loss_l1:.4f}")
             done += 1
             if time.time() - last_save > args.checkpoint_minutes * 60:
                 save_checkpoint(run, G, D, optG, optD, {"epoch": epoch, "batch": b + 1}, ema)

@@ -36,6 +36,7 @@ from training.common.ema import update_ema
 from training.common.paths import RUNS
 from training.pix2pix.multi_data import TRAINING_ARTISTS, TrainingPool
 from training.pix2pix.runs import CHECKPOINT
+from training.pix2pix.step import gan_step
 
 
 def generator_tensors(G: nn.Module) -> dict[str, torch.Tensor]:
@@ -118,7 +119,6 @@ def main() -> None:
         ema.load_state_dict(G.state_dict())
         print(f"generator initialised from {args.init_from}", flush=True)
     (run / "config.json").write_text(json.dumps({**vars(args), "model_config": config}, indent=2))
-    bce, l1 = nn.BCEWithLogitsLoss(), nn.L1Loss()
     last_save, t0, done = time.time(), time.time(), 0
     sums = np.zeros(4)
 
@@ -126,21 +126,10 @@ def main() -> None:
         rng = np.random.default_rng([args.seed, step])
         torch.manual_seed(int(rng.integers(2 ** 31)))  # dropout
         x, y = pool.batch(rng, args.batch_size)
-        fake = G(x)
-        d_real, d_fake = D(torch.cat([x, y], 1)), D(torch.cat([x, fake.detach()], 1))
-        loss_d = 0.5 * (bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake)))
-        optD.zero_grad(set_to_none=True)
-        loss_d.backward()
-        optD.step()
-        d_fake = D(torch.cat([x, fake], 1))
-        loss_gan, loss_l1 = bce(d_fake, torch.ones_like(d_fake)), l1(fake, y)
-        loss_g = loss_gan + args.lambda_l1 * loss_l1
-        optG.zero_grad(set_to_none=True)
-        loss_g.backward()
-        optG.step()
+        loss_d, loss_gan, loss_l1 = gan_step(G, D, optG, optD, x, y, args.lambda_l1)
         update_ema(ema, G, args.ema, copy_buffers=True)
         step, done = step + 1, done + 1
-        sums += [loss_d.item(), loss_gan.item(), loss_l1.item(), 1]
+        sums += [loss_d, loss_gan, loss_l1, 1]
         if step % args.log_steps == 0:
             d, g, l, n = sums
             print(f"step {step} D {d / n:.3f} G_gan {g / n:.3f} L1 {l / n:.4f} "
