@@ -73,12 +73,12 @@ def corpus() -> list[tuple[str, bytes, str, str | None]]:
 
 # --- uploads at the limits (made here, never committed): the worst a visitor may send, and just past it ---
 
-def worst_allowed(kind: str, pixels: int | None = None) -> bytes:
+def worst_allowed(kind: str, pixels: int | None = None, seed: int = 1) -> bytes:
     """A picture of (at most) MAX_PIXELS in the format/mode that costs most to decode: 16-bit grey, RGBA, LA,
     palette with transparency, noise JPEG (largest coefficients), RGBA WebP."""
     from models.uploads import MAX_PIXELS
     side = int((pixels or MAX_PIXELS) ** 0.5)
-    rng = np.random.default_rng(1)
+    rng = np.random.default_rng(seed)
     if kind == "grey16":
         return encode(Image.fromarray(rng.integers(0, 65535, (side, side), dtype=np.uint16)), "PNG", compress_level=1)
     if kind == "rgba":
