@@ -6,15 +6,19 @@ Procfile does; `streamlit run app.py` still works locally, without the guard):
 - a websocket "clear_cache" message (the menu's "Clear cache", which empties every visitor's global caches and
   unloads the models) is dropped, so no visitor can make the server reload its models for everyone.
 Everything else passes through untouched. Its lifespan hook starts the background warm-up of the models
-(models/warmup.py) as soon as the server has started.
+(models/warmup.py) as soon as the server has started, and makes a closed tab's session really go when its
+server.disconnectedSessionTTL has passed (SessionReaper).
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import gc
 
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.runtime import Runtime
 
 from models.warmup import warm_in_background
 
@@ -60,11 +64,56 @@ class PrivateEndpoints:
         await self.app(scope, receive, send)
 
 
+REAP_EVERY_S = 5.0  # how often expired sessions are looked for (the TTL itself is server.disconnectedSessionTTL)
+
+
+class SessionReaper:
+    """Shuts down each session Streamlit drops from its reconnect storage, then frees what it held.
+
+    Streamlit 1.67 keeps a closed tab's session for reconnects in a TTL cache and, when the TTL passes, simply forgets
+    it without AppSession.shutdown() (streamlit/streamlit#12506): its uploaded files stay in the uploaded file
+    manager and its media files stay referenced, for good; six uploads in a row got a 512 MB server OOM-killed. And a
+    shut-down session is a reference cycle (session, script runner, session state) that only Python's full garbage
+    collection frees, which on a heap this size runs rarely: ~150 MB of six closed sessions' pictures stayed until
+    gc.collect(). There is no public API for the session storage, so this sets the cache's removal callback (private
+    attributes _session_storage and _cache; tests/test_serve.py fails if they change, the cgroup pile-up test fails
+    without this). A reconnecting session is made active before it leaves the storage, so it is left alone."""
+
+    def __init__(self, session_mgr):
+        self.session_mgr = session_mgr
+        self.cache = session_mgr._session_storage._cache
+        self.released = 0  # sessions shut down since the last collection
+        self.cache._on_remove = self.on_remove
+
+    def on_remove(self, session_id, session_info) -> None:
+        if not self.session_mgr.is_active_session(session_id):
+            session_info.session.shutdown()  # idempotent: Streamlit's own close path may call it again
+            self.released += 1
+
+    def reap(self) -> int:
+        """Drop expired sessions (entries leave the TTL cache only when it is written or counted) and, if any
+        session was shut down since the last call, collect the garbage it left. Returns that number of sessions."""
+        self.cache.expire()
+        released, self.released = self.released, 0
+        if released:
+            gc.collect()
+        return released
+
+
+async def reap_every(reaper: SessionReaper, every_s: float = REAP_EVERY_S) -> None:
+    while True:
+        await asyncio.sleep(every_s)
+        reaper.reap()
+
+
 @contextlib.asynccontextmanager
 async def warm_up_after_start(_app):
-    """Once the server is up (and answering its health check), load each page's default model in the background."""
+    """Once the server is up (and answering its health check), load each page's default model in the background;
+    closed sessions are released when their TTL passes."""
+    reaper = asyncio.create_task(reap_every(SessionReaper(Runtime.instance()._session_mgr)))
     warm_in_background()
     yield
+    reaper.cancel()
 
 
 app = st.App("app.py", middleware=[Middleware(PrivateEndpoints)], lifespan=warm_up_after_start)

@@ -41,11 +41,32 @@ def sample_catalogue() -> dict[str, str]:
     return {name: info["label"] for name, info in meta.items() if (SAMPLES_DIR / name).is_file()}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def colorize_png(_colorizer, source_png: bytes, hints_json: str) -> bytes:
-    image = Image.open(io.BytesIO(source_png))
-    with queue_for(MODEL_NAME).turn():  # bounded: past MAX_WAITING the visitor is told to try again
-        return png_bytes(_colorizer.colorize(image, json.loads(hints_json)))
+def colorize(colorizer, sketch_png: bytes, hints: list[dict]) -> Image.Image:
+    """The sketch colored at its full size, in its turn: past MAX_WAITING the visitor is told to try again."""
+    with queue_for(MODEL_NAME).turn():
+        return colorizer.colorize(Image.open(io.BytesIO(sketch_png)), hints)
+
+
+def colorized_preview(colorizer) -> tuple[bytes, tuple[int, int]]:
+    """The current sketch colored with the current hints: (PNG at display size, full size).
+
+    A session keeps only this small preview (in its session state, so it goes with the session); the full-size
+    PNG is made again when Download is clicked. A closed session's pictures must not crowd a 512 MB server."""
+    key = (st.session_state.p2p_source_id, json.dumps(st.session_state.p2p_hints))
+    kept = st.session_state.get("p2p_result")
+    if kept is not None and kept[0] == key:
+        return kept[1], kept[2]
+    st.session_state.pop("p2p_result", None)  # the old result goes before the new one is made
+    result = colorize(colorizer, st.session_state.p2p_png, st.session_state.p2p_hints)
+    preview = png_bytes(result.resize(shown_size(result), Image.Resampling.LANCZOS))
+    st.session_state.p2p_result = (key, preview, result.size)
+    return preview, result.size
+
+
+def full_size_png(colorizer, sketch_png: bytes, hints: list[dict]):
+    """The Download button's data: a callable that colors the full-size picture when the file is asked for."""
+    hints = [dict(h) for h in hints]
+    return lambda: png_bytes(colorize(colorizer, sketch_png, hints))
 
 
 def set_source(source_id: str, image: Image.Image) -> None:
@@ -53,8 +74,14 @@ def set_source(source_id: str, image: Image.Image) -> None:
     if st.session_state.get("p2p_source_id") != source_id:
         st.session_state.p2p_source_id = source_id
         st.session_state.p2p_notice = None
-        st.session_state.p2p_png = png_bytes(image)
+        st.session_state.p2p_png = png_bytes(image.convert("L"))  # what the model reads: a third of an RGB PNG
+        st.session_state.pop("p2p_result", None)
         st.session_state.p2p_hints = []
+
+
+def forget_source() -> None:
+    for key in ("p2p_source_id", "p2p_png", "p2p_result"):
+        st.session_state.pop(key, None)
 
 
 def upload_source() -> None:
@@ -62,8 +89,7 @@ def upload_source() -> None:
                             help=f"Dark lines on light paper; at most {MAX_BYTES // (1024 * 1024)} MB.")
     if file is None:
         if st.session_state.get("p2p_source_id", "").startswith("upload:"):
-            st.session_state.pop("p2p_source_id", None)
-            st.session_state.pop("p2p_png", None)
+            forget_source()
         return
     data = file.getvalue()
     source_id = "upload:" + hashlib.sha256(data).hexdigest()[:16]
@@ -75,8 +101,7 @@ def upload_source() -> None:
         st.session_state.p2p_notice = line_art_problem(image)  # shown beside the result, which is still made
     except UploadError as err:
         st.error(f"**{plain(file.name, limit=80)}:** {plain(err)}")
-        st.session_state.pop("p2p_source_id", None)
-        st.session_state.pop("p2p_png", None)
+        forget_source()
 
 
 def sample_source(preselected: str | None) -> None:
@@ -194,14 +219,14 @@ if "p2p_png" in st.session_state:
         if colorizer is not None:
             try:
                 with st.spinner("Coloring..."):
-                    result = colorize_png(colorizer, st.session_state.p2p_png, json.dumps(st.session_state.p2p_hints))
+                    preview, (width, height) = colorized_preview(colorizer)
             except (QueueFull, QueueTimeout) as err:
                 st.warning(plain(err))
                 st.stop()
-            st.session_state.p2p_result = result
-            shown = Image.open(io.BytesIO(result))
-            st.image(shown.resize(shown_size(shown), Image.Resampling.LANCZOS))
-            st.caption(f"{sketch.width} x {sketch.height} px, same as your sketch.")
-            st.download_button("Download PNG", result, file_name="colored.png", mime="image/png", key="p2p_download")
+            st.image(preview)
+            st.caption(f"{width} x {height} px, same as your sketch.")
+            st.download_button("Download PNG", full_size_png(colorizer, st.session_state.p2p_png,
+                                                             st.session_state.p2p_hints),
+                               file_name="colored.png", mime="image/png", key="p2p_download", on_click="ignore")
 else:
     st.info("Upload a line drawing, pick a sample, or draw one to start.")

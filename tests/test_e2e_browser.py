@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from selenium.webdriver.common.by import By
 
 from tests.support import page_actions as pa
@@ -62,7 +63,7 @@ def test_a_deep_link_as_the_first_visit_gets_the_apps_navigation(tmp_path):
             d.quit()
 
 
-def test_colorizer_upload_then_hint(app, driver):
+def test_colorizer_upload_then_hint(app, driver, tmp_path):
     pa.open_page(driver, app, "sketch_colorizer", "Sketch Colorizer")
     pa.upload_file(driver, ROOT / "pages" / "samples" / "penguin.png")
     first = pa.wait_until(driver, lambda d: pa.idle(d) and "Download PNG" in pa.body_text(d) and pa.image_sources(d),
@@ -71,6 +72,8 @@ def test_colorizer_upload_then_hint(app, driver):
     pa.wait_until(driver, lambda d: "1 hint" in pa.body_text(d), 60, "the hint to be listed")
     pa.wait_new_image(driver, first, 90)
     shot(driver, "colorizer")
+    saved = pa.download(driver, "Download PNG", tmp_path / "downloads")  # made when clicked, at the sketch's size
+    assert Image.open(saved).size == Image.open(ROOT / "pages" / "samples" / "penguin.png").size
 
 
 def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):

@@ -168,7 +168,7 @@ def test_page_upload_gives_an_image_of_the_same_size():
     sketch.save(buf, format="PNG")
     at.file_uploader(key="p2p_upload").upload("mine.png", buf.getvalue(), "image/png").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert Image.open(io.BytesIO(at.session_state["p2p_result"])).size == (150, 97)
+    assert at.session_state["p2p_result"][2] == (150, 97)
     assert at.get("download_button")
     assert not at.warning  # a line drawing gets no "not a line drawing" note
     noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (120, 160, 3), dtype=np.uint8))
@@ -177,9 +177,11 @@ def test_page_upload_gives_an_image_of_the_same_size():
     at.file_uploader(key="p2p_upload").upload("noise.png", buf.getvalue(), "image/png").run()
     assert not at.exception and not at.error
     assert at.warning and "does not look like a line drawing" in at.warning[0].value
-    assert Image.open(io.BytesIO(at.session_state["p2p_result"])).size == (160, 120)  # still colored, with the note
+    assert at.session_state["p2p_result"][2] == (160, 120)  # still colored, with the note
+    assert Image.open(io.BytesIO(at.session_state["p2p_png"])).mode == "L"  # kept as the model reads it, not RGB
     at.file_uploader(key="p2p_upload").upload("notes.png", b"hello", "image/png").run()
     assert not at.exception and "not a picture" in at.error[0].value
+    assert "p2p_result" not in at.session_state  # a refused upload leaves no picture of the last one behind
 
 
 def test_page_sample_gallery():
@@ -189,7 +191,7 @@ def test_page_sample_gallery():
     at.radio(key="p2p_source").set_value("Samples").run()
     at.button(key="p2p_sample_banana.png").click().run()
     assert not at.exception and not at.error
-    assert Image.open(io.BytesIO(at.session_state["p2p_result"])).size == Image.open(ROOT / "pages/samples/banana.png").size
+    assert at.session_state["p2p_result"][2] == Image.open(ROOT / "pages/samples/banana.png").size
     bad = AppTest.from_file(str(ROOT / "pages" / "sketch_colorizer.py"), default_timeout=120)
     bad.query_params["sample"] = "../../etc/passwd"
     bad.run()

@@ -5,6 +5,7 @@ libraries): CPU_TORCH_PYTHON, else .venv-cpu (made by tests/install.sh), else th
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,18 +29,36 @@ VISITORS = {  # each visitor's pages, in order; every page: its first visit, the
 }
 
 
-def visitor(pages: list[str], base: str, rounds: int, errors: list[str], start: threading.Barrier) -> None:
+def visitor(pages: list[str], base: str, rounds: int, errors: list[str], timings: list, start: threading.Barrier) -> None:
+    """One browser: each page's first visit, then `rounds` repeats of its action; timings gets (action, seconds)."""
     driver = chromium()
     try:
         start.wait()
         for page in pages:
-            pa.USER_ACTIONS[page](driver, base, True)
-            for _ in range(rounds):
-                pa.USER_ACTIONS[page](driver, base, False)
+            for i in range(rounds + 1):
+                t0 = time.perf_counter()
+                pa.USER_ACTIONS[page](driver, base, i == 0)
+                timings.append((page + (" (page open)" if i == 0 else ""), time.perf_counter() - t0))
     except Exception as err:  # noqa: BLE001 - every failure is a figure of the run
         errors.append(f"{pages}: {type(err).__name__}: {str(err)[:200]}")
     finally:
         driver.quit()
+
+
+def sessions(n: int) -> dict[str, list[str]]:
+    """n visitors, the kinds of VISITORS in turn (ten: four sketchers, three on the sliders, three on audio)."""
+    kinds = list(VISITORS.items())
+    return {f"{kinds[i % len(kinds)][0]}-{i + 1}": kinds[i % len(kinds)][1] for i in range(n)}
+
+
+def latency_table(timings: list[tuple[str, float]]) -> dict[str, tuple[int, float, float]]:
+    """action -> (count, median s, p95 s)."""
+    table = {}
+    for action in sorted({a for a, _ in timings}):
+        values = sorted(t for a, t in timings if a == action)
+        p95 = values[min(len(values) - 1, max(0, round(0.95 * len(values)) - 1))]
+        table[action] = (len(values), statistics.median(values), p95)
+    return table
 
 
 def cpu_python() -> str | None:
@@ -67,8 +86,9 @@ def one_run(python: str, limit_mb: int, rounds: int, visitors: dict[str, list[st
         with procfile_app(Path(home), extra_env=env, cgroup_procs=group.procs_file, boot_limit=120) as (base, _proc):
             boot = group.usage()
             errors: list[str] = []
+            timings: list[tuple[str, float]] = []
             start = threading.Barrier(len(visitors))
-            threads = [threading.Thread(target=visitor, args=(pages, base, rounds, errors, start))
+            threads = [threading.Thread(target=visitor, args=(pages, base, rounds, errors, timings, start))
                        for pages in visitors.values()]
             t0 = time.time()
             for t in threads:
@@ -83,4 +103,4 @@ def one_run(python: str, limit_mb: int, rounds: int, visitors: dict[str, list[st
             time.sleep(5)
             return {"peak_mb": group.max_usage() / 2**20, "boot_mb": boot / 2**20, "oom_kills": group.oom_kills(),
                     "after_mb": group.usage() / 2**20, "errors": errors, "healthy": healthy, "wall_s": wall,
-                    "rss_anon_mb": private_mb(group)}
+                    "rss_anon_mb": private_mb(group), "latency": latency_table(timings)}

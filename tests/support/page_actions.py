@@ -93,6 +93,15 @@ def click_button(driver: WebDriver, label: str) -> None:
     buttons[0].click()
 
 
+def download(driver: WebDriver, label: str, folder: Path, timeout: float = 90.0) -> Path:
+    """Click the download button labelled label; the file the browser saves into folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    click_button(driver, label)
+    done = lambda d: [f for f in folder.iterdir() if not f.name.endswith(".crdownload")]  # noqa: E731
+    return wait_until(driver, done, timeout, f"the file of '{label}'")[0]
+
+
 def wait_new_image(driver: WebDriver, before: list[str], timeout: float = 60.0) -> list[str]:
     return wait_until(driver, lambda d: (s := image_sources(d)) and s != before and idle(d) and s, timeout,
                       "the image to change")
