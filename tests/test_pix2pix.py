@@ -66,7 +66,8 @@ def test_large_upload_keeps_crisp_lines(colorizer):
 def fixture_scores(colorizer):
     """Mean scores on the held-out pairs kept as fixtures (all 416): both baselines, the model without and with
     5 hints: the same comparison as the model card's table."""
-    from training.pix2pix.evaluate import fill_baseline, held_out_hints, mean_scores, run_colorizer, sketch_baseline
+    from training.pix2pix.evaluate import held_out_hints, run_colorizer
+    from training.pix2pix.scoring import fill_baseline, mean_scores, sketch_baseline
 
     pairs = fixture_pairs()
     assert len(pairs) >= 12

@@ -208,7 +208,7 @@ def test_hint_points_fall_off_the_lines_with_the_truths_colour():
 
 
 def test_mean_fill_baseline_fills_only_enclosed_regions():
-    from training.pix2pix.evaluate_multi import interior
+    from training.pix2pix.scoring import interior
 
     s = circle_sketch()
     m = interior(s)

@@ -15,31 +15,16 @@ import argparse
 import json
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
-from skimage.color import deltaE_ciede2000, rgb2lab
-from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from models.pix2pix.config import DEFAULT_CONFIG
-from models.pix2pix.model import Colorizer
-from models.pix2pix.network import build
-from models.weights_io import stored_config
 from training.pix2pix.augment import network_input, simulate_hints
 from training.pix2pix.data import MODEL_NAME, load_pairs
-from training.pix2pix.runs import generator_state
+from training.pix2pix.scoring import fill_baseline, interior, load_colorizer, mean_scores, sketch_baseline
 
 FIXTURES = Path("tests/fixtures/pix2pix")
 HINTS_PER_IMAGE = 5
-PSNR_CAP = 50.0  # dB: a prediction equal to the truth (some emoji are black-only) would otherwise count as infinite
-
-
-def interior(sketch: np.ndarray) -> np.ndarray:
-    """Light pixels that are not connected to the picture's border (the regions the lines enclose)."""
-    light = (sketch > 128).astype(np.uint8)
-    n, labels = cv2.connectedComponents(light, connectivity=4)
-    border = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])).tolist())
-    return light.astype(bool) & ~np.isin(labels, list(border))
 
 
 def mean_fill_colour(sketches: np.ndarray, colours: np.ndarray) -> np.ndarray:
@@ -50,32 +35,6 @@ def mean_fill_colour(sketches: np.ndarray, colours: np.ndarray) -> np.ndarray:
         total += c[m].sum(0)
         count += int(m.sum())
     return np.round(total / max(count, 1)).astype(np.uint8)
-
-
-def sketch_baseline(sketch: np.ndarray) -> np.ndarray:
-    return np.repeat(sketch[..., None], 3, axis=2)
-
-
-def fill_baseline(sketch: np.ndarray, fill: np.ndarray) -> np.ndarray:
-    out = sketch_baseline(sketch).copy()
-    out[interior(sketch)] = fill
-    return out
-
-
-def scores(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
-    """PSNR, SSIM, L1 and CIEDE2000 of one uint8 RGB prediction against the truth."""
-    with np.errstate(divide="ignore"):
-        return {
-            "psnr": min(PSNR_CAP, float(peak_signal_noise_ratio(truth, pred, data_range=255))),
-            "ssim": float(structural_similarity(truth, pred, channel_axis=2, data_range=255)),
-            "l1": float(np.abs(pred.astype(np.float32) - truth.astype(np.float32)).mean() / 255),
-            "ciede2000": float(deltaE_ciede2000(rgb2lab(truth), rgb2lab(pred)).mean()),
-        }
-
-
-def mean_scores(preds, truths) -> dict[str, float]:
-    rows = [scores(p, t) for p, t in zip(preds, truths)]
-    return {k: round(float(np.mean([r[k] for r in rows])), 4) for k in rows[0]}
 
 
 def run_colorizer(colorizer, sketches: np.ndarray, hints: list[np.ndarray], batch: int = 16) -> np.ndarray:
@@ -103,21 +62,6 @@ def evaluate(colorizer, sketches, colours, fill, baselines: bool = True) -> dict
         "model_no_hints": mean_scores(run_colorizer(colorizer, sketches, no_hints), colours),
         f"model_{HINTS_PER_IMAGE}_hints": mean_scores(run_colorizer(colorizer, sketches, held_out_hints(sketches, colours)), colours),
     }
-
-
-def load_colorizer(weights: str | None) -> Colorizer:
-    """The published model, or a Colorizer around a generator file from a run (same inference path)."""
-    if weights:
-        saved = stored_config(weights)
-        tensors = generator_state(weights)
-        cfg = {**DEFAULT_CONFIG, **saved}
-        cfg["paint_mask"] = tensors["ups.6.1.weight"].shape[1] == cfg["out_channels"] + 1
-        G = build(cfg)
-        G.load_state_dict({k: v.float() for k, v in tensors.items()})
-        return Colorizer(G, cfg)
-    from models.loading import load_model
-
-    return load_model(MODEL_NAME)
 
 
 def write_fixtures(sketches, colours, names, fill, n: int | None = None) -> None:

@@ -29,29 +29,15 @@ import numpy as np
 import torch
 from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
-from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from models.pix2pix.config import DEFAULT_CONFIG
-from models.pix2pix.model import Colorizer
-from models.pix2pix.network import build
-from models.weights_io import stored_config
 from training.common.paths import data_root
 from training.pix2pix.lineart import region_lines
 from training.pix2pix.multi_data import TRAINING_ARTISTS, load_artist
-from training.pix2pix.runs import generator_state
+from training.pix2pix.scoring import fill_baseline, interior, load_colorizer, mean_rows, scores, sketch_baseline
 from training.pix2pix.user_style import pencil_eval
 
-PSNR_CAP = 50.0
 HINT_SEED = 4242
 SET_SPLIT = {"noto": "heldout_artist", "twemoji": "eval_only", "openmoji": "test", "fluent": "test"}
-
-
-def interior(sketch: np.ndarray) -> np.ndarray:
-    """Light pixels not connected to the border (the regions the lines enclose)."""
-    light = (sketch > 128).astype(np.uint8)
-    _, labels = cv2.connectedComponents(light, connectivity=4)
-    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    return light.astype(bool) & ~np.isin(labels, border)
 
 
 def mean_fill_colour(size: int, limit: int = 1500) -> np.ndarray:
@@ -103,14 +89,6 @@ def hint_points(colour: np.ndarray, lines: np.ndarray, k: int, seed: int) -> lis
     return out
 
 
-def scores(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
-    with np.errstate(divide="ignore"):
-        psnr = float(peak_signal_noise_ratio(truth, pred, data_range=255))
-    return {"psnr": min(PSNR_CAP, psnr),
-            "ssim": float(structural_similarity(truth, pred, channel_axis=2, data_range=255)),
-            "ciede2000": float(deltaE_ciede2000(rgb2lab(truth), rgb2lab(pred)).mean())}
-
-
 def hint_errors(pred: np.ndarray, hints: list[dict]) -> list[float]:
     errs = []
     for hnt in hints:
@@ -121,36 +99,12 @@ def hint_errors(pred: np.ndarray, hints: list[dict]) -> list[float]:
     return errs
 
 
-def mean_rows(rows: list[dict]) -> dict[str, float]:
-    return {k: round(float(np.mean([r[k] for r in rows])), 4) for k in rows[0]}
-
-
-def load_colorizer(weights: str | None) -> Colorizer:
-    """The shipped model, or a Colorizer around a generator safetensors file (EMA snapshot or checkpoint)."""
-    if not weights:
-        from models.loading import load_model
-
-        return load_model("pix2pix-openmoji")
-    saved = stored_config(weights)
-    tensors = generator_state(weights)
-    cfg = {**DEFAULT_CONFIG, **saved}
-    cfg["paint_mask"] = tensors["ups.6.1.weight"].shape[1] == cfg["out_channels"] + 1
-    G = build(cfg)
-    G.load_state_dict({k: v.float() for k, v in tensors.items()})
-    return Colorizer(G, cfg)
-
-
 def evaluate_set(colorizer, lines, colours, fill, hint_counts, variants) -> dict:
     out = {}
     for variant in variants:
         sketches = lines if variant == "clean" else np.stack([pencil_eval(s, i) for i, s in enumerate(lines)])
-        res = {"sketch_baseline": mean_rows([scores(np.repeat(s[..., None], 3, 2), c) for s, c in zip(sketches, colours)])}
-        filled = []
-        for s in sketches:
-            f = np.repeat(s[..., None], 3, 2)
-            f[interior(s)] = fill
-            filled.append(f)
-        res["mean_fill_baseline"] = mean_rows([scores(f, c) for f, c in zip(filled, colours)])
+        res = {"sketch_baseline": mean_rows([scores(sketch_baseline(s), c) for s, c in zip(sketches, colours)]),
+               "mean_fill_baseline": mean_rows([scores(fill_baseline(s, fill), c) for s, c in zip(sketches, colours)])}
         for k in hint_counts:
             rows, errs = [], []
             for i, (s, c) in enumerate(zip(sketches, colours)):
@@ -174,7 +128,7 @@ def sample_grid(colorizer, sets: dict, path: str, per_set: int = 6) -> None:
         idx = np.linspace(0, len(lines) - 1, min(per_set, len(lines))).astype(int)
         for variant in ("clean", "pencil"):
             sk = [lines[i] if variant == "clean" else pencil_eval(lines[i], int(i)) for i in idx]
-            outs = [[np.repeat(s[..., None], 3, 2) for s in sk]]
+            outs = [[sketch_baseline(s) for s in sk]]
             for k in (0, 5):
                 outs.append([np.asarray(colorizer.colorize(Image.fromarray(s), hint_points(colours[i], lines[i], k, int(i)))
                                         .convert("RGB")) for s, i in zip(sk, idx)])
