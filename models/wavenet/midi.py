@@ -104,18 +104,18 @@ def transpose(events: list[Event], semitones: int) -> list[Event]:
     return [Event(e.start_s, e.length_s, e.pitch + semitones) for e in events]
 
 
-def check_range(events: list[Event], low: int, high: int, instrument: str) -> None:
-    """MidiError naming the notes outside low..high and the octave shifts that would bring all of them in."""
+def check_range(events: list[Event], low: int, high: int, instrument: str, octaves: int = 0) -> None:
+    """MidiError naming the notes outside low..high and the octave shifts that would bring all of them in. events
+    are the file's notes shifted by `octaves` already (the offer counts from the file's own pitches)."""
     outside = sorted({e.pitch for e in events if not low <= e.pitch <= high})
     if not outside:
         return
     names = ", ".join(midi_to_name(p) for p in outside[:12]) + (f" and {len(outside) - 12} more"
                                                                  if len(outside) > 12 else "")
+    shifts = sorted((octaves + k for k in fitting_octaves(events, low, high)), key=abs)
     lo, hi = min(e.pitch for e in events), max(e.pitch for e in events)
-    shifts = [k for k in range(-4, 5) if k and low <= lo + 12 * k and hi + 12 * k <= high]
-    offer = (" Transpose by " + " or ".join(f"{k:+d} octave{'s' if abs(k) > 1 else ''}" for k in shifts)
-             + " to fit." if shifts else
-             f" The file spans {midi_to_name(lo)}-{midi_to_name(hi)}, wider than the range: no octave shift fits.")
+    offer = (" Transpose by " + " or ".join(f"{k:+d}" for k in shifts) + " octave(s) to fit." if shifts else
+             f" Its notes span {midi_to_name(lo)}-{midi_to_name(hi)}, wider than that range: no octave shift fits.")
     raise MidiError(f"{len(outside)} pitch(es) are outside {instrument}'s trained range "
                     f"{midi_to_name(low)}-{midi_to_name(high)}: {names}.{offer}")
 
