@@ -131,12 +131,14 @@ def sound_quality(synth: WaveNetSynth, args) -> tuple[dict, list]:
     seeds = tuple(int(s) for s in args.quality_seeds.split(","))
     rows = []
     for name in synth.instruments:
-        rows += note_quality_rows(synth, name, args.quality_every, seeds, args.temperature)
+        rows += note_quality_rows(synth, name, args.quality_every, seeds, args.temperature,
+                                  loudness_floor=not args.no_loudness_floor)
         print(f"  {name}: quality measured ({time.time() - t0:.0f} s)", flush=True)
     metrics = quality_summary(rows, synth.instruments)
     metrics["quality_eval_every"] = args.quality_every
     metrics["quality_eval_seeds"] = args.quality_seeds
     metrics["quality_eval_temperature"] = args.temperature
+    metrics["quality_eval_loudness_floor"] = not args.no_loudness_floor
     for name in synth.instruments:
         print(f"  {name}: off-harmonic {metrics['off_harmonic_db_' + name]:.1f} dB (SoundFont "
               f"{metrics['off_harmonic_db_soundfont_' + name]:.1f}), loudness vs SoundFont median "
@@ -163,6 +165,8 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help="also the sound-quality figures (section 3)")
     parser.add_argument("--quality-only", action="store_true",
                         help="only the sound-quality figures (recorded in the manifest unless --no-record)")
+    parser.add_argument("--no-loudness-floor", action="store_true",
+                        help="play the sound-quality notes without the loudness floor (LOUDNESS_FLOOR)")
     parser.add_argument("--quality-every", type=int, default=3, help="every k-th pitch in the sound-quality test")
     parser.add_argument("--quality-seeds", default=",".join(map(str, QUALITY_SEEDS)))
     parser.add_argument("--out", type=Path, default=RUNS / "wavenet" / "eval.json")

@@ -55,7 +55,7 @@ def soundfont_notes(synth: WaveNetSynth, name: str, pitches: list[int], note_s: 
 
 def note_quality_rows(synth: WaveNetSynth, name: str, every: int = 3, seeds: tuple[int, ...] = (0, 2, 3),
                       temperature: float = DEFAULT_TEMPERATURE, note_s: float = QUALITY_NOTE_S,
-                      pitches: list[int] | None = None) -> list[dict]:
+                      pitches: list[int] | None = None, loudness_floor: bool = True) -> list[dict]:
     """Every `every`-th pitch of the instrument's range (or the given pitches), played as the app plays a note of
     note_s seconds (WaveNetSynth.voices: one batch per seed) and by the SoundFont: per note and seed, the
     off-harmonic energy and loudness of both (models/wavenet/quality.py) and their differences."""
@@ -68,7 +68,8 @@ def note_quality_rows(synth: WaveNetSynth, name: str, every: int = 3, seeds: tup
     reference = [note_quality(a, sr, p) for a, p in zip(soundfont_notes(synth, name, pitches, note_s), pitches)]
     rows = []
     for seed in seeds:
-        ours = synth.voices(name, pitches, [n] * len(pitches), temperature=temperature, seed=seed)
+        ours = synth.voices(name, pitches, [n] * len(pitches), temperature=temperature, seed=seed,
+                            loudness_floor=loudness_floor)
         for p, audio, ref in zip(pitches, ours, reference):
             q = note_quality(audio, sr, p)
             rows.append({"instrument": name, "pitch": p, "seed": seed,
