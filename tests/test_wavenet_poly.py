@@ -219,3 +219,25 @@ def test_shipped_model_meets_the_loudness_target_on_a_few_notes(synth):
     m = measured_targets(synth)
     worst = {n: m[f"loudness_vs_soundfont_worst_db_{n}"] for n in ("piano", "violin", "flute")}
     assert all(w >= -10 for w in worst.values()), worst
+
+
+def test_page_plays_a_chord_preset_and_shows_which_notes_sound_when():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    page = Path(__file__).resolve().parent.parent / "pages" / "wavenet_audio.py"
+    at = AppTest.from_file(str(page), default_timeout=180).run()
+    at.selectbox(key="wn_preset").set_value("Chord, then melody").run()
+    assert at.text_area(key="wn_notes").value == "C4+E4+G4:2 F4 G4:2"
+    at.slider(key="wn_tempo").set_value(240)
+    next(b for b in at.button if "Generate" in b.label).click()
+    at.run()
+    assert not at.exception and not at.error
+    chart = " ".join(t.value for t in at.text)
+    assert "0.00 s  C4 + E4 + G4" in chart and "0.50 s  F4" in chart
+    assert any("What is left" in c.value for c in at.caption)
+    at.text_area(key="wn_notes").set_value("C4+D4+E4+F4+G4+A4+B4")
+    next(b for b in at.button if "Generate" in b.label).click()
+    at.run()
+    assert at.error and "at most 6" in at.error[0].value

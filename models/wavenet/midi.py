@@ -10,12 +10,11 @@ Velocities are read but not played: the WaveNet has no velocity input.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import mido
 
 from models import limits
-from models.safe_files import NotRegularFile, read_regular
+from models.safe_files import NotRegularFile, read_source
 from models.wavenet.melody import Event, check_events, midi_to_name
 
 MAX_BYTES = limits.MAX_MIDI_BYTES
@@ -31,14 +30,8 @@ class MidiError(ValueError):
 
 
 def _data_of(source) -> bytes:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source)
-    if hasattr(source, "getvalue"):
-        return bytes(source.getvalue())
-    if hasattr(source, "read"):
-        return source.read(MAX_BYTES + 1)
     try:
-        return read_regular(Path(source), MAX_BYTES)
+        return read_source(source, MAX_BYTES)
     except NotRegularFile as err:
         raise MidiError(str(err)) from None
 
