@@ -3,6 +3,7 @@
     python -m training.wavenet.evaluate                      # the published wavenet-instruments, records metrics
     python -m training.wavenet.evaluate --weights runs/wavenet/best_ema.safetensors --no-record
     python -m training.wavenet.evaluate --pitch-only --seeds 1 --every 3 --no-record   # a quick sampling check
+    python -m training.wavenet.evaluate --quality-only      # only the sound-quality figures (section 3) -> manifest
 
 1. Held-out NLL in bits per sample (8 bits = uniform over 256 mu-law classes) on the held-out FluidSynth notes
    (velocity index == pitch % 4, never trained on), each preceded by silence as in training. The headline figure
