@@ -156,13 +156,13 @@ with left:
                         help="Note names A-G with optional # or b and an octave (C4 = middle C); add :beats for a "
                              "longer or shorter note (G4:2, E4:0.5); R is a rest. A chord joins notes with +: "
                              f"C4+E4+G4:2 (at most {MAX_VOICES} at once).")
+    if st.session_state.pop("wn_full", False):
+        st.warning(f"The melody box is full ({MAX_CHARS:,} characters at most): remove notes before adding more.")
     upload = st.file_uploader(f"Or play a MIDI file (.mid, at most {midi_lib.MAX_BYTES // 1024} kB, "
                               f"{MAX_SECONDS} s, {MAX_VOICES} notes at once)", type=midi_lib.EXTENSIONS,
                               key="wn_midi")
-    octaves = st.number_input("Transpose the MIDI file by octaves", -4, 4, 0, step=1, key="wn_octaves") \
-        if upload is not None else 0
-    if st.session_state.pop("wn_full", False):
-        st.warning(f"The melody box is full ({MAX_CHARS:,} characters at most): remove notes before adding more.")
+    midi_octaves = st.number_input("Transpose the MIDI file by octaves", min_value=-4, max_value=4, value=0,
+                                   step=1, key="wn_octaves") if upload is not None else 0
     with st.expander("Note picker", expanded=False):
         octaves = list(range(low // 12 - 1, high // 12))
         st.pills("Note", NAMES, key="wn_pick_note", default="C")
@@ -191,8 +191,8 @@ if generate:
             if upload.size > midi_lib.MAX_BYTES:
                 raise midi_lib.MidiError(f"The MIDI file is larger than {midi_lib.MAX_BYTES // 1024} kB: send a "
                                          "shorter excerpt.")
-            events = midi_lib.transpose(midi_lib.read_midi(upload.getvalue()), 12 * int(octaves))
-            midi_lib.check_range(events, low, high, instrument, int(octaves))
+            events = midi_lib.transpose(midi_lib.read_midi(upload.getvalue()), 12 * int(midi_octaves))
+            midi_lib.check_range(events, low, high, instrument, int(midi_octaves))
             seconds = max(e.start_s + e.length_s for e in events)
             label = f"MIDI file {upload.name}"
         else:

@@ -241,3 +241,31 @@ def test_page_plays_a_chord_preset_and_shows_which_notes_sound_when():
     next(b for b in at.button if "Generate" in b.label).click()
     at.run()
     assert at.error and "at most 6" in at.error[0].value
+
+
+def test_page_plays_an_uploaded_midi_file_and_explains_a_bad_one():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    page = Path(__file__).resolve().parent.parent / "pages" / "wavenet_audio.py"
+    at = AppTest.from_file(str(page), default_timeout=180).run()
+    at.file_uploader(key="wn_midi").set_value(("tune.mid", midi_bytes([(0, 1, 60), (0, 1, 64), (1, 1, 67)]),
+                                                "audio/midi")).run()
+    next(b for b in at.button if "Generate" in b.label).click()
+    at.run()
+    assert not at.exception and not at.error
+    assert "0.00 s  C4 + E4" in " ".join(t.value for t in at.text)
+    at.file_uploader(key="wn_midi").set_value(("high.mid", midi_bytes([(0, 1, 100)]), "audio/midi")).run()
+    next(b for b in at.button if "Generate" in b.label).click()
+    at.run()
+    assert not at.exception
+    assert at.error and "E7" in at.error[0].value and "Transpose by" in at.error[0].value
+    at.number_input(key="wn_octaves").set_value(-2)
+    next(b for b in at.button if "Generate" in b.label).click()
+    at.run()
+    assert not at.exception and not at.error
+    at.file_uploader(key="wn_midi").set_value(("fake.mid", b"[link](http://x.test) not midi", "audio/midi")).run()
+    next(b for b in at.button if "Generate" in b.label).click()
+    at.run()
+    assert at.error and "not a MIDI file" in at.error[0].value
