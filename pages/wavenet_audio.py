@@ -132,8 +132,10 @@ def quality_line(instrument: str) -> str | None:
 
 
 HONEST_NOTE = ("What is left: the WaveNet's notes are still much noisier than the SoundFont's (a hiss under every "
-               "note) and some come out far quieter; chords are separate notes generated side by side and mixed, "
-               "so they sound as noisy as single notes. The figures above are measured, not goals met.")
+               "note: the noise figure above); notes that come out far too quiet are turned up (a "
+               "plain gain, which turns their hiss up too) and a rare one stays nearly silent. Chords are notes "
+               "generated side by side and mixed, as noisy as single notes, and each voice costs as much time as a "
+               "note; MIDI velocities are not played.")
 
 if KEYS["instrument"] not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params, model.instruments)
