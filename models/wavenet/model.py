@@ -9,7 +9,9 @@ counted from the note's first sample (zero before it), enter every layer through
 network then only has to shape a tone that already has the right period, instead of inventing the period itself.
 Notes that never started are handled when sampling (ONSET_RULE), notes
 that drift into loud noise by a ceiling on their level (LEVEL_RULE); the excitation is played louder than in training
-(EXCITATION_GAIN), which keeps free-running notes on their period.
+(EXCITATION_GAIN), which keeps free-running notes on their period. After sampling, a note that came out far
+quieter than its instrument's training notes is turned up (LOUDNESS_FLOOR, a plain gain), and the voices of a piece
+(chords, a MIDI file's overlapping notes) are summed and scaled down only if the mix would clip (MIX_PEAK).
 `WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet/fast.py
 (ring buffers, fused matrices, compiled loop) and is driven by `WaveNetSynth` here.
 """
