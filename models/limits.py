@@ -21,7 +21,14 @@ DECODE_BYTES_PER_PIXEL = 16  # load_upload's own peak, per pixel
 
 # melodies (models/wavenet/melody.py, the WaveNet page's text box)
 MAX_MELODY_CHARS = 1000
-MAX_MELODY_NOTES = 64
+MAX_MELODY_NOTES = 64  # steps: a note, a rest or a chord
+MAX_VOICES = 6  # notes sounding at once (a chord "C4+E4+G4", or overlapping notes of a MIDI file)
+MAX_MELODY_SECONDS = 30  # the longest piece one request may generate
+
+# MIDI files (models/wavenet/midi.py: the WaveNet page's upload and `--midi`)
+MAX_MIDI_BYTES = 256 * 1024  # a 30 s piece is a few kB; this leaves room for long meta and controller tracks
+MAX_MIDI_NOTES = 400  # notes read from one file (6 voices x 30 s of 1/8-beat notes at 120 bpm would be 1,440)
+MAX_MIDI_MESSAGES = 200_000  # messages of all tracks together: mido reads them all before the notes are counted
 
 # the inference queue of each model (models/inference_queue.py)
 MAX_RUNNING = 1  # requests computing at once

@@ -59,3 +59,15 @@ def check_output(path: str | os.PathLike) -> Path:
     if not stat.S_ISREG(mode):
         raise NotRegularFile(f"{path} is {_kind(mode)}, not a regular file; choose a file name for the output")
     return path
+
+
+def read_source(source, limit: int) -> bytes:
+    """Up to limit + 1 bytes of an upload or a named file: bytes as they are, a Streamlit upload (getvalue), a file
+    object (read), or a path (read_regular: a FIFO or device is refused, never waited on)."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    if hasattr(source, "getvalue"):
+        return bytes(source.getvalue())
+    if hasattr(source, "read"):
+        return source.read(limit + 1)
+    return read_regular(source, limit)

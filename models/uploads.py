@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from models import limits
-from models.safe_files import NotRegularFile, read_regular
+from models.safe_files import NotRegularFile, read_source
 
 FORMATS = {"PNG", "JPEG", "WEBP", "BMP"}
 EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp"]
@@ -31,16 +31,6 @@ TILE_ROWS = 256
 
 class UploadError(ValueError):
     """A user-facing message about an unusable upload."""
-
-
-def _data_of(source, max_bytes: int) -> bytes:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source)
-    if hasattr(source, "getvalue"):
-        return bytes(source.getvalue())
-    if hasattr(source, "read"):
-        return source.read(max_bytes + 1)
-    return read_regular(source, max_bytes)  # a path: a FIFO or device is refused, never waited on
 
 
 def _to_l8(image: Image.Image) -> Image.Image:
@@ -102,7 +92,7 @@ def _unreadable_message(data: bytes) -> str:
 def load_upload(source, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES) -> Image.Image:
     """A decoded, upright, 8-bit RGB or L image from bytes / a file-like (e.g. st.file_uploader's) / a path."""
     try:
-        data = _data_of(source, max_bytes)
+        data = read_source(source, max_bytes)
     except NotRegularFile as err:
         raise UploadError(f"The file could not be read: {err}.") from None
     except OSError as err:

@@ -1,5 +1,5 @@
-"""WaveNet Audio page: type or click a melody, pick an instrument, and hear a WaveNet play it sample by sample,
-next to the SoundFont's own rendering of the same notes."""
+"""WaveNet Audio page: type or click a melody (chords joined with +) or upload a MIDI file, pick an instrument, and hear
+a WaveNet play it sample by sample, next to the SoundFont's own rendering of the same notes."""
 from __future__ import annotations
 
 import random
@@ -9,10 +9,10 @@ import streamlit as st
 from models import registry
 from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.limits import MAX_SEED
-from models.wavenet import soundfont
+from models.wavenet import midi as midi_lib, soundfont
 from models.wavenet.audio import spectrogram_image, wav_bytes, waveform_image
-from models.wavenet.melody import MAX_CHARS, NAMES, midi_to_name
-from models.wavenet.model import DEFAULT_TEMPERATURE, check_duration
+from models.wavenet.melody import MAX_CHARS, MAX_VOICES, NAMES, check_events, midi_to_name, to_events
+from models.wavenet.model import DEFAULT_TEMPERATURE, MAX_SECONDS, check_duration
 from pages.common import get_model, link_choice, link_number, warn_ignored_params
 from pages.plain import plain
 
@@ -24,6 +24,9 @@ PRESETS = {  # all within C4..E5, which every instrument plays
     "Twinkle, twinkle": "C4 C4 G4 G4 A4 A4 G4:2 F4 F4 E4 E4 D4 D4 C4:2",
     "Ode to Joy": "E4 E4 F4 G4 G4 F4 E4 D4 C4 C4 D4 E4 E4:1.5 D4:0.5 D4:2",
     "Blues lick": "C4:0.5 Eb4:0.5 F4:0.5 F#4:0.5 G4 Bb4:0.5 C5:1.5",
+    "Chords: C F G C": "C4+E4+G4:2 F4+A4+C5:2 G4+B4+D5:2 C4+E4+G4+C5:2",
+    "Chord, then melody": "C4+E4+G4:2 F4 G4:2",
+    "Minor chords": "A4+C5+E5:2 D4+F4+A4:2 E4+G#4+B4:2 A4+C5+E5:2",
 }
 OWN_MELODY = "(your own melody)"
 DURATIONS = {"1/2 beat": ":0.5", "1 beat": "", "2 beats": ":2", "4 beats": ":4"}
@@ -74,6 +77,18 @@ def new_seed() -> None:
     st.session_state[KEYS["seed"]] = random.randint(0, 99_999)
 
 
+def timeline(events: tuple, max_lines: int = 40) -> str:
+    """One line per moment the sounding notes change: 'time s: the notes sounding then' (plain text)."""
+    edges = sorted({e[0] for e in events} | {round(e[0] + e[1], 4) for e in events})
+    lines = []
+    for t in edges:
+        now = sorted(e[2] for e in events if e[0] <= t < e[0] + e[1])
+        lines.append(f"{t:6.2f} s  " + (" + ".join(midi_to_name(p) for p in now) if now else "(silence)"))
+    if len(lines) > max_lines:
+        lines = lines[:max_lines] + [f"... and {len(lines) - max_lines} more changes"]
+    return "\n".join(lines)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def soundfont_reference(program: int, events: tuple, total_s: float) -> bytes:
     return wav_bytes(soundfont.render(program, list(events), total_s, gain=1.5), 16000)
@@ -103,6 +118,25 @@ if metrics.get("pitch_acc_within_50_cents") is not None:
     else:
         st.caption(note)
 
+
+def quality_line(instrument: str) -> str | None:
+    """The card's figures for one instrument, for the caption next to the player (None before they are measured)."""
+    if f"off_harmonic_db_{instrument}" not in metrics:
+        return None
+    return (f"Model card, {instrument}: {metrics.get('pitch_acc_' + instrument, float('nan')):.0%} of notes in tune; "
+            f"noise (energy off the harmonics) {metrics['off_harmonic_db_' + instrument]:.1f} dB against "
+            f"{metrics['off_harmonic_db_soundfont_' + instrument]:.1f} dB for the SoundFont (target: within 3 dB); "
+            f"loudness {metrics['loudness_vs_soundfont_median_db_' + instrument]:+.1f} dB against the SoundFont's "
+            f"median note, {metrics['notes_over_10db_quieter_' + instrument]} of "
+            f"{metrics['quality_notes_' + instrument]} test notes over 10 dB quieter (target: none).")
+
+
+HONEST_NOTE = ("What is left: the WaveNet's notes are still much noisier than the SoundFont's (a hiss under every "
+               "note: the noise figure above); notes that come out far too quiet are turned up (a "
+               "plain gain, which turns their hiss up too) and a rare one stays nearly silent. Chords are notes "
+               "generated side by side and mixed, as noisy as single notes, and each voice costs as much time as a "
+               "note; MIDI velocities are not played.")
+
 if KEYS["instrument"] not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params, model.instruments)
     warn_ignored_params(problems)
@@ -122,9 +156,15 @@ with left:
     st.selectbox("Preset melody", [OWN_MELODY] + list(PRESETS), key="wn_preset", on_change=set_preset)
     text = st.text_area("Melody", key=KEYS["notes"], height=80, max_chars=MAX_CHARS,
                         help="Note names A-G with optional # or b and an octave (C4 = middle C); add :beats for a "
-                             "longer or shorter note (G4:2, E4:0.5); R is a rest.")
+                             "longer or shorter note (G4:2, E4:0.5); R is a rest. A chord joins notes with +: "
+                             f"C4+E4+G4:2 (at most {MAX_VOICES} at once).")
     if st.session_state.pop("wn_full", False):
         st.warning(f"The melody box is full ({MAX_CHARS:,} characters at most): remove notes before adding more.")
+    upload = st.file_uploader(f"Or play a MIDI file (.mid, at most {midi_lib.MAX_BYTES // 1024} kB, "
+                              f"{MAX_SECONDS} s, {MAX_VOICES} notes at once)", type=midi_lib.EXTENSIONS,
+                              key="wn_midi")
+    midi_octaves = st.number_input("Transpose the MIDI file by octaves", min_value=-4, max_value=4, value=0,
+                                   step=1, key="wn_octaves") if upload is not None else 0
     with st.expander("Note picker", expanded=False):
         octaves = list(range(low // 12 - 1, high // 12))
         st.pills("Note", NAMES, key="wn_pick_note", default="C")
@@ -149,8 +189,22 @@ with right:
 
 if generate:
     try:
-        notes = model.parse(text, instrument)
-        seconds = check_duration(notes, tempo)
+        if upload is not None:
+            if upload.size > midi_lib.MAX_BYTES:
+                raise midi_lib.MidiError(f"The MIDI file is larger than {midi_lib.MAX_BYTES // 1024} kB: send a "
+                                         "shorter excerpt.")
+            events = midi_lib.transpose(midi_lib.read_midi(upload.getvalue()), 12 * int(midi_octaves))
+            midi_lib.check_range(events, low, high, instrument, int(midi_octaves))
+            seconds = max(e.start_s + e.length_s for e in events)
+            label = f"MIDI file {upload.name}"
+        else:
+            notes = model.parse(text, instrument)
+            seconds = check_duration(notes, tempo)
+            events = to_events(notes, tempo)
+            label = " ".join(n.name + (f":{n.beats:g}" if n.beats != 1 else "") for n in notes)
+        check_events(events, MAX_SECONDS)
+    except midi_lib.MidiError as err:
+        st.error(f"**This MIDI file cannot be played:** {plain(err, limit=400)}")
     except ValueError as err:
         st.error(f"**Fix the melody:** {plain(err, limit=400)}")
     else:
@@ -161,27 +215,22 @@ if generate:
                     "Waiting for the WaveNet: yours is next.")) as turn:
                 line.empty()
                 bar = st.progress(0.0, text="Generating sample by sample...")
-                audio = model.render(notes, instrument, tempo=tempo, temperature=temperature, seed=int(seed),
-                                     progress=lambda f: bar.progress(f, text=f"Generating sample by sample... {f:.0%}"))
+                audio = model.render_events(
+                    events, instrument, temperature=temperature, seed=int(seed), total_s=seconds,
+                    progress=lambda f: bar.progress(f, text=f"Generating sample by sample... {f:.0%}"))
                 elapsed = turn.elapsed()
             bar.empty()
         except (QueueFull, QueueTimeout) as err:
             line.empty()
             st.warning(plain(err))
             st.stop()
-        beat = 60.0 / tempo
-        events, t = [], 0.0
-        for n in notes:
-            if n.pitch is not None:
-                events.append((round(t, 4), round(n.beats * beat, 4), n.pitch, 100))
-            t += n.beats * beat
         st.session_state["wn_result"] = {
-            "audio": audio, "instrument": instrument,
-            "notes": " ".join(n.name + (f":{n.beats:g}" if n.beats != 1 else "") for n in notes),
-            "seconds": seconds, "elapsed": elapsed, "waited": turn.waited_s, "events": tuple(events),
-            "total_s": len(audio) / model.sample_rate,
+            "audio": audio, "instrument": instrument, "notes": label, "seconds": seconds, "elapsed": elapsed,
+            "waited": turn.waited_s, "total_s": len(audio) / model.sample_rate,
+            "events": tuple((round(e.start_s, 4), round(e.length_s, 4), e.pitch, 100) for e in events),
         }
-        st.query_params.update({"instrument": instrument, "notes": text.strip(), "tempo": str(tempo),
+        if upload is None:
+            st.query_params.update({"instrument": instrument, "notes": text.strip(), "tempo": str(tempo),
                                 "temperature": f"{temperature:g}", "seed": str(int(seed))})
 
 result = st.session_state.get("wn_result")
@@ -211,6 +260,12 @@ if result:
                 st.audio(soundfont_reference(program, result["events"], result["total_s"]), format="audio/wav")
             except (soundfont.SoundFontUnavailable, OSError) as err:
                 st.warning(f"FluidSynth could not render the reference: {plain(err)}")
+    figures = quality_line(result["instrument"])
+    if figures:
+        st.caption(figures)
+    st.caption(HONEST_NOTE)
+    st.markdown("**Which notes sound when**")
+    st.text(timeline(result["events"]))
     st.markdown(f"**Waveform** (0-{len(audio) / sr:.2f} s)")
     st.image(waveform_image(audio), width="stretch")
     st.markdown("**Spectrogram** (0-8 kHz, log magnitude)")

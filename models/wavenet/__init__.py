@@ -2,8 +2,9 @@
 
 config.py: WaveNetConfig (network shape, pitch range, instruments); model.py: the network and WaveNetSynth (melody ->
 audio); fast.py: the ring-buffer sampler (O(layers) per sample); kernel_src.py / kernel.py: its compiled per-sample
-loop and how it is built or JIT-compiled; graph.py: the same step as a CUDA graph; melody.py: melody text; audio.py:
-mu-law, WAV and pictures; pitch.py: YIN pitch; soundfont.py: the real FluidSynth rendering; cli.py: `python -m models
+loop and how it is built or JIT-compiled; graph.py: the same step as a CUDA graph; melody.py: melody text (chords)
+and timed voices; midi.py: MIDI files; audio.py: mu-law, WAV and pictures; pitch.py: YIN pitch; quality.py:
+off-harmonic energy and loudness of a note; soundfont.py: the real FluidSynth rendering; cli.py: `python -m models
 wavenet` and `build-kernel`.
 """
 from models.wavenet.config import WaveNetConfig as CONFIG

@@ -53,6 +53,12 @@ def waveform_image(audio: np.ndarray, height: int = 140, width: int = 720) -> np
     return img
 
 
+def fit_peak(audio: np.ndarray, peak: float) -> np.ndarray:
+    """audio scaled down (never up) so its largest absolute sample is at most peak: a mix that cannot clip."""
+    top = float(np.abs(audio).max()) if len(audio) else 0.0
+    return (audio * (peak / top)).astype(np.float32) if top > peak else audio
+
+
 def note_envelope(n: int, sample_rate: int, attack_s: float = 0.003, release_s: float = 0.03) -> np.ndarray:
     """A gain curve of n samples: short linear fade in and out so joined notes do not click."""
     env = np.ones(n, np.float32)

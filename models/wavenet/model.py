@@ -9,7 +9,9 @@ counted from the note's first sample (zero before it), enter every layer through
 network then only has to shape a tone that already has the right period, instead of inventing the period itself.
 Notes that never started are handled when sampling (ONSET_RULE), notes
 that drift into loud noise by a ceiling on their level (LEVEL_RULE); the excitation is played louder than in training
-(EXCITATION_GAIN), which keeps free-running notes on their period.
+(EXCITATION_GAIN), which keeps free-running notes on their period. After sampling, a note that came out far
+quieter than its instrument's training notes is turned up (LOUDNESS_FLOOR, a plain gain), and the voices of a piece
+(chords, a MIDI file's overlapping notes) are summed and scaled down only if the mix would clip (MIX_PEAK).
 `WaveNet.forward` is the full convolutional pass used for training; fast sampling lives in models/wavenet/fast.py
 (ring buffers, fused matrices, compiled loop) and is driven by `WaveNetSynth` here.
 """
@@ -23,6 +25,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from models import limits
 from models.wavenet import audio as audio_lib
 from models.wavenet import melody as melody_lib
 from models.wavenet.config import InstrumentConfig, WaveNetConfig
@@ -38,7 +41,16 @@ EXCITATION_GAIN = 2.0
 # rises above factor x the loudest any training note of its instrument gets by the same measure (config
 # instruments[i].loudest_rms, training/wavenet/data.py set_levels) may draw only quieter samples until it is below.
 LEVEL_RULE = (256, 1.0)
-MAX_SECONDS = 30  # longest melody one request may generate
+# Loudness floor (WaveNetSynth.voices, sampling only): (dB below the instrument's loudest training level, largest
+# boost in dB). A generated note whose RMS (after its first 20 ms) is more than the first figure below its instrument's
+# config loudest_rms is turned up to that level, by at most the second. A plain per-note gain, not a better model:
+# some notes come out 10-30 dB quieter than the SoundFont plays the same pitch (one hears three notes of a four-note
+# arpeggio); the gain makes them audible and leaves their noise share (models/wavenet/quality.py) as it was. The
+# SoundFont's own notes are at most 23 dB (piano), 14 (marimba, violin), 21 (guitar) and 9 dB (flute) below that level.
+LOUDNESS_FLOOR = (16.0, 20.0)
+MAX_SECONDS = limits.MAX_MELODY_SECONDS  # longest melody one request may generate
+NOTE_TAIL_S = 0.04  # each note rings this long past its end, fading out (a crossfade into the next)
+MIX_PEAK = 0.98  # a mix of voices whose peak is above this is scaled down to it (chords never clip)
 
 
 class WaveNet(nn.Module):
@@ -227,30 +239,53 @@ class WaveNetSynth:
                                           start_level=ONSET_RULE[1], ceiling=ceiling, level_window=LEVEL_RULE[0])
         return audio_lib.mu_law_decode(classes)
 
+    def voices(self, instrument: str, pitches: list[int], lengths: list[int],
+               temperature: float = DEFAULT_TEMPERATURE, seed: int = 0,
+               progress: Callable[[float], None] | None = None, loudness_floor: bool = True) -> list[np.ndarray]:
+        """The notes of a piece as the app plays them: generated as one batch, each turned up to the loudness floor
+        if it came out quieter (LOUDNESS_FLOOR; loudness_floor=False for the evaluation's ablation) and enveloped
+        (3 ms fade in, 40 ms fade out). Row i has lengths[i] samples. The evaluation's sound-quality figures measure
+        these rows."""
+        rows = self.generate_notes(instrument, pitches, lengths, temperature, seed, progress)
+        sr = self.sample_rate
+        floor = self.info(instrument).loudest_rms * 10 ** (-LOUDNESS_FLOOR[0] / 20) if loudness_floor else 0.0
+        out = []
+        for row, n in zip(rows, lengths):
+            note = row[:n]
+            rms = float(np.sqrt(np.mean(note[int(0.02 * sr):].astype(np.float64) ** 2))) if n > 0.02 * sr else 0.0
+            if 0 < rms < floor:
+                note = note * np.float32(min(floor / rms, 10 ** (LOUDNESS_FLOOR[1] / 20)))
+            out.append(note * audio_lib.note_envelope(n, sr, release_s=NOTE_TAIL_S))
+        return out
+
     def render(self, notes: list[melody_lib.Note], instrument: str, tempo: float = 120.0,
                temperature: float = DEFAULT_TEMPERATURE,
                seed: int = 0, progress: Callable[[float], None] | None = None) -> np.ndarray:
-        """A melody as float32 mono audio: all notes generated as one batch, then enveloped and overlap-added
-        (each note rings 40 ms into the next one and fades out there: a short crossfade, no clicks)."""
+        """A melody (chords included) as float32 mono audio: see render_events."""
         check_duration(notes, tempo)
+        total_s = sum(n.beats for n in notes) * 60.0 / tempo  # (a trailing rest counts)
+        return self.render_events(melody_lib.to_events(notes, tempo), instrument, temperature, seed, progress,
+                                  total_s=total_s)
+
+    def render_events(self, events: list[melody_lib.Event], instrument: str,
+                      temperature: float = DEFAULT_TEMPERATURE, seed: int = 0,
+                      progress: Callable[[float], None] | None = None, total_s: float = 0.0) -> np.ndarray:
+        """Timed voices (a melody's notes and chords, or a MIDI file's notes) as float32 mono audio: every voice
+        generated in one batch, enveloped, overlap-added (each rings 40 ms past its end and fades out there: a
+        short crossfade, no clicks), then the mix scaled down if its peak would clip (MIX_PEAK)."""
+        melody_lib.check_events(events, MAX_SECONDS)
         sr = self.sample_rate
-        beat = 60.0 / tempo
-        tail = int(0.04 * sr)
-        starts, lengths, t = [], [], 0.0
-        for note in notes:
-            starts.append(int(round(t * sr)))
-            lengths.append(int(round(note.beats * beat * sr)) + tail)
-            t += note.beats * beat
-        out = np.zeros(int(round(t * sr)) + tail, np.float32)
-        sounding = [i for i, n in enumerate(notes) if n.pitch is not None]
-        if not sounding:
+        tail = int(NOTE_TAIL_S * sr)
+        end_s = max([total_s] + [e.start_s + e.length_s for e in events])
+        out = np.zeros(int(round(end_s * sr)) + tail, np.float32)
+        if not events:
             return out
-        rows = self.generate_notes(instrument, [notes[i].pitch for i in sounding], [lengths[i] for i in sounding],
-                                   temperature, seed, progress)
-        for row, i in zip(rows, sounding):
-            n = lengths[i]
-            out[starts[i]: starts[i] + n] += row[:n] * audio_lib.note_envelope(n, sr, release_s=0.04)
-        return out
+        starts = [int(round(e.start_s * sr)) for e in events]
+        lengths = [max(int(round(e.length_s * sr)), 1) + tail for e in events]
+        rows = self.voices(instrument, [e.pitch for e in events], lengths, temperature, seed, progress)
+        for row, start in zip(rows, starts):
+            out[start: start + len(row)] += row[: len(out) - start]
+        return audio_lib.fit_peak(out, MIX_PEAK)
 
 
 def from_entry(entry, device, progress=None) -> WaveNetSynth:

@@ -3,6 +3,7 @@
     python -m training.wavenet.evaluate                      # the published wavenet-instruments, records metrics
     python -m training.wavenet.evaluate --weights runs/wavenet/best_ema.safetensors --no-record
     python -m training.wavenet.evaluate --pitch-only --seeds 1 --every 3 --no-record   # a quick sampling check
+    python -m training.wavenet.evaluate --quality-only      # only the sound-quality figures (section 3) -> manifest
 
 1. Held-out NLL in bits per sample (8 bits = uniform over 256 mu-law classes) on the held-out FluidSynth notes
    (velocity index == pitch % 4, never trained on), each preceded by silence as in training. The headline figure
@@ -13,6 +14,12 @@
    is repeated at 8 sampling seeds (REPORT_SEEDS; one seed's 37-49 notes per instrument move by a few points from
    seed to seed) and the figures are the means, with each instrument's lowest single seed beside them. The same
    estimator on the SoundFont's own notes is reported as the ceiling.
+3. Sound quality (--quality, or --quality-only): every 3rd pitch of each instrument's range (--quality-every) at
+   3 sampling seeds (--quality-seeds, 0, 2, 3), each a 1 s note played as the app plays it, and FluidSynth's
+   rendering of the same note (velocity 100, the page's gain): the note's off-harmonic energy (energy outside +-3 %
+   bands around the requested pitch's harmonics, over its loud part, relative to all energy above 40 Hz, in dB;
+   models/wavenet/quality.py) and loudness (RMS dBFS) against the SoundFont's. Per instrument: medians, the gap,
+   the quietest note against its SoundFont note. ~2-4 min on one core.
 """
 from __future__ import annotations
 
@@ -30,7 +37,9 @@ from models.wavenet.pitch import cents_off, note_f0
 from models.wavenet.model import DEFAULT_TEMPERATURE, SILENCE, WaveNetSynth
 from training.common.paths import RUNS
 from training.wavenet.data import MODEL_NAME, data_dir, load_notes
-from training.wavenet.synth import NOTE_S, load_synth, note_cents
+from training.wavenet.synth import NOTE_S, load_synth, note_cents, note_quality_rows, quality_summary
+
+QUALITY_SEEDS = (0, 2, 3)
 
 # sampling seeds of the reported pitch figures (seeds 1 and 5-9 chose the sampling settings:
 # training/wavenet/tune_sampling.py)
@@ -117,6 +126,30 @@ def data_pitch_ceiling(data: dict, sr: int) -> float:
     return float(np.mean(ok))
 
 
+def sound_quality(synth: WaveNetSynth, args) -> tuple[dict, list]:
+    """Section 3: per-note rows and per-instrument figures, printed as they come."""
+    t0 = time.time()
+    seeds = tuple(int(s) for s in args.quality_seeds.split(","))
+    rows = []
+    for name in synth.instruments:
+        rows += note_quality_rows(synth, name, args.quality_every, seeds, args.temperature,
+                                  loudness_floor=not args.no_loudness_floor)
+        print(f"  {name}: quality measured ({time.time() - t0:.0f} s)", flush=True)
+    metrics = quality_summary(rows, synth.instruments)
+    metrics["quality_eval_every"] = args.quality_every
+    metrics["quality_eval_seeds"] = args.quality_seeds
+    metrics["quality_eval_temperature"] = args.temperature
+    metrics["quality_eval_loudness_floor"] = not args.no_loudness_floor
+    for name in synth.instruments:
+        print(f"  {name}: off-harmonic {metrics['off_harmonic_db_' + name]:.1f} dB (SoundFont "
+              f"{metrics['off_harmonic_db_soundfont_' + name]:.1f}), loudness vs SoundFont median "
+              f"{metrics['loudness_vs_soundfont_median_db_' + name]:+.1f} dB, worst "
+              f"{metrics['loudness_vs_soundfont_worst_db_' + name]:+.1f} dB, "
+              f"{metrics['notes_over_10db_quieter_' + name]} of {metrics['quality_notes_' + name]} notes over 10 dB "
+              "quieter", flush=True)
+    return metrics, rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", type=Path, default=None, help="a safetensors file (default: the published model)")
@@ -130,11 +163,28 @@ def main() -> None:
     parser.add_argument("--no-level-rule", action="store_true", help="sample without the level rule (LEVEL_RULE)")
     parser.add_argument("--excitation-gain", type=float, default=None,
                         help="one excitation gain for every instrument (default: the app's, from the config)")
+    parser.add_argument("--quality", action="store_true", help="also the sound-quality figures (section 3)")
+    parser.add_argument("--quality-only", action="store_true",
+                        help="only the sound-quality figures (recorded in the manifest unless --no-record)")
+    parser.add_argument("--no-loudness-floor", action="store_true",
+                        help="play the sound-quality notes without the loudness floor (LOUDNESS_FLOOR)")
+    parser.add_argument("--quality-every", type=int, default=3, help="every k-th pitch in the sound-quality test")
+    parser.add_argument("--quality-seeds", default=",".join(map(str, QUALITY_SEEDS)))
     parser.add_argument("--out", type=Path, default=RUNS / "wavenet" / "eval.json")
     args = parser.parse_args()
     torch.set_num_threads(1)
     synth = load_synth(args.weights)
     synth.gain_override = args.excitation_gain
+    if args.quality_only:
+        metrics, rows = sound_quality(synth, args)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"metrics": metrics, "quality_notes": rows}, indent=2))
+        if not args.no_record and args.weights is None:
+            from training.common.publish import record_metrics
+
+            record_metrics(MODEL_NAME, metrics)
+            print(f"recorded in models/manifest.json under {MODEL_NAME}")
+        return
     data = load_notes()
     raw = np.load(data_dir() / "notes.npz")
     data["audio"] = raw["audio"].astype(np.float32) / 32767
@@ -151,6 +201,10 @@ def main() -> None:
     print(f"pitch accuracy: {pitch['pitch_acc_within_50_cents']:.1%} (mean over seeds {args.seeds}; "
           f"{pitch['pitch_acc_notes']} notes, {time.time() - t0:.0f} s)")
     metrics["pitch_acc_soundfont_ceiling"] = data_pitch_ceiling(data, synth.sample_rate)
+    quality_rows = []
+    if args.quality:
+        quality, quality_rows = sound_quality(synth, args)
+        metrics.update(quality)
     metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
     metrics["pitch_eval_temperature"] = args.temperature
     metrics["pitch_eval_seeds"] = args.seeds
@@ -161,7 +215,8 @@ def main() -> None:
     for k, v in metrics.items():
         print(f"  {k}: {v}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"metrics": metrics, "notes": rows}, indent=2))
+    args.out.write_text(json.dumps({"metrics": metrics, "notes": rows, "quality_notes": quality_rows},
+                                    indent=2))
     if not args.no_record and args.weights is None and not args.pitch_only and args.every == 1:
         from training.common.publish import record_metrics
 
