@@ -67,8 +67,8 @@ class Inverter:
         cfg = self.config
         steps = cfg.steps if steps is None else int(steps)
         gen, clf = self.model.generator, self.classifier.net
-        targets = targets.reshape(-1, 1, 28, 28).float().to(self.model.device)
-        with self._lock, torch.enable_grad():
+        with self._lock, torch.inference_mode(False), torch.enable_grad():
+            targets = targets.reshape(-1, 1, 28, 28).float().to(self.model.device).clone()
             with torch.no_grad():
                 z = self.encoder(targets)
                 centre, k = self._centres(z)
