@@ -13,16 +13,20 @@ trained on. Inputs are first made MNIST-like (models.imaging.mnist_like).
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import threading
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch.nn import functional as F
 
 from models.dcgan.model import DCGANModel
 from models.encoder.config import EncoderConfig
 from models.imaging import mnist_like
+from models.limits import MAX_LATENT_ABS, MAX_LATENT_PARAM_CHARS
 
 
 @dataclass
@@ -115,3 +119,28 @@ def load_inverter(generator: str) -> Inverter:
 
     encoder = load_model(encoder_name(generator))
     return Inverter(load_model(generator), encoder, load_model(encoder.config.classifier))
+
+
+def latent_to_text(z: torch.Tensor) -> str:
+    """A latent as compact link text: URL-safe base64 of its float16 values, no padding (100 values: 267 chars)."""
+    raw = z.detach().float().clamp(-MAX_LATENT_ABS, MAX_LATENT_ABS).half().numpy().tobytes()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def latent_from_text(text: object, dim: int) -> torch.Tensor:
+    """The latent of latent_to_text's text; ValueError saying why for anything else (length, characters, values)."""
+    text = str(text).strip()
+    if not text or len(text) > MAX_LATENT_PARAM_CHARS:
+        raise ValueError(f"expected a latent of {dim} numbers as base64 text of at most {MAX_LATENT_PARAM_CHARS} "
+                         "characters")
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, binascii.Error):
+        raise ValueError("the latent is not base64 text") from None
+    if len(raw) != 2 * dim:
+        raise ValueError(f"the latent holds {len(raw) // 2} numbers, this model takes {dim}")
+    values = torch.from_numpy(np.frombuffer(raw, dtype=np.float16).astype(np.float32).copy())
+    if not torch.isfinite(values).all() or values.abs().max() > MAX_LATENT_ABS:
+        raise ValueError(f"the latent holds values that are not numbers from -{MAX_LATENT_ABS:g} to "
+                         f"{MAX_LATENT_ABS:g}")
+    return values

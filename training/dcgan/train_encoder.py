@@ -55,6 +55,8 @@ def main() -> None:
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--no-publish", action="store_true")
+    parser.add_argument("--publish-checkpoint", action="store_true",
+                        help="publish the run's last checkpoint as it is (no training): usable weights early")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -79,6 +81,9 @@ def main() -> None:
         step = checkpoint.load(ckpt, {"E": encoder}, {"opt": opt}, {"data": rng})["step"]
         print(f"resumed at step {step}")
 
+    if args.publish_checkpoint:
+        step = checkpoint.load(ckpt, {"E": encoder}, {"opt": opt}, {"data": rng})["step"]
+        args.max_steps = step
     start = last_save = time.monotonic()
     half = args.batch_size // 2
     bar = tqdm(total=args.max_steps, initial=step, desc=encoder_name(generator_name))
@@ -109,7 +114,8 @@ def main() -> None:
                             {"data": rng})
             last_save = time.monotonic()
     bar.close()
-    checkpoint.save(ckpt, {"step": step, "config": config.to_dict()}, {"E": encoder}, {"opt": opt}, {"data": rng})
+    if not args.publish_checkpoint:
+        checkpoint.save(ckpt, {"step": step, "config": config.to_dict()}, {"E": encoder}, {"opt": opt}, {"data": rng})
     if args.no_publish:
         return
     stored = config.to_dict() | {"training": {"steps": step, "batch_size": args.batch_size, "lr": args.lr,
