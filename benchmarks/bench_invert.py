@@ -1,7 +1,7 @@
 """Inversion speed on the CPU: seconds to turn one picture into a DCGAN latent (MNIST-like preparation, encoder,
 refinement steps), what a visitor waits after an upload.
 
-    python benchmarks/bench_invert.py [dcgan-mnist|dcgan-fashion] [--threads 2] [--repeats 10]
+    python benchmarks/bench_invert.py [dcgan-mnist|dcgan-fashion] [--threads 1] [--repeats 10]
 
 Target: <= 1 s per picture on a 2-core CPU. Wall-clock figures depend on how busy the machine is; the CPU time of
 this process (time.process_time) is printed beside them.
@@ -33,7 +33,7 @@ def drawn_seven() -> Image.Image:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model", nargs="?", default="dcgan-mnist")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
