@@ -35,6 +35,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
            "Pick a digit, rotation and stroke width: codes that an InfoGAN learned without ever seeing a label."),
     Family("wavenet", "models.wavenet", "pages/wavenet_audio.py", "WaveNet Audio", "🎵",
            "Type a melody, pick an instrument, and hear a WaveNet play it sample by sample."),
+    Family("encoder", "models.encoder", None,
+           summary="Image-to-latent encoders: the first guess when a visitor's own image is inverted into a DCGAN."),
     Family("classifier", "models.classifier", None,
            summary="Independent judges of the generators: FID features and how recognizable their samples are."),
 ]}

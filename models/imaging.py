@@ -62,3 +62,48 @@ def gif_bytes(frames: list[Image.Image], ms_per_frame: int = 80, bounce: bool = 
     buf = io.BytesIO()
     seq[0].save(buf, format="GIF", save_all=True, append_images=seq[1:], duration=ms_per_frame, loop=0)
     return buf.getvalue()
+
+
+class NoInkError(ValueError):
+    """A picture with nothing drawn on it (a blank or uniform image)."""
+
+
+def ink_map(image: Image.Image) -> np.ndarray:
+    """A picture as float32 ink in [0, 1] (1 = full ink) on a 0 background: greyscale, made light-on-dark when the
+    paper is light (judged by the border), the paper's level subtracted and the strongest ink stretched to 1."""
+    grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    paper = float(np.median(border))
+    ink = paper - grey if paper > 0.5 else grey - paper
+    ink = np.clip(ink, 0.0, None)
+    top = float(ink.max())
+    if top < 0.1:
+        raise NoInkError("The picture looks blank: nothing darker or lighter than the paper was found. "
+                         "Draw or upload a digit or a garment.")
+    ink = ink / top
+    ink[ink < 0.15] = 0.0  # paper texture and JPEG noise
+    return ink
+
+
+def mnist_like(image: Image.Image, box: int = 20, centre_by_mass: bool = True, size: int = 28) -> torch.Tensor:
+    """Any picture as a (1, size, size) tensor in [-1, 1] prepared as MNIST was: white ink on black, cropped to the
+    ink, its longer side scaled to box pixels (aspect kept, antialiased), then placed in size x size so that the
+    ink's centre of mass (centre_by_mass) or its bounding box sits in the middle. Fashion-MNIST: box = size, by box."""
+    ink = ink_map(image)
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    h, w = crop.shape
+    scale = box / max(h, w)
+    new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
+    small = np.asarray(Image.fromarray((crop * 255).astype(np.uint8)).resize((new_w, new_h), Image.LANCZOS),
+                       dtype=np.float32) / 255.0
+    canvas = np.zeros((size, size), np.float32)
+    if centre_by_mass and small.sum() > 0:
+        ys, xs = np.mgrid[0:new_h, 0:new_w]
+        cy, cx = (ys * small).sum() / small.sum(), (xs * small).sum() / small.sum()
+        top, left = round(size / 2 - 0.5 - cy), round(size / 2 - 0.5 - cx)
+    else:
+        top, left = (size - new_h) // 2, (size - new_w) // 2
+    top, left = min(max(top, 0), size - new_h), min(max(left, 0), size - new_w)
+    canvas[top:top + new_h, left:left + new_w] = small
+    return torch.from_numpy(np.clip(canvas, 0, 1) * 2 - 1).unsqueeze(0)

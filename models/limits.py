@@ -43,3 +43,8 @@ MAX_CACHE_DATA = "64mb"  # server.maxCacheDataSize
 MAX_HINTS = 1000  # colour hints in a --hints file
 MAX_HINTS_BYTES = 1 << 20
 MAX_OUTPUT_PIXELS = 50_000_000  # one picture `generate` writes (a grid)
+
+# inversion (models/dcgan/invert.py, `python -m models invert`, the Latent Explorer's "Start from your image")
+MAX_INVERT_INPUTS = 200  # pictures one `invert` command takes
+MAX_LATENT_PARAM_CHARS = 400  # a latent in a link: base64 of latent_dim fp16 values (100 -> 268 characters)
+MAX_LATENT_ABS = 30.0  # largest value of one latent coordinate a link may carry

@@ -76,3 +76,14 @@ def warn_ignored_params(problems: list[str]) -> None:
     """One warning naming the link parameters that were ignored; the values are the link's, so shown as plain text."""
     if problems:
         st.warning("Ignored malformed link parameters, using defaults for: " + plain("; ".join(problems), limit=2000))
+
+
+def link_latent(params, name: str, parse, default, bad: list[str]):
+    """The link's latent for name read by parse (text -> tensor, ValueError saying why), else default (noted in bad)."""
+    if name not in params:
+        return default
+    try:
+        return parse(params[name])
+    except ValueError as err:
+        bad.append(f"{name}={shorten(repr(params[name]), 60)} ({err})")
+        return default

@@ -1,17 +1,25 @@
-"""Latent Explorer page: walk a DCGAN's latent space with SeFa sliders, interpolate between seeds, browse neighbours.
+"""Latent Explorer page: walk a DCGAN's latent space with SeFa sliders, interpolate between seeds, browse neighbours;
+or start from your own image (upload or draw): its inverted latent (models/dcgan/invert.py) is where the sliders start.
 
-State lives in the URL (model, seed, sefa, raw, seed_b, method) so a shared link shows the same image.
+State lives in the URL (model, seed, sefa, raw, seed_b, method, and z: the latent of your image as base64 of fp16)
+so a shared link shows the same image.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 
 import streamlit as st
+import torch
 
-from models.imaging import gif_bytes, grid, png_bytes, to_pil
+from models.dcgan.invert import Inverter, encoder_name, latent_from_text, latent_to_text
+from models.imaging import NoInkError, gif_bytes, grid, png_bytes, to_pil
 from models.limits import MAX_SEED
-from pages.common import get_model, link_choice, link_number, warn_ignored_params
+from models.uploads import MAX_BYTES, UploadError, load_upload
+from pages.common import get_model, link_choice, link_latent, link_number, warn_ignored_params
+from pages.draw_canvas import draw_canvas
+from pages.plain import plain
 
 
 MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MNIST)"}
@@ -21,6 +29,9 @@ METHODS = ["slerp", "lerp"]
 DEFAULTS = {"model": "dcgan-mnist", "seed": 7, "sefa": [0.0] * N_SEFA, "raw": [0.0] * N_RAW, "seed_b": 42,
             "method": "slerp"}
 SCALE = 10  # 28 px -> 280 px, nearest neighbour
+LATENT_DIM = 100  # both DCGANs' latent length (a link's z must have it)
+CANVAS_SIZE = 280
+SOURCES = ["A seed", "Your image"]
 
 SEFA_KEYS = [f"le_sefa_{i}" for i in range(N_SEFA)]
 RAW_KEYS = [f"le_raw_{j}" for j in range(N_RAW)]
@@ -50,6 +61,7 @@ def parse_params(params) -> tuple[dict, list[str]]:
     if "raw" in params:
         values["raw"] = numbers("raw", N_RAW, RAW_LIMIT)
     values["method"] = link_choice(params, "method", METHODS, DEFAULTS["method"], bad)
+    values["z"] = link_latent(params, "z", lambda text: latent_from_text(text, LATENT_DIM), None, bad)
     return values, bad
 
 
@@ -74,6 +86,59 @@ def new_neighbours() -> None:
     st.session_state["le_nb_seed"] = random.randint(0, 99_999)
 
 
+def own_picture():
+    """The visitor's picture (upload or canvas drawing) as (id, PIL image), or None; unreadable files get a message."""
+    upload_tab, draw_tab = st.tabs(["Upload", "Draw"])
+    with upload_tab:
+        file = st.file_uploader("A digit or garment (PNG, JPEG, WebP or BMP)", key="le_upload",
+                                help=f"Any size up to {MAX_BYTES // (1024 * 1024)} MB: a photo of a digit on paper, "
+                                     "a scan or a screenshot. It is made MNIST-like first (greyscale, ink white on "
+                                     "black, cropped and centred in 28x28).")
+        if file is not None:
+            data = file.getvalue()
+            try:
+                return "upload:" + hashlib.sha256(data).hexdigest()[:16], load_upload(data)
+            except UploadError as err:
+                st.error(f"**{plain(file.name, limit=80)}:** {plain(err)}")
+                return None
+    with draw_tab:
+        png = draw_canvas(CANVAS_SIZE, CANVAS_SIZE, 18, key="le_draw", alt="Drawing canvas: draw a digit")
+        if png is not None:
+            try:  # untrusted browser data: decoded like an upload, no larger than the canvas
+                drawing = load_upload(png, max_pixels=CANVAS_SIZE * CANVAS_SIZE, max_bytes=2 * 1024 * 1024)
+            except UploadError as err:
+                st.error(f"**The drawing could not be read:** {plain(err)}")
+                return None
+            return "draw:" + hashlib.sha256(drawing.tobytes()).hexdigest()[:16], drawing
+        st.caption("Draw one digit, large, with the mouse or a finger.")
+    return None
+
+
+def start_from_image(name: str, model) -> None:
+    """Invert the visitor's picture once per picture; its latent, input and reconstruction go to session state."""
+    encoder = get_model(encoder_name(name))
+    classifier = get_model(encoder.config.classifier) if encoder is not None else None
+    if classifier is None:
+        return
+    picked = own_picture()
+    if picked is None:
+        return
+    source_id, picture = picked
+    if st.session_state.get("le_own_id") == f"{name}:{source_id}":
+        return
+    inverter = Inverter(model, encoder, classifier)
+    try:
+        with st.spinner("Finding the latent of your image..."):
+            result = inverter.invert_picture(picture)
+    except NoInkError as err:
+        st.warning(plain(err))
+        return
+    reset_sliders()
+    st.session_state.update({"le_own_id": f"{name}:{source_id}", "le_own_z": result.z.tolist(),
+                             "le_own_model": name, "le_own_input": result.target, "le_own_recon": result.image,
+                             "le_own_error": result.error})
+
+
 st.title("🎚️ Latent Explorer")
 st.write("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) into a 28x28 image. The sliders move "
          "the latent along the generator's strongest directions, found with SeFa: the eigenvectors of WᵀW of its "
@@ -83,7 +148,11 @@ if "le_seed" not in st.session_state:  # first run of this session: start from t
     start, problems = parse_params(st.query_params)
     warn_ignored_params(problems)
     st.session_state.update({"le_model": start["model"], "le_seed": start["seed"], "le_seed_b": start["seed_b"],
-                             "le_method": start["method"], "le_nb_seed": 0, "le_radius": 0.8})
+                             "le_method": start["method"], "le_nb_seed": 0, "le_radius": 0.8,
+                             "le_source": SOURCES[1] if start["z"] is not None else SOURCES[0]})
+    if start["z"] is not None:
+        st.session_state.update({"le_own_z": start["z"].tolist(), "le_own_model": start["model"],
+                                 "le_own_id": "link"})
     st.session_state.update(dict(zip(SEFA_KEYS, start["sefa"])))
     st.session_state.update(dict(zip(RAW_KEYS, start["raw"])))
 
@@ -94,6 +163,29 @@ if model is None:
 if model.prior.components:
     st.caption(f"This model draws its latent from {model.prior.describe()}: a seed picks one component, and each "
                "component learned (without labels) to draw mostly one kind of image; the sliders change its style.")
+source = st.radio("Start from", SOURCES, key="le_source", horizontal=True,
+                  help="A seed draws a random latent; your image is turned into the latent whose image looks most "
+                       "like it (GAN inversion: an encoder's guess refined by a few dozen optimisation steps).")
+if st.session_state.get("le_own_model") not in (None, name):  # a latent belongs to the model it was found for
+    for key in ("le_own_z", "le_own_id", "le_own_model", "le_own_input", "le_own_recon", "le_own_error"):
+        st.session_state.pop(key, None)
+if source == SOURCES[1]:
+    start_from_image(name, model)
+    own = st.session_state.get("le_own_z")
+    if own is None:
+        st.info("Upload or draw an image to start from it.")
+        st.stop()
+    if "le_own_input" in st.session_state:
+        in_col, out_col, fig_col = st.columns(3)
+        in_col.image(to_pil(st.session_state["le_own_input"], scale=5), caption="your image, made MNIST-like",
+                     width=140)
+        out_col.image(to_pil(st.session_state["le_own_recon"], scale=5), caption="the generator's reconstruction",
+                      width=140)
+        error = st.session_state["le_own_error"]
+        fig_col.metric("Fidelity", f"{1 - error:.0%}",
+                       help=f"1 minus the mean pixel difference between the two ({error:.3f} on a 0-1 scale)")
+    else:
+        st.caption("Starting from the latent in the link.")
 directions, eigenvalues = model.sefa_directions(N_SEFA)
 share = eigenvalues / model.sefa_directions()[1].sum()
 
@@ -117,10 +209,13 @@ def explorer() -> None:
             raw_cols = st.columns(4)
             raw_steps = [raw_cols[j % 4].slider(f"z[{j}]", -RAW_LIMIT, RAW_LIMIT, step=0.1, key=RAW_KEYS[j])
                          for j in range(N_RAW)]
-    z = model.edit(model.latent(seed), sefa_steps, raw_steps)
+    own = st.session_state.get("le_own_z") if st.session_state.get("le_source") == SOURCES[1] else None
+    base = torch.tensor(own) if own is not None else model.latent(seed)
+    z = model.edit(base, sefa_steps, raw_steps)
     image = to_pil(model.generate(z)[0], scale=SCALE)
     with picture:
-        st.image(image, caption=f"{name} · seed {seed} · |z| = {float(z.norm()):.1f}", width=280)
+        origin = "your image" if own is not None else f"seed {seed}"
+        st.image(image, caption=f"{name} · {origin} · |z| = {float(z.norm()):.1f}", width=280)
         st.download_button("Download PNG", data=png_bytes(image), mime="image/png", file_name=f"{name}_seed{seed}.png",
                            on_click="ignore")
 
@@ -132,7 +227,7 @@ def explorer() -> None:
                          help="slerp keeps the latent's length, as random latents have; lerp is a straight line")
     steps = s_col.slider("Frames", 3, 16, 10, key="le_steps")
     path = model.generate(model.interpolate(z, model.latent(seed_b), steps, method))
-    st.image(grid(path, nrow=steps, scale=3), caption=f"{method}: seed {seed} (edited) → seed {seed_b}")
+    st.image(grid(path, nrow=steps, scale=3), caption=f"{method}: {origin} (edited) → seed {seed_b}")
     gif = gif_bytes([to_pil(frame, scale=6) for frame in path], ms_per_frame=120)
     gif_col, dl_col = st.columns([1, 3])
     gif_col.image(gif, caption="animated", width=168)
@@ -147,6 +242,8 @@ def explorer() -> None:
     st.image(grid(around, nrow=8, scale=3), caption=f"16 random points within radius ~{radius:g} of the current one")
 
     query = {"model": name, "seed": str(seed), "seed_b": str(seed_b), "method": method}
+    if own is not None:
+        query["z"] = latent_to_text(base)
     if any(sefa_steps):
         query["sefa"] = as_list(sefa_steps)
     if any(raw_steps):

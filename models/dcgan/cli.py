@@ -3,9 +3,12 @@
     python -m models generate dcgan-mnist --seed 7 --out digit.png             # one image (28x28, --scale enlarges)
     python -m models generate dcgan-mnist --seed 7 --n 64 --out grid.png       # a grid of 64 (seeds 7..70)
     python -m models generate dcgan-fashion --n 64 --out-dir samples/          # one 28x28 PNG per seed
+    python -m models invert dcgan-mnist my_digit.png --out recon.png           # recon.png + recon.json ({"z": [...]})
+    python -m models invert dcgan-mnist a.png b.jpg --out-dir inverted/        # inverted/a.png, a.json, b.png, ...
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from models.limits import MAX_SEED
@@ -83,7 +86,68 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def cmd_invert(args) -> int:
+    """Each input picture made MNIST-like and inverted: the reconstruction (28x28 PNG) and its latent (JSON)."""
+    if len(args.inputs) > limits.MAX_INVERT_INPUTS:
+        return _fail(f"{len(args.inputs)} inputs; at most {limits.MAX_INVERT_INPUTS} per command")
+    if bool(args.out) == bool(args.out_dir):
+        return _fail("say where to write: --out FILE.png (one input) or --out-dir DIR (NAME.png + NAME.json each)")
+    if args.out and len(args.inputs) != 1:
+        return _fail("--out takes one input; for several use --out-dir DIR")
+    names = [Path(p).stem for p in args.inputs]
+    if args.out_dir and len(set(names)) != len(names):
+        return _fail("two inputs share a name; --out-dir writes NAME.png and NAME.json per input")
+    try:
+        steps = parse_int("--steps", args.steps, 0, 1000) if args.steps is not None else None
+        if args.out_dir:
+            Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+        targets = [Path(args.out)] if args.out else [Path(args.out_dir) / f"{n}.png" for n in names]
+        for target in targets:
+            check_output(target)
+            check_output(target.with_suffix(".json"))
+    except (ValueError, NotRegularFile, OSError) as err:
+        return _fail(str(err))
+
+    import torch
+
+    from models import imaging, registry, store, uploads
+    from models.dcgan.invert import encoder_name, load_inverter
+
+    try:
+        entry = registry.get(args.model)
+        if entry.family != "dcgan":
+            return _fail(f"'{args.model}' belongs to the {entry.family} family; invert takes a DCGAN")
+        registry.get(encoder_name(args.model))
+        inverter = load_inverter(args.model)
+    except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
+        return _fail(str(err))
+    try:
+        prepared = [inverter.prepare(uploads.load_upload(p)) for p in args.inputs]
+    except (uploads.UploadError, imaging.NoInkError) as err:
+        return _fail(f"{err}")
+    results = inverter.invert(torch.stack(prepared), steps)
+    try:
+        for target, result in zip(targets, results):
+            imaging.to_pil(result.image, args.scale).save(target, format="PNG")
+            target.with_suffix(".json").write_text(json.dumps({"z": [round(float(v), 5) for v in result.z]}) + "\n")
+            print(f"{target.with_suffix('.json')}  (reconstruction {target}, mean pixel error {result.error:.3f})")
+    except OSError as err:
+        return _fail(f"could not write the result: {err}")
+    return 0
+
+
 def register(subparsers) -> None:
+    p = subparsers.add_parser("invert", help="find the DCGAN latent of your own picture (dcgan-mnist, dcgan-fashion)",
+                              description=cmd_invert.__doc__)
+    p.add_argument("model", help="dcgan-mnist or dcgan-fashion")
+    p.add_argument("inputs", nargs="+", help="PNG, JPEG, WebP or BMP pictures (a digit or garment, any size)")
+    p.add_argument("--out", help="PNG of the reconstruction (one input); its latent goes to the same name .json")
+    p.add_argument("--out-dir", help="folder: NAME.png and NAME.json per input")
+    p.add_argument("--steps", default=None, help="refinement steps after the encoder (default: the encoder's config)")
+    p.add_argument("--scale", type=int, default=1, choices=range(1, 33), metavar="1-32",
+                   help="enlarge the reconstruction's pixels")
+    p.set_defaults(func=cmd_invert)
+
     p = subparsers.add_parser("generate", help="draw images with a DCGAN (dcgan-mnist, dcgan-fashion)",
                               description=__doc__.split("\n")[0])
     p.add_argument("model", help="dcgan-mnist or dcgan-fashion (see `list`)")
