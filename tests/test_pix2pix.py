@@ -308,3 +308,76 @@ def test_page_sample_gallery():
     bad.query_params["sample"] = "../../etc/passwd"
     bad.run()
     assert not bad.exception and bad.warning
+
+
+def page_with_upload(size=(150, 97), name="mine.png"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "sketch_colorizer.py"), default_timeout=120).run()
+    buf = io.BytesIO()
+    Image.open(sorted(FIXTURES.glob("*_sketch.png"))[0]).resize(size).save(buf, format="PNG")
+    at.file_uploader(key="p2p_upload").upload(name, buf.getvalue(), "image/png").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at, buf.getvalue()
+
+
+def test_page_hex_colour_entry_and_it_stays_chosen():
+    at, _ = page_with_upload()
+    at.text_input(key="p2p_hex").set_value("#0f0").run()
+    assert not at.exception and not at.warning
+    assert at.session_state["p2p_colour"] == "#00ff00" and at.color_picker(key="p2p_colour_picker").value == "#00ff00"
+    at.text_input(key="p2p_hex").set_value("[x](javascript:alert) <b>").run()
+    assert not at.exception and at.warning and "#rrggbb" in at.warning[0].value
+    assert "\\[x\\]" in at.warning[0].value and "\\<b\\>" in at.warning[0].value  # shown as text (pages/plain.py)
+    assert at.session_state["p2p_colour"] == "#00ff00"  # a bad entry leaves the colour as it was
+    at.file_uploader(key="p2p_upload").upload("notes.png", b"hello", "image/png").run()  # no sketch, no picker
+    assert "p2p_png" not in at.session_state
+    buf = io.BytesIO()
+    Image.new("L", (80, 60), 255).save(buf, format="PNG")
+    at.file_uploader(key="p2p_upload").upload("other.png", buf.getvalue(), "image/png").run()
+    assert not at.exception and at.session_state["p2p_result"][2] == (80, 60)
+    assert at.color_picker(key="p2p_colour_picker").value == "#00ff00"  # still the chosen colour on a new sketch
+
+
+def test_page_loads_a_hint_set_scaled_to_the_sketch():
+    at, _ = page_with_upload()
+    saved = json.dumps({"width": 300, "height": 194, "hints": [{"x": 150, "y": 97, "color": "#00f"}]}).encode()
+    at.file_uploader(key="p2p_hints_file").upload("palette.json", saved, "application/json").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["p2p_hints"] == [{"x": 75.0, "y": 48.5, "color": "#0000ff"}]
+    assert json.loads(at.session_state["p2p_result"][0][1]) == at.session_state["p2p_hints"]  # colored with them
+    labels = [b.label for b in at.get("download_button")]
+    assert "Save hints (JSON)" in labels and "Download fill layer (PNG)" in labels and "Download PNG" in labels
+
+
+@pytest.mark.parametrize("content, words", [
+    (b'[{"x": NaN, "y": 1, "color": "#fff"}]', "NaN"),
+    (b"{oops", "not valid JSON"),
+    (b"[" * 50_000 + b"]" * 50_000, "nested too deeply"),
+    (json.dumps([{"x": 1, "y": 1, "color": "#000"}] * 1001).encode(), "at most 1000"),
+    (b'[{"x": 5000, "y": 1, "color": "#000"}]', "outside the 150 x 97 picture"),
+    (b'{"width": 1e999, "height": 1, "hints": []}', "too large"),
+])
+def test_page_bad_hint_file_is_a_clear_message(content, words):
+    at, _ = page_with_upload()
+    at.file_uploader(key="p2p_hints_file").upload("bad.json", content, "application/json").run()
+    assert not at.exception and at.error and words in at.error[0].value.replace("\\", "")
+    assert at.session_state["p2p_hints"] == [] and at.session_state["p2p_result"][2] == (150, 97)
+
+
+def test_page_switching_sources_keeps_each_sketch():
+    at, _ = page_with_upload()
+    upload_id = at.session_state["p2p_source_id"]
+    at.radio(key="p2p_source").set_value("Samples").run()
+    assert not at.exception and "p2p_png" not in at.session_state  # the Samples tab shows its own (none yet)
+    at.button(key="p2p_sample_banana.png").click().run()
+    assert not at.exception and at.session_state["p2p_source_id"] == "sample:banana.png"
+    assert [h.value for h in at.subheader] == ["Your sketch", "Colored", "More samples"]  # the result on top
+    at.radio(key="p2p_source").set_value("Draw").run()
+    assert not at.exception and "p2p_png" not in at.session_state
+    at.radio(key="p2p_source").set_value("Upload").run()
+    assert not at.exception and not at.error
+    assert at.session_state["p2p_source_id"] == upload_id and at.session_state["p2p_result"][2] == (150, 97)
+    assert at.image  # the result is shown again
+    at.radio(key="p2p_source").set_value("Samples").run()
+    assert at.session_state["p2p_source_id"] == "sample:banana.png"
