@@ -26,6 +26,7 @@ from pages.click_image import click_image
 from pages.common import get_model
 from pages.draw_canvas import draw_canvas
 from pages.plain import plain
+from pages.scroll_here import scroll_here
 
 
 MODEL_NAME = "pix2pix-openmoji"
@@ -141,6 +142,7 @@ def use_sample(name: str) -> None:
     """A "Use" button's callback: runs before the page, so the page is laid out with the result on top."""
     set_source("sample:" + name, Image.open(SAMPLES_DIR / name))
     st.query_params["sample"] = name
+    st.session_state.p2p_scroll = True  # the gallery was scrolled to: bring the result into view
 
 
 def sample_gallery() -> None:
@@ -302,6 +304,8 @@ elif source == "Draw":
 if "p2p_png" in st.session_state:
     colorizer = get_model(MODEL_NAME)
     sketch = Image.open(io.BytesIO(st.session_state.p2p_png))
+    if st.session_state.pop("p2p_scroll", False):
+        scroll_here(st.session_state.p2p_source_id)
     left, right = st.columns(2)
     with left:
         st.subheader("Your sketch")
