@@ -232,7 +232,8 @@ def hint_file_panel(image: Image.Image) -> None:
     a.download_button("Save hints (JSON)", hint_set_json(hints, image.width, image.height), file_name="hints.json",
                       mime="application/json", key="p2p_hints_save", disabled=not hints, on_click="ignore")
     file = b.file_uploader("Load hints (JSON)", type=["json"], key="p2p_hints_file",
-                           help="A hint set saved here, or a --hints list; its colours go on this sketch.")
+                           help="A hint set saved here, or a --hints list. Its hints go on this sketch by relative "
+                           "position, and on each new sketch while the file stays loaded.")
     if file is None:
         return
     data = file.getvalue()
