@@ -39,9 +39,12 @@ MAX_WAIT_S = 120.0  # longest wait in line
 MAX_CLIENT_MESSAGE_MB = 1  # server.maxWidgetStateSize
 MAX_CACHE_DATA = "64mb"  # server.maxCacheDataSize
 
+# colour hints (models/pix2pix/hints.py: `--hints` files, the page's clicks and its saved hint sets)
+MAX_HINTS = 1000  # hints on one sketch
+MAX_HINTS_BYTES = 1 << 20  # one hint file
+MAX_HINT_COORDINATE = 100_000  # pixels: a hint position, or a saved set's sketch width and height
+
 # command line
-MAX_HINTS = 1000  # colour hints in a --hints file
-MAX_HINTS_BYTES = 1 << 20
 MAX_OUTPUT_PIXELS = 50_000_000  # one picture `generate` writes (a grid)
 
 # inversion (models/dcgan/invert.py, `python -m models invert`, the Latent Explorer's "Start from your image")

@@ -1,4 +1,5 @@
-"""The app's Streamlit pages (listed in app.py's st.navigation) and their shared helpers (common.py, click_image.py).
+"""The app's Streamlit pages (listed in app.py's st.navigation) and their shared helpers (common.py, click_image.py,
+scroll_here.py).
 
 Importing this package runs the one workaround the app keeps for a Streamlit behaviour (below), once per process.
 """

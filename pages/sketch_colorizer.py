@@ -1,4 +1,11 @@
-"""Sketch Colorizer page: upload (or pick, or draw) a line drawing, click to add colour hints, get it colored by pix2pix."""
+"""Sketch Colorizer page: upload (or pick, or draw) a line drawing, click to add colour hints, get it colored by pix2pix.
+
+Per session the page keeps the current sketch as a greyscale PNG (`p2p_png`), its hints and a display-size preview
+of the result (`p2p_result`); the full-size picture and its fill layer are made only when a Download is clicked.
+Each source (Upload, Samples, Draw) keeps its own sketch while another one is shown (`p2p_kept`), so switching back
+and forth loses nothing; at most one upload per session is kept. The hint colour lives in `p2p_colour`, not in a
+widget's state, so it survives new sketches and sources. Hint sets are saved and loaded as JSON through
+models/pix2pix/hints.py, the same validation as the CLI's --hints."""
 from __future__ import annotations
 
 import hashlib
@@ -11,12 +18,15 @@ from PIL import Image, ImageDraw
 
 from models.imaging import display_size, png_bytes
 from models.inference_queue import QueueFull, QueueTimeout, queue_for
+from models import limits
+from models.pix2pix.hints import check_hints_fit, fit_hints, hint_set_json, load_hint_set, normal_colour
 from models.pix2pix.line_art import line_art_problem
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.click_image import click_image
 from pages.common import get_model
 from pages.draw_canvas import draw_canvas
 from pages.plain import plain
+from pages.scroll_here import scroll_here
 
 
 MODEL_NAME = "pix2pix-openmoji"
@@ -25,6 +35,9 @@ DISPLAY_WIDTH = 384
 DISPLAY_MAX_HEIGHT = 512  # with the width, the box every picture is shown in (its aspect kept)
 DISPLAY_MIN_SIDE = 256  # small sketches are enlarged until their longer side is this, never past the box
 SOURCES = ["Upload", "Samples", "Draw"]
+SOURCE_KIND = {"Upload": "upload", "Samples": "sample", "Draw": "draw"}  # tab -> prefix of its sketches' ids
+SKETCH_KEYS = ("p2p_source_id", "p2p_png", "p2p_result", "p2p_hints", "p2p_notice")  # one sketch and its result
+DEFAULT_COLOUR = "#e53935"
 
 st.title("🖍️ Sketch Colorizer")
 st.write("A pix2pix GAN colors black-on-white line drawings. It learned from OpenMoji emoji, so bold, closed "
@@ -41,10 +54,12 @@ def sample_catalogue() -> dict[str, str]:
     return {name: info["label"] for name, info in meta.items() if (SAMPLES_DIR / name).is_file()}
 
 
-def colorize(colorizer, sketch_png: bytes, hints: list[dict]) -> Image.Image:
-    """The sketch colored at its full size, in its turn: past MAX_WAITING the visitor is told to try again."""
+def colorize(colorizer, sketch_png: bytes, hints: list[dict], layer: bool = False) -> Image.Image:
+    """The sketch colored at its full size (layer: its fill layer, the colours without lines), in its turn: past
+    MAX_WAITING the visitor is told to try again."""
     with queue_for(MODEL_NAME).turn():
-        return colorizer.colorize(Image.open(io.BytesIO(sketch_png)), hints)
+        sketch = Image.open(io.BytesIO(sketch_png))
+        return colorizer.fill_layer(sketch, hints) if layer else colorizer.colorize(sketch, hints)
 
 
 def colorized_preview(colorizer) -> tuple[bytes, tuple[int, int]]:
@@ -63,10 +78,11 @@ def colorized_preview(colorizer) -> tuple[bytes, tuple[int, int]]:
     return preview, result.size
 
 
-def full_size_png(colorizer, sketch_png: bytes, hints: list[dict]):
-    """The Download button's data: a callable that colors the full-size picture when the file is asked for."""
+def full_size_png(colorizer, sketch_png: bytes, hints: list[dict], layer: bool = False):
+    """A Download button's data: a callable that colors the full-size picture (or its fill layer) when the file is
+    asked for."""
     hints = [dict(h) for h in hints]
-    return lambda: png_bytes(colorize(colorizer, sketch_png, hints))
+    return lambda: png_bytes(colorize(colorizer, sketch_png, hints, layer))
 
 
 def set_source(source_id: str, image: Image.Image) -> None:
@@ -84,12 +100,30 @@ def forget_source() -> None:
         st.session_state.pop(key, None)
 
 
+def switch_source() -> None:
+    """The source radio's callback: the tab left keeps its sketch, the tab chosen gets back the one it had."""
+    kept = st.session_state.setdefault("p2p_kept", {})
+    current = st.session_state.get("p2p_source_id", "")
+    if current:
+        kept[current.split(":", 1)[0]] = {k: st.session_state[k] for k in SKETCH_KEYS if k in st.session_state}
+    for key in SKETCH_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state.update(kept.pop(SOURCE_KIND[st.session_state.p2p_source], {}))
+
+
+def upload_cleared() -> None:
+    """The uploader's callback: when the visitor removes the file, its sketch goes too."""
+    if st.session_state.get("p2p_upload") is None and st.session_state.get("p2p_source_id", "").startswith("upload:"):
+        forget_source()
+
+
 def upload_source() -> None:
     file = st.file_uploader("Upload a line drawing (PNG, JPEG, WebP or BMP)", key="p2p_upload",
-                            help=f"Dark lines on light paper; at most {MAX_BYTES // (1024 * 1024)} MB.")
-    if file is None:
+                            help=f"Dark lines on light paper; at most {MAX_BYTES // (1024 * 1024)} MB.",
+                            on_change=upload_cleared)
+    if file is None:  # the uploader is empty after a switch of tabs: the upload from before stays
         if st.session_state.get("p2p_source_id", "").startswith("upload:"):
-            forget_source()
+            st.caption("Your earlier upload is below; upload another file to replace it.")
         return
     data = file.getvalue()
     source_id = "upload:" + hashlib.sha256(data).hexdigest()[:16]
@@ -104,21 +138,24 @@ def upload_source() -> None:
         forget_source()
 
 
-def sample_source(preselected: str | None) -> None:
+def use_sample(name: str) -> None:
+    """A "Use" button's callback: runs before the page, so the page is laid out with the result on top."""
+    set_source("sample:" + name, Image.open(SAMPLES_DIR / name))
+    st.query_params["sample"] = name
+    st.session_state.p2p_scroll = True  # the gallery was scrolled to: bring the result into view
+
+
+def sample_gallery() -> None:
     catalogue = sample_catalogue()
     if not catalogue:
         st.info("No sample sketches are installed.")
         return
     st.caption("Held-out OpenMoji line art (the model never saw these). OpenMoji, CC BY-SA 4.0, openmoji.org.")
-    if preselected in catalogue:
-        set_source("sample:" + preselected, Image.open(SAMPLES_DIR / preselected))
     cols = st.columns(4)
     for i, (name, label) in enumerate(catalogue.items()):
         with cols[i % 4]:
             st.image(str(SAMPLES_DIR / name), caption=label, width=96)
-            if st.button("Use", key=f"p2p_sample_{name}", help=f"Colorize '{label}'"):
-                set_source("sample:" + name, Image.open(SAMPLES_DIR / name))
-                st.query_params["sample"] = name
+            st.button("Use", key=f"p2p_sample_{name}", help=f"Colorize '{label}'", on_click=use_sample, args=(name,))
 
 
 CANVAS_SIZE = 320
@@ -159,7 +196,64 @@ def hint_overlay(image: Image.Image, hints: list[dict], size: tuple[int, int]) -
     return shown
 
 
-def hints_panel() -> None:
+def picked_colour() -> None:
+    """The colour picker's callback."""
+    st.session_state.p2p_colour = st.session_state.p2p_colour_picker
+    st.session_state.p2p_hex_problem = None
+
+
+def typed_colour() -> None:
+    """The hex box's callback: a valid #rgb / #rrggbb becomes the hint colour; anything else is reported."""
+    text = st.session_state.p2p_hex
+    if not text.strip():
+        return
+    try:
+        st.session_state.p2p_colour = normal_colour(text)
+        st.session_state.p2p_hex_problem = None
+    except ValueError as err:
+        st.session_state.p2p_hex_problem = str(err)
+
+
+def colour_controls() -> None:
+    """The hint colour: a picker and a hex box side by side, below the sketch so the picker never covers it."""
+    colour = st.session_state.setdefault("p2p_colour", DEFAULT_COLOUR)
+    st.session_state.p2p_colour_picker = colour  # the widget shows the kept colour, whatever the last run was
+    a, b = st.columns(2)
+    a.color_picker("Hint colour (then click on the sketch)", key="p2p_colour_picker", on_change=picked_colour)
+    b.text_input("or type it (#rgb or #rrggbb)", key="p2p_hex", max_chars=32, placeholder=colour, on_change=typed_colour)
+    if st.session_state.get("p2p_hex_problem"):
+        st.warning(plain(st.session_state.p2p_hex_problem))
+
+
+def hint_file_panel(image: Image.Image) -> None:
+    """Save the hints as a JSON hint set, or load one (made on any sketch: hints move by relative position)."""
+    hints = st.session_state.p2p_hints
+    a, b = st.columns(2)
+    a.download_button("Save hints (JSON)", hint_set_json(hints, image.width, image.height), file_name="hints.json",
+                      mime="application/json", key="p2p_hints_save", disabled=not hints, on_click="ignore")
+    file = b.file_uploader("Load hints (JSON)", type=["json"], key="p2p_hints_file",
+                           help="A hint set saved here, or a --hints list. Its hints go on this sketch by relative "
+                           "position, and on each new sketch while the file stays loaded.")
+    if file is None:
+        return
+    data = file.getvalue()
+    marker = (st.session_state.p2p_source_id, hashlib.sha256(data).hexdigest())
+    if st.session_state.get("p2p_hints_loaded") == marker:
+        return  # loaded already: undo and clear keep working
+    try:
+        loaded, size = load_hint_set(data, f"The hint file {file.name}")
+        fitted = fit_hints(loaded, size, image.width, image.height)
+        check_hints_fit(fitted, image.width, image.height)
+    except ValueError as err:
+        st.error(plain(err))
+        return
+    st.session_state.p2p_hints = fitted
+    st.session_state.p2p_hints_loaded = marker
+    st.rerun()
+
+
+def hints_panel(image: Image.Image) -> None:
+    hint_file_panel(image)
     hints = st.session_state.p2p_hints
     if not hints:
         st.caption("No hints yet: the model picks all colours itself.")
@@ -184,9 +278,11 @@ def clickable_sketch(image: Image.Image) -> None:
     shown = hint_overlay(image, hints, size)
     click = click_image(shown, size[0], key=f"p2p_click_{st.session_state.p2p_source_id}",
                         alt="Your sketch: click to place a colour hint")
-    if click is not None:
+    if click is not None and len(hints) >= limits.MAX_HINTS:
+        st.warning(f"At most {limits.MAX_HINTS} hints fit on one sketch; undo or clear some first.")
+    elif click is not None:
         hints.append({"x": round(click[0] * image.width / size[0], 1), "y": round(click[1] * image.height / size[1], 1),
-                      "color": st.session_state.get("p2p_colour", "#e53935")})
+                      "color": st.session_state.get("p2p_colour", DEFAULT_COLOUR)})
         st.rerun()
 
 
@@ -195,23 +291,28 @@ if query_sample is not None and query_sample not in sample_catalogue():
     st.warning(f"There is no sample sketch called '{plain(query_sample, limit=80)}'; showing the page without it.")
     query_sample = None
 source = st.radio("Sketch from", SOURCES, index=1 if query_sample else 0, horizontal=True, key="p2p_source",
-                  label_visibility="collapsed")
+                  label_visibility="collapsed", on_change=switch_source)
+if source == "Samples" and query_sample and not st.session_state.get("p2p_source_id", "").startswith("sample:"):
+    set_source("sample:" + query_sample, Image.open(SAMPLES_DIR / query_sample))
+gallery_below = source == "Samples" and st.session_state.get("p2p_source_id", "").startswith("sample:")
 if source == "Upload":
     upload_source()
-elif source == "Samples":
-    sample_source(query_sample)
-else:
+elif source == "Samples" and not gallery_below:
+    sample_gallery()
+elif source == "Draw":
     draw_source()
 
 if "p2p_png" in st.session_state:
     colorizer = get_model(MODEL_NAME)
     sketch = Image.open(io.BytesIO(st.session_state.p2p_png))
+    if st.session_state.pop("p2p_scroll", False):
+        scroll_here(st.session_state.p2p_source_id)
     left, right = st.columns(2)
     with left:
         st.subheader("Your sketch")
-        st.color_picker("Hint colour (then click on the sketch)", "#e53935", key="p2p_colour")
         clickable_sketch(sketch)
-        hints_panel()
+        colour_controls()
+        hints_panel(sketch)
     with right:
         st.subheader("Colored")
         if st.session_state.get("p2p_notice"):
@@ -225,8 +326,16 @@ if "p2p_png" in st.session_state:
                 st.stop()
             st.image(preview)
             st.caption(f"{width} x {height} px, same as your sketch.")
-            st.download_button("Download PNG", full_size_png(colorizer, st.session_state.p2p_png,
-                                                             st.session_state.p2p_hints),
+            sketch_png, hints = st.session_state.p2p_png, st.session_state.p2p_hints
+            st.download_button("Download PNG", full_size_png(colorizer, sketch_png, hints),
                                file_name="colored.png", mime="image/png", key="p2p_download", on_click="ignore")
+            st.download_button("Download fill layer (PNG)", full_size_png(colorizer, sketch_png, hints, layer=True),
+                               file_name="colored_fill.png", mime="image/png", key="p2p_download_layer",
+                               on_click="ignore", help="The flat colours without your lines, for a paint program: "
+                               "put it under the line art (multiply).")
 else:
     st.info("Upload a line drawing, pick a sample, or draw one to start.")
+if gallery_below:
+    st.divider()
+    st.subheader("More samples")
+    sample_gallery()

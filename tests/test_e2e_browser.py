@@ -76,6 +76,46 @@ def test_colorizer_upload_then_hint(app, driver, tmp_path):
     assert Image.open(saved).size == Image.open(ROOT / "pages" / "samples" / "penguin.png").size
 
 
+RECT = "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];"
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_colorizer_picker_leaves_the_sketch_free_and_a_sample_result_is_in_view(app):
+    """On a 1280 x 720 laptop screen: after "Use" on a sample the colored result is on screen without scrolling
+    (the gallery moves below it), and the open colour picker does not cover the sketch (it sits below it)."""
+    driver = chromium(1280, 720)
+    try:
+        check_picker_and_sample(app, driver)
+    finally:
+        driver.quit()
+
+
+def check_picker_and_sample(app, driver):
+    pa.open_page(driver, app, "sketch_colorizer", "Sketch Colorizer")
+    pa.click_label(driver, "Samples")
+    use = pa.wait_until(driver, lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, "button") if b.text.strip() == "Use"],
+                        30, "the samples' Use buttons")[-1]  # the last sample: the gallery's bottom row
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", use)
+    use.click()
+    pa.wait_until(driver, lambda d: pa.idle(d) and "Download PNG" in pa.body_text(d) and pa.image_sources(d), 90,
+                  "the colored sample")
+    result = pa.wait_until(driver, lambda d: [i for i in d.find_elements(By.CSS_SELECTOR, '[data-testid="stImage"] img')
+                                             if i.size["width"] > 200], 30, "the result image")[0]
+    top, bottom = driver.execute_script(RECT, result)[1::2]
+    assert 0 <= top and bottom <= driver.execute_script("return window.innerHeight;"), "the result is not all in view"
+    sketch = driver.find_element(By.CSS_SELECTOR, "img.click-image")
+    swatch = driver.find_element(By.CSS_SELECTOR, '[data-testid="stColorPicker"] [data-testid="stColorPickerBlock"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", swatch)
+    swatch.click()
+    popover = pa.wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[role="dialog"]'), 30,
+                            "the colour picker's popover")[0]
+    shot(driver, "colorizer-picker")
+    assert not overlap(driver.execute_script(RECT, popover), driver.execute_script(RECT, sketch))
+
+
 def test_latent_slider_moves_image_and_link_reproduces_it(app, driver):
     pa.open_page(driver, app, "latent_explorer", "Latent Explorer")
     before = pa.wait_until(driver, lambda d: pa.image_sources(d), 60, "the first image")

@@ -127,6 +127,117 @@ def test_bad_hints_are_clear_errors():
     assert planes.sum() == 0
 
 
+def pencil_house(paper, noise: float = 0.0, size=(320, 256), seed: int = 0) -> Image.Image:
+    """A thin pencil-grey house on RGB paper, with grain of the given spread (grey levels) for a textured scan."""
+    image = Image.new("RGB", size, paper)
+    draw = ImageDraw.Draw(image)
+    ink = (105, 100, 95)
+    draw.rectangle((80, 110, 240, 220), outline=ink, width=2)
+    draw.polygon([(70, 112), (160, 40), (250, 112)], outline=ink, width=2)
+    draw.rectangle((140, 160, 175, 220), outline=ink, width=2)
+    pixels = np.asarray(image).astype(np.int16)
+    if noise:
+        pixels = pixels + np.random.default_rng(seed).normal(0, noise, pixels.shape[:2])[..., None].round().astype(np.int16)
+    return Image.fromarray(pixels.clip(0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("paper, noise", [((245, 235, 210), 0), ((245, 235, 210), 6), ((225, 225, 225), 0),
+                                          ((230, 228, 220), 10)])
+def test_paper_stays_paper(colorizer, paper, noise):
+    """Cream, light-grey and grainy paper come back clean white (the paper-tone step's choice), never grey; without
+    the step the same sketch comes back grey (216 on cream), so this fails if the step goes."""
+    out = np.asarray(colorizer.colorize(pencil_house(paper, noise)), np.float32)
+    sky = out[:30].reshape(-1, 3)  # paper above the roof, far from any line
+    assert np.linalg.norm(sky.mean(0) - 255) < 6, sky.mean(0)
+    assert np.mean(np.abs(sky - 255).max(1) > 20) < 0.01  # no grain left as specks
+    assert out[110:113, 100:220].mean() < 150  # the pencil wall line is still there
+
+
+def test_white_paper_passes_the_paper_step_unchanged():
+    from models.pix2pix.paper import whiten_paper
+
+    sketch = pencil_house((255, 255, 255)).convert("L")
+    assert whiten_paper(sketch).tobytes() == sketch.tobytes()
+    dark = Image.new("L", (64, 64), 30)  # not light paper: left for line_art's warning, not stretched
+    assert whiten_paper(dark).tobytes() == dark.tobytes()
+    cream = np.asarray(whiten_paper(pencil_house((245, 235, 210))))
+    assert cream[:30].min() == 255 and cream[110:112, 100:220].mean() < 140
+
+
+def test_fill_layer_is_the_colours_without_lines(colorizer):
+    image = Image.new("L", (900, 700), 255)
+    ImageDraw.Draw(image).rectangle((100, 100, 800, 600), outline=0, width=3)
+    hints = [{"x": 450, "y": 350, "color": "#2040ff"}]
+    layer = colorizer.fill_layer(image, hints)
+    assert layer.size == image.size and layer.mode == "RGB"
+    pixels = np.asarray(layer, np.float32)
+    assert pixels[100:103, 300:600].min() > 60  # no black line in the layer
+    assert np.linalg.norm(pixels[340:360, 440:460].mean((0, 1)) - [32, 64, 255]) < 60  # the hinted fill
+    composed = pixels.astype(np.int32) * np.asarray(image, np.int32)[..., None] // 255  # multiplied with the lines
+    assert np.abs(composed - np.asarray(colorizer.colorize(image, hints), np.int32)).max() <= 3  # PIL rounds
+
+
+def test_hint_sets_round_trip_and_scale():
+    from models.pix2pix.hints import fit_hints, hint_set_json, load_hint_set, normal_colour
+
+    assert normal_colour("#0F0") == "#00ff00" and normal_colour(" ab12CD ") == "#ab12cd"
+    for bad in ["", "#12", "#12345", "#ggg", "red", "#1234567", "#" + "f" * 5000]:
+        with pytest.raises(ValueError, match="#rrggbb"):
+            normal_colour(bad)
+    saved = hint_set_json([{"x": 50.0, "y": 20.0, "color": "#ff0000"}], 100, 80)
+    hints, size = load_hint_set(saved, "the file")
+    assert size == (100, 80) and hints == [{"x": 50.0, "y": 20.0, "color": "#ff0000"}]
+    assert fit_hints(hints, size, 300, 40) == [{"x": 150.0, "y": 10.0, "color": "#ff0000"}]
+    assert fit_hints(hints, None, 300, 40) == hints
+
+
+@pytest.mark.parametrize("text, words", [
+    ("{oops", "not valid JSON"),
+    ('[{"x": NaN, "y": 1, "color": "#fff"}]', "NaN"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"width": 10, "height": 10, "hints": [{"x": 1, "y": 1, "color": "#fff"}], "more": 1}', "width"),
+    ('{"width": -5, "height": 10, "hints": []}', "width and height"),
+    ('{"width": 1e300, "height": 10, "hints": []}', "width and height"),
+    ('[{"x": 1e200, "y": 1, "color": "#fff"}]', "positions run from 0"),
+    ('[{"x": -1, "y": 1, "color": "#fff"}]', "positions run from 0"),
+    ('[{"x": 1, "y": 1, "color": "blue"}]', "#rrggbb"),
+    ('"just text"', "must hold a list"),
+    (json.dumps([{"x": 1, "y": 1, "color": "#000"}] * 1001), "at most 1000"),
+    (" " * (1 << 20) + "[]", "larger than"),
+])
+def test_bad_hint_sets_are_one_clear_message(text, words):
+    from models.pix2pix.hints import load_hint_set
+
+    with pytest.raises(ValueError, match=words) as err:
+        load_hint_set(text.encode(), "hints.json")
+    assert "\n" not in str(err.value) and len(str(err.value)) < 300
+
+
+def test_cli_layers_writes_two_pngs(tmp_path):
+    sketch = sorted(FIXTURES.glob("*_sketch.png"))[0]
+    saved = tmp_path / "set.json"  # a hint set saved by the page on a sketch twice this size
+    width, height = Image.open(sketch).size
+    saved.write_text(json.dumps({"width": 2 * width, "height": 2 * height,
+                                 "hints": [{"x": width, "y": height, "color": "#f80"}]}))
+    done = run_cli(str(sketch), "--out", str(tmp_path / "one.png"), "--layers", "--hints", str(saved))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == ["one.png", "one_fill.png"]
+    colored, layer = Image.open(tmp_path / "one.png"), Image.open(tmp_path / "one_fill.png")
+    assert colored.size == layer.size == (width, height) and layer.mode == "RGB"
+    assert np.asarray(layer.convert("L")).min() > np.asarray(colored.convert("L")).min()  # the lines are not in it
+    done = run_cli(str(sketch), "--out-dir", str(tmp_path / "many"), "--layers")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "many").iterdir()) == [sketch.stem + ".png", sketch.stem + "_fill.png"]
+
+
+def test_cli_layers_bad_hints_one_line(tmp_path):
+    (tmp_path / "h.json").write_text('{"width": 0, "height": 1, "hints": []}')
+    done = run_cli(str(sorted(FIXTURES.glob("*_sketch.png"))[0]), "--out", str(tmp_path / "o.png"), "--layers",
+                   "--hints", str(tmp_path / "h.json"))
+    assert done.returncode == 2 and "width and height" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("*.png"))
+
+
 def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "models", "colorize", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
@@ -197,3 +308,76 @@ def test_page_sample_gallery():
     bad.query_params["sample"] = "../../etc/passwd"
     bad.run()
     assert not bad.exception and bad.warning
+
+
+def page_with_upload(size=(150, 97), name="mine.png"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "sketch_colorizer.py"), default_timeout=120).run()
+    buf = io.BytesIO()
+    Image.open(sorted(FIXTURES.glob("*_sketch.png"))[0]).resize(size).save(buf, format="PNG")
+    at.file_uploader(key="p2p_upload").upload(name, buf.getvalue(), "image/png").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at, buf.getvalue()
+
+
+def test_page_hex_colour_entry_and_it_stays_chosen():
+    at, _ = page_with_upload()
+    at.text_input(key="p2p_hex").set_value("#0f0").run()
+    assert not at.exception and not at.warning
+    assert at.session_state["p2p_colour"] == "#00ff00" and at.color_picker(key="p2p_colour_picker").value == "#00ff00"
+    at.text_input(key="p2p_hex").set_value("[x](javascript:alert) <b>").run()
+    assert not at.exception and at.warning and "#rrggbb" in at.warning[0].value
+    assert "\\[x\\]" in at.warning[0].value and "\\<b\\>" in at.warning[0].value  # shown as text (pages/plain.py)
+    assert at.session_state["p2p_colour"] == "#00ff00"  # a bad entry leaves the colour as it was
+    at.file_uploader(key="p2p_upload").upload("notes.png", b"hello", "image/png").run()  # no sketch, no picker
+    assert "p2p_png" not in at.session_state
+    buf = io.BytesIO()
+    Image.new("L", (80, 60), 255).save(buf, format="PNG")
+    at.file_uploader(key="p2p_upload").upload("other.png", buf.getvalue(), "image/png").run()
+    assert not at.exception and at.session_state["p2p_result"][2] == (80, 60)
+    assert at.color_picker(key="p2p_colour_picker").value == "#00ff00"  # still the chosen colour on a new sketch
+
+
+def test_page_loads_a_hint_set_scaled_to_the_sketch():
+    at, _ = page_with_upload()
+    saved = json.dumps({"width": 300, "height": 194, "hints": [{"x": 150, "y": 97, "color": "#00f"}]}).encode()
+    at.file_uploader(key="p2p_hints_file").upload("palette.json", saved, "application/json").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["p2p_hints"] == [{"x": 75.0, "y": 48.5, "color": "#0000ff"}]
+    assert json.loads(at.session_state["p2p_result"][0][1]) == at.session_state["p2p_hints"]  # colored with them
+    labels = [b.label for b in at.get("download_button")]
+    assert "Save hints (JSON)" in labels and "Download fill layer (PNG)" in labels and "Download PNG" in labels
+
+
+@pytest.mark.parametrize("content, words", [
+    (b'[{"x": NaN, "y": 1, "color": "#fff"}]', "NaN"),
+    (b"{oops", "not valid JSON"),
+    (b"[" * 50_000 + b"]" * 50_000, "nested too deeply"),
+    (json.dumps([{"x": 1, "y": 1, "color": "#000"}] * 1001).encode(), "at most 1000"),
+    (b'[{"x": 5000, "y": 1, "color": "#000"}]', "outside the 150 x 97 picture"),
+    (b'{"width": 1e999, "height": 1, "hints": []}', "too large"),
+])
+def test_page_bad_hint_file_is_a_clear_message(content, words):
+    at, _ = page_with_upload()
+    at.file_uploader(key="p2p_hints_file").upload("bad.json", content, "application/json").run()
+    assert not at.exception and at.error and words in at.error[0].value.replace("\\", "")
+    assert at.session_state["p2p_hints"] == [] and at.session_state["p2p_result"][2] == (150, 97)
+
+
+def test_page_switching_sources_keeps_each_sketch():
+    at, _ = page_with_upload()
+    upload_id = at.session_state["p2p_source_id"]
+    at.radio(key="p2p_source").set_value("Samples").run()
+    assert not at.exception and "p2p_png" not in at.session_state  # the Samples tab shows its own (none yet)
+    at.button(key="p2p_sample_banana.png").click().run()
+    assert not at.exception and at.session_state["p2p_source_id"] == "sample:banana.png"
+    assert [h.value for h in at.subheader] == ["Your sketch", "Colored", "More samples"]  # the result on top
+    at.radio(key="p2p_source").set_value("Draw").run()
+    assert not at.exception and "p2p_png" not in at.session_state
+    at.radio(key="p2p_source").set_value("Upload").run()
+    assert not at.exception and not at.error
+    assert at.session_state["p2p_source_id"] == upload_id and at.session_state["p2p_result"][2] == (150, 97)
+    assert at.image  # the result is shown again
+    at.radio(key="p2p_source").set_value("Samples").run()
+    assert at.session_state["p2p_source_id"] == "sample:banana.png"

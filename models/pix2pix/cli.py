@@ -3,7 +3,10 @@
     python -m models colorize sketch.png --out colored.png [--hints hints.json]
     python -m models colorize a.png b.jpg c.webp --out-dir colored/
 
-hints.json: a list of {"x": ..., "y": ..., "color": "#rrggbb"} in the input picture's pixels.
+    python -m models colorize sketch.png --out colored.png --layers   # + colored_fill.png: colours without lines
+
+hints.json: a list of {"x": ..., "y": ..., "color": "#rrggbb"} in the input picture's pixels, or a hint set saved
+by the page, {"width": W, "height": H, "hints": [...]}, whose hints are moved to each input by relative position.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import sys
 from pathlib import Path
 
 from models import limits
-from models.numbers import load_json, number, shown
+from models.pix2pix.hints import check_hints_fit, fit_hints, load_hint_set
 from models.safe_files import NotRegularFile, check_output, read_regular
 
 MODEL_NAME = "pix2pix-openmoji"
@@ -24,41 +27,21 @@ def _fail(message: str) -> int:
     return 2
 
 
-def read_hints(path: str | None) -> list[dict] | None:
-    """The hint list from a JSON file; ValueError with a one-line reason otherwise."""
+def read_hints(path: str | None) -> tuple[list[dict] | None, tuple[int, int] | None]:
+    """(hints, the size of the sketch a saved hint set was made on, or None) from a JSON file; ValueError with a
+    one-line reason otherwise."""
     if not path:
-        return None
+        return None, None
     try:
         data = read_regular(path, MAX_HINTS_BYTES)  # a FIFO or device is refused, never waited on
     except OSError as err:
         raise ValueError(f"cannot read hints file {path}: {err.strerror or err}") from None
-    if len(data) > MAX_HINTS_BYTES:
-        raise ValueError(f"hints file {path} is larger than {MAX_HINTS_BYTES // 1024} KB; a hint list is far smaller")
-    hints = load_json(data, f"hints file {path}")
-    if not isinstance(hints, list) or not all(isinstance(h, dict) for h in hints):
-        raise ValueError(f'hints file {path} must hold a list like [{{"x": 10, "y": 20, "color": "#ff0000"}}]')
-    if len(hints) > MAX_HINTS:
-        raise ValueError(f"hints file {path} holds {len(hints):,} hints; at most {MAX_HINTS} are allowed")
-    from models.pix2pix.model import parse_colour
-
-    checked = []
-    for i, h in enumerate(hints, start=1):
-        x, y = number(h.get("x")), number(h.get("y"))
-        if x is None or y is None or not isinstance(h.get("color"), str):
-            raise ValueError(f"hint {i} in {path} needs numeric x, y and a color '#rrggbb'; got {shown(h)}")
-        try:
-            parse_colour(h["color"])
-        except ValueError:
-            raise ValueError(f"hint {i} in {path}: the colour {shown(h['color'])} is not of the form #rrggbb") from None
-        checked.append({"x": x, "y": y, "color": h["color"]})
-    return checked
+    return load_hint_set(data, f"hints file {path}")
 
 
-def check_hints_fit(hints: list[dict] | None, width: int, height: int) -> None:
-    """Every hint inside the width x height picture; ValueError naming the first that is not."""
-    for i, h in enumerate(hints or [], start=1):
-        if not (0 <= h["x"] <= width and 0 <= h["y"] <= height):
-            raise ValueError(f"hint {i} at ({h['x']:g}, {h['y']:g}) lies outside the {width} x {height} picture")
+def layers_path(target: Path) -> Path:
+    """Where --layers writes the fill layer: beside the output, `<name>_fill.png`."""
+    return target.with_name(target.stem + "_fill.png")
 
 
 class ModelUnavailable(Exception):
@@ -83,9 +66,11 @@ def cmd_colorize(args) -> int:
     if args.out and len(args.inputs) != 1:
         return _fail(f"--out takes exactly one input ({len(args.inputs)} given); use --out-dir DIR for several")
     try:
-        hints = read_hints(args.hints)
+        hints, hint_size = read_hints(args.hints)
         if args.out:
             check_output(args.out)
+            if args.layers:
+                check_output(layers_path(Path(args.out)))
     except (ValueError, NotRegularFile) as err:
         return _fail(str(err))
 
@@ -102,8 +87,11 @@ def cmd_colorize(args) -> int:
         target = Path(args.out) if args.out else out_dir / (Path(name).stem + ".png")
         try:
             image = load_upload(name)
-            check_hints_fit(hints, image.width, image.height)
+            fitted = fit_hints(hints or [], hint_size, image.width, image.height)
+            check_hints_fit(fitted, image.width, image.height)
             check_output(target)
+            if args.layers:
+                check_output(layers_path(target))
         except (ValueError, NotRegularFile) as err:  # UploadError, hints outside this picture, a FIFO as output
             print(f"error: {name}: {err}", file=sys.stderr)
             failed += 1
@@ -111,15 +99,16 @@ def cmd_colorize(args) -> int:
         try:
             if colorizer is None:  # loaded once, and only when there is something to color
                 colorizer = _load_colorizer()
-            result = colorizer.colorize(image, hints)
-            result.save(target, format="PNG")
+            colorizer.colorize(image, fitted).save(target, format="PNG")
+            if args.layers:
+                colorizer.fill_layer(image, fitted).save(layers_path(target), format="PNG")
         except ModelUnavailable as err:
             return _fail(str(err))
         except (OSError, ValueError) as err:
             print(f"error: {name}: cannot write {target}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
             failed += 1
             continue
-        print(f"{name} -> {target}")
+        print(f"{name} -> {target}" + (f" + {layers_path(target)}" if args.layers else ""))
     return 2 if failed else 0
 
 
@@ -129,4 +118,6 @@ def register(subparsers) -> None:
     p.add_argument("--out", help="output PNG (one input)")
     p.add_argument("--out-dir", help="output folder for several inputs; each output is named like its input (.png)")
     p.add_argument("--hints", help='JSON list of colour hints: [{"x": 40, "y": 60, "color": "#ff8800"}] in input pixels')
+    p.add_argument("--layers", action="store_true",
+                   help="also write the flat colours without lines (the fill layer) as <out>_fill.png beside each output")
     p.set_defaults(func=cmd_colorize)

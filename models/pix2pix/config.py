@@ -15,6 +15,7 @@ class Pix2PixConfig(ModelConfig):
     paint_mask: bool = False  # an extra output channel blends the colour with the sketch (models/pix2pix/network.py)
     work_size: int = 128  # shorter side of the picture inside the network: the training scale
     hint_patch: int = 5  # side in pixels of the square a colour hint paints into the hint planes
+    paper_tone: bool = True  # tinted or textured paper is made white before the network (models/pix2pix/paper.py)
     # clean-up after the network (Colorizer.clean_up)
     keep_lines: bool = True  # darken blend with the sketch: the user's lines win
     paper_snap: int = 12  # paper within this many levels of white becomes white (0: off)

@@ -10,15 +10,12 @@ import torch
 from PIL import Image, ImageChops
 
 from models.pix2pix.config import Pix2PixConfig
+from models.pix2pix.hints import parse_colour
 from models.pix2pix.network import UNetGenerator, build
+from models.pix2pix.paper import whiten_paper
 
-
-def parse_colour(colour: str) -> tuple[int, int, int]:
-    """'#rrggbb' -> (r, g, b); a ValueError with a clear message otherwise."""
-    text = str(colour).strip().lstrip("#")
-    if len(text) != 6 or any(c not in "0123456789abcdefABCDEF" for c in text):
-        raise ValueError(f"Hint colour '{colour}' is not of the form #rrggbb.")
-    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+__all__ = ["Colorizer", "compose_on_lines", "fill_under_lines", "flat_fill", "from_entry", "hint_planes",
+           "parse_colour"]
 
 
 def hint_planes(hints, height: int, width: int, scale_x: float, scale_y: float, patch: int) -> np.ndarray:
@@ -72,8 +69,9 @@ class Colorizer:
         return max(1, round(width * scale)), max(1, round(height * scale))
 
     @torch.inference_mode()
-    def run_batch(self, inputs: np.ndarray) -> np.ndarray:
-        """Network inputs (B, 5, H, W) float32 (H, W multiples of the grid) -> (B, H, W, 3) uint8 colours."""
+    def run_batch(self, inputs: np.ndarray, lines: bool = True) -> np.ndarray:
+        """Network inputs (B, 5, H, W) float32 (H, W multiples of the grid) -> (B, H, W, 3) uint8 colours
+        (lines=False: without the sketch's lines blended on top, whatever the config says)."""
         x = torch.from_numpy(np.ascontiguousarray(inputs, np.float32)).to(self.device)
         with self._lock:
             out = self.generator(x)
@@ -82,10 +80,10 @@ class Colorizer:
         colour = ((out.float().cpu().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
         to_uint8 = lambda a: ((a + 1) * 127.5).round().clip(0, 255).astype(np.uint8)  # noqa: E731
         return self.clean_up(colour, to_uint8(inputs[:, 0]), to_uint8(inputs[:, 1:4]).transpose(0, 2, 3, 1),
-                             inputs[:, 4] > 0.5)
+                             inputs[:, 4] > 0.5, lines)
 
     def clean_up(self, colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray | None = None,
-                 hint_mask: np.ndarray | None = None) -> np.ndarray:
+                 hint_mask: np.ndarray | None = None, lines: bool = True) -> np.ndarray:
         """The clean-up after the network, each step switchable in the config: coloring-book fills (`flat_fill`:
         every region enclosed by lines gets the median of the network's colours there, or of the user's hint colours
         if it holds hints), faint speckle on blank paper goes (`paper_snap`: where the sketch is paper and every
@@ -99,11 +97,11 @@ class Colorizer:
         if self.config.paper_snap:
             near_white = (colour.min(axis=-1) >= 255 - self.config.paper_snap) & (sketch >= 250)
             colour = np.where(near_white[..., None], np.uint8(255), colour)
-        if self.config.keep_lines:
+        if self.config.keep_lines and lines:
             colour = np.minimum(colour, sketch[..., None])
         return colour
 
-    def colorize_array(self, sketch: np.ndarray, hints=None) -> np.ndarray:
+    def colorize_array(self, sketch: np.ndarray, hints=None, lines: bool = True) -> np.ndarray:
         """sketch (H, W) uint8 greyscale at the working size -> (H, W, 3) uint8 colours; hints in sketch pixels."""
         h, w = sketch.shape
         gh, gw = -(-h // self.grid) * self.grid, -(-w // self.grid) * self.grid
@@ -111,24 +109,42 @@ class Colorizer:
         x[1:] = 0
         x[0, :h, :w] = sketch.astype(np.float32) / 127.5 - 1
         x[1:, :h, :w] = hint_planes(hints, h, w, 1.0, 1.0, self.config.hint_patch)
-        return self.run_batch(x[None])[0, :h, :w]
+        return self.run_batch(x[None], lines)[0, :h, :w]
+
+    def prepare(self, image: Image.Image) -> Image.Image:
+        """The greyscale sketch the colorizer works on: on white paper (models/pix2pix/paper.py) when the config's
+        `paper_tone` step is on."""
+        return whiten_paper(image) if self.config.paper_tone else image.convert("L")
+
+    def _work_colour(self, sketch: Image.Image, hints, lines: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(colours at the working size, the sketch at the working size) for a prepared sketch; hints in its pixels."""
+        width, height = sketch.size
+        ww, wh = self.working_size(width, height)
+        small = np.asarray(sketch.resize((ww, wh), Image.Resampling.LANCZOS) if (ww, wh) != (width, height) else sketch)
+        scaled = [{**h, "x": float(h["x"]) * ww / width, "y": float(h["y"]) * wh / height} for h in hints or []]
+        return self.colorize_array(small, scaled, lines), small
 
     def colorize(self, image: Image.Image, hints=None) -> Image.Image:
         """An RGB image of exactly the input's size. hints: [{"x", "y", "color": "#rrggbb"}] in input pixels.
 
         The network runs at the working size; when the input is larger, the colour layer (lines removed) is
         enlarged and multiplied with the original line art, so lines stay as crisp as the user drew them."""
-        sketch = image.convert("L")
-        width, height = sketch.size
-        ww, wh = self.working_size(width, height)
-        small = np.asarray(sketch.resize((ww, wh), Image.Resampling.LANCZOS) if (ww, wh) != (width, height) else sketch)
-        scaled = [{**h, "x": float(h["x"]) * ww / width, "y": float(h["y"]) * wh / height} for h in hints or []]
-        colour = self.colorize_array(small, scaled)
+        sketch = self.prepare(image)
+        colour, small = self._work_colour(sketch, hints, lines=True)
+        (width, height), (wh, ww) = sketch.size, small.shape
         if (ww, wh) == (width, height):
             return Image.fromarray(colour)
         if max(width / ww, height / wh) < 1.5:
             return Image.fromarray(colour).resize((width, height), Image.Resampling.BICUBIC)
         return compose_on_lines(colour, small, sketch)
+
+    def fill_layer(self, image: Image.Image, hints=None) -> Image.Image:
+        """The flat colours without the lines, an RGB image of the input's size: the layer a paint program puts
+        under the line art (multiplied with the prepared sketch it gives `colorize`'s result for large inputs).
+        Line pixels take the colour of their surroundings; paper is white."""
+        sketch = self.prepare(image)
+        colour, small = self._work_colour(sketch, hints, lines=False)
+        return fill_under_lines(colour, small, sketch.size)
 
 
 def flat_fill(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray | None = None,
@@ -157,15 +173,19 @@ def flat_fill(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray | Non
     return out
 
 
-def compose_on_lines(colour: np.ndarray, small_sketch: np.ndarray, sketch: Image.Image) -> Image.Image:
-    """Fill the line pixels of the small colour image with their surroundings, enlarge, multiply with the line art
-    (uint8 throughout: a 2000x2000 result needs about 3 x 12 MB)."""
+def fill_under_lines(colour: np.ndarray, small_sketch: np.ndarray, size: tuple[int, int]) -> Image.Image:
+    """The small colour image with its line pixels filled from their surroundings, enlarged to size."""
     import cv2
 
     lines = cv2.dilate((small_sketch < 160).astype(np.uint8), np.ones((3, 3), np.uint8))
-    fills = cv2.inpaint(np.ascontiguousarray(colour), lines, 3, cv2.INPAINT_TELEA)
-    fills = Image.fromarray(fills).resize(sketch.size, Image.Resampling.BICUBIC)
-    return ImageChops.multiply(fills, sketch.convert("RGB"))
+    fills = Image.fromarray(cv2.inpaint(np.ascontiguousarray(colour), lines, 3, cv2.INPAINT_TELEA))
+    return fills if fills.size == tuple(size) else fills.resize(size, Image.Resampling.BICUBIC)
+
+
+def compose_on_lines(colour: np.ndarray, small_sketch: np.ndarray, sketch: Image.Image) -> Image.Image:
+    """The fill layer multiplied with the full-size line art (uint8 throughout: a 2000x2000 result needs about
+    3 x 12 MB)."""
+    return ImageChops.multiply(fill_under_lines(colour, small_sketch, sketch.size), sketch.convert("RGB"))
 
 
 def from_entry(entry, device, progress=None) -> Colorizer:
