@@ -30,5 +30,5 @@ SKIMAGE_PHOTOS = ["astronaut.png", "chelsea.png", "coffee.png", "motorcycle_left
 SKLEARN_PHOTOS = ["china.jpg", "flower.jpg"]
 
 # plasma-workspace-wallpapers: the wallpapers that are photographs (the rest are renders); evaluation only
-PLASMA_PHOTOS = ["Altai", "Autumn", "BytheWater", "ColdRipple", "DarkestHour", "EveningGlow", "FallenLeaf", "Grey",
-                 "Path", "summer_1am", "ColorfulCups", "OneStandsOut", "Kite", "MilkyWay"]
+PLASMA_PHOTOS = ["BytheWater", "ColdRipple", "DarkestHour", "EveningGlow", "FallenLeaf", "Grey", "Kite",
+                 "OneStandsOut", "Path", "summer_1am"]  # Altai, MilkyWay, ColorfulCups: renders; Autumn: a painting
