@@ -73,6 +73,7 @@ if image is not None:
             st.warning(plain(err))
             result = None
         if result is not None:
+            st.session_state.photo_result = result
             left, right = st.columns(2)
             left.image(image.convert("L"), caption="Input (grey)", width="stretch")
             right.image(result, caption="Coloured", width="stretch")
