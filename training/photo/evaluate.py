@@ -8,7 +8,7 @@ Each photo is shrunk to --side px on its longer side (the truth), turned grey, a
     grey       the grey input itself (a = b = 0)
     mean-ab    the grey input's lightness with the training crops' mean a, b added everywhere
     model      the photo colorizer
-Measures (mean over photos): PSNR (dB, RGB, higher better), SSIM (RGB, higher better), ab error (mean Euclidean
+Measures (mean over photos): PSNR (dB, RGB, capped at 50 per photo, higher better), SSIM (RGB, higher better), ab error (mean Euclidean
 distance of Lab a, b, lower better), CIEDE2000 (lower better), and colourfulness (Hasler and Suesstrunk 2003) as a
 share of the truths' mean colourfulness (a model that stays grey scores 0). Metrics: scikit-image (pinned in
 requirements-dev.txt).
@@ -32,6 +32,7 @@ from models.photo.network import build
 from training.common.paths import dataset_dir
 
 MODEL_NAME = "photo-colorizer"
+PSNR_CAP = 50.0  # dB: a grey truth (one wallpaper is a black-and-white photo) would otherwise give infinity
 
 
 def colourfulness(rgb: np.ndarray) -> float:
@@ -43,7 +44,7 @@ def colourfulness(rgb: np.ndarray) -> float:
 
 def scores(truth: np.ndarray, guess: np.ndarray) -> dict[str, float]:
     lab_t, lab_g = rgb_to_lab(truth), rgb_to_lab(guess)
-    return {"psnr": float(peak_signal_noise_ratio(truth, guess, data_range=255)),
+    return {"psnr": min(PSNR_CAP, float(peak_signal_noise_ratio(truth, guess, data_range=255))),
             "ssim": float(structural_similarity(truth, guess, channel_axis=-1, data_range=255)),
             "ab_error": float(np.linalg.norm(lab_t[..., 1:] - lab_g[..., 1:], axis=-1).mean()),
             "ciede2000": float(deltaE_ciede2000(lab_t, lab_g).mean()),
@@ -80,6 +81,21 @@ def evaluate(colorizer: PhotoColorizer, photos: list[Image.Image], mean_ab: np.n
     return out
 
 
+def example_sheet(colorizer: PhotoColorizer, held: list[Image.Image], gallery: list[Image.Image], path: str) -> None:
+    """A JPEG of rows: held-out truth | grey | ours, then historical photos: input | ours (each 240 px high)."""
+    rows = []
+    for photo, with_truth in [(p, True) for p in held] + [(p, False) for p in gallery]:
+        photo = photo.convert("RGB")
+        photo = photo.resize((round(photo.width * 240 / photo.height), 240), Image.Resampling.LANCZOS)
+        cells = ([photo] if with_truth else []) + [photo.convert("L").convert("RGB"), colorizer.colorize(photo)]
+        rows.append(np.concatenate([np.asarray(c) for c in cells], 1))
+    width = max(r.shape[1] for r in rows)
+    sheet = np.full((240 * len(rows), width, 3), 255, np.uint8)
+    for i, r in enumerate(rows):
+        sheet[240 * i:240 * (i + 1), :r.shape[1]] = r
+    Image.fromarray(sheet).save(path, quality=85)
+
+
 def load_colorizer(checkpoint: str | None) -> PhotoColorizer:
     if checkpoint is None:
         from models.loading import load_model
@@ -101,6 +117,7 @@ def main() -> None:
                                              "published model")
     parser.add_argument("--side", type=int, default=512)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--examples", metavar="JPG", help="also write an example sheet (4 held-out, 3 historical)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     root = dataset_dir("photo")
@@ -114,6 +131,12 @@ def main() -> None:
                            args.side),
     }
     print(json.dumps(results, indent=2))
+    if args.examples:
+        from pathlib import Path
+
+        gallery = sorted(Path("pages/samples/photo").glob("*.jpg"))[:3]
+        example_sheet(colorizer, [Image.open(root / "photos" / f"{i}.jpg") for i in held[:4]],
+                      [Image.open(p) for p in gallery], args.examples)
     if not args.no_record:
         from training.common.publish import record_metrics
 

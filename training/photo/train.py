@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--ngf", type=int, default=PhotoConfig.ngf)
     parser.add_argument("--ndf", type=int, default=32)
     parser.add_argument("--lr", type=float, default=2e-4)
-    parser.add_argument("--lambda-l1", type=float, default=30.0, help="weight of L1 on ab/ab_scale against the GAN loss")
+    parser.add_argument("--lambda-l1", type=float, default=100.0, help="weight of L1 on ab/ab_scale against the GAN loss")
     parser.add_argument("--ema", type=float, default=0.995)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
