@@ -13,11 +13,12 @@ import numpy as np
 import torch
 from PIL import Image
 
+from models import limits
 from models.photo.config import PhotoConfig
 from models.photo.lab import grey_lightness, lab_to_rgb
 from models.photo.network import build
 
-BAND_ROWS = 256
+BAND_ROWS = limits.PHOTO_BAND_ROWS
 
 
 class PhotoColorizer:
@@ -34,8 +35,11 @@ class PhotoColorizer:
         return 2 ** self.config.depth
 
     def working_size(self, width: int, height: int) -> tuple[int, int]:
-        """Size inside the network: shorter side work_size (never enlarged), longer side at most max_work_side."""
-        scale = min(self.config.work_size / min(width, height), self.config.max_work_side / max(width, height), 1.0)
+        """Size inside the network: shorter side work_size (never enlarged), longer side at most max_work_side, both
+        within models/limits.py."""
+        short = min(self.config.work_size, limits.PHOTO_WORK_SIDE)
+        long = min(self.config.max_work_side, limits.PHOTO_MAX_WORK_SIDE)
+        scale = min(short / min(width, height), long / max(width, height), 1.0)
         return max(1, round(width * scale)), max(1, round(height * scale))
 
     @torch.inference_mode()
