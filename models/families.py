@@ -28,6 +28,8 @@ class Family:
 FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("pix2pix", "models.pix2pix", "pages/sketch_colorizer.py", "Sketch Colorizer", "🖍️",
            "Upload or draw a black-on-white line drawing; a pix2pix GAN colors it. Click to add colour hints."),
+    Family("photo", "models.photo", "pages/photo_colorizer.py", "Photo Colorizer", "📷",
+           "Upload a black-and-white photograph; a small Lab-space GAN guesses its colours at full size."),
     Family("dcgan", "models.dcgan", "pages/latent_explorer.py", "Latent Explorer", "🎚️",
            "Move sliders along a DCGAN's strongest latent directions and watch digits or clothes morph; "
            "interpolate between seeds."),

@@ -19,6 +19,12 @@ MAX_PIXELS = 4_000_000  # width x height, from the header, before decoding: e.g.
 MAX_ASPECT = 16  # longer side / shorter side
 DECODE_BYTES_PER_PIXEL = 16  # load_upload's own peak, per pixel
 
+# the photo colorizer (models/photo/model.py): the network runs at most at this size; the full-size result is
+# composed in bands of PHOTO_BAND_ROWS rows, so a MAX_PIXELS photo peaks at about 60 MB more (benchmarks/bench_photo.py)
+PHOTO_WORK_SIDE = 256  # shorter side inside the network (the model's config may ask for less, never more)
+PHOTO_MAX_WORK_SIDE = 768  # longer side inside the network
+PHOTO_BAND_ROWS = 256
+
 # melodies (models/wavenet/melody.py, the WaveNet page's text box)
 MAX_MELODY_CHARS = 1000
 MAX_MELODY_NOTES = 64  # steps: a note, a rest or a chord

@@ -16,9 +16,11 @@ from models.wavenet.audio import waveform_image
 from pages.plain import plain
 
 SAMPLE = Path(__file__).with_name("samples") / "penguin.png"
+PHOTO_SAMPLE = Path(__file__).with_name("samples") / "photo" / "nagasaki-boats.jpg"
 COLUMNS = ("model", "what", "size", "status", "from", "licence")
 TRY = {  # family -> (what to try first on its page, the model its thumbnail is drawn with)
     "pix2pix": ("Pick the penguin sample, then click its belly with an orange hint.", "pix2pix-openmoji"),
+    "photo": ("Pick the Nagasaki boats of about 1865 from the gallery.", "photo-colorizer"),
     "dcgan": ("Drag the first slider: the strongest direction the DCGAN learned.", "dcgan-mnist"),
     "infogan": ("Set the digit to 7 and move the rotation code from -1 to 1.", "infogan-mnist"),
     "wavenet": ("Choose the violin and play the Ode to Joy preset.", "wavenet-instruments"),
@@ -37,6 +39,13 @@ def thumbnail(family: str) -> bytes:
         both.paste(sketch.convert("RGB"), (0, 0))
         both.paste(coloured, (side, 0))
         return png_bytes(both.resize((2 * 128, round(sketch.height * 128 / side))))
+    if family == "photo":
+        old = Image.open(PHOTO_SAMPLE).convert("L")
+        old = old.resize((128, round(old.height * 128 / old.width)), Image.Resampling.LANCZOS)
+        both = Image.new("RGB", (256, old.height), "white")
+        both.paste(old.convert("RGB"), (0, 0))
+        both.paste(model.colorize(old), (128, 0))
+        return png_bytes(both)
     if family == "dcgan":
         return png_bytes(grid(model.generate(model.sample_latents(8, seed=7)), nrow=4, pad=2, scale=2))
     if family == "infogan":

@@ -1,0 +1,86 @@
+"""The photo colorizer: Lab a, b predicted from lightness at a working size (models/photo/network.py), enlarged and
+combined with the photo's own full-size lightness, so the result keeps every detail and exactly the input's size.
+
+Colour uploads are turned grey first (sepia and faded tints go with the chroma). The full-size composition works
+in bands of BAND_ROWS rows, so a MAX_PIXELS photo needs only a few float32 rows at a time (limits in models/limits.py).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+import numpy as np
+import torch
+from PIL import Image
+
+from models import limits
+from models.photo.config import PhotoConfig
+from models.photo.lab import grey_lightness, lab_to_rgb
+from models.photo.network import build
+
+BAND_ROWS = limits.PHOTO_BAND_ROWS
+
+
+class PhotoColorizer:
+    """Colours a black-and-white photo of any size; thread-safe (one forward pass at a time)."""
+
+    def __init__(self, generator: torch.nn.Module, config: PhotoConfig | Mapping, device: torch.device | str = "cpu"):
+        self.config = PhotoConfig.coerce(config)
+        self.device = torch.device(device)
+        self.generator = generator.to(self.device).eval()
+        self._lock = threading.Lock()
+
+    @property
+    def grid(self) -> int:
+        return 2 ** self.config.depth
+
+    def working_size(self, width: int, height: int) -> tuple[int, int]:
+        """Size inside the network: shorter side work_size (never enlarged), longer side at most max_work_side, both
+        within models/limits.py."""
+        short = min(self.config.work_size, limits.PHOTO_WORK_SIDE)
+        long = min(self.config.max_work_side, limits.PHOTO_MAX_WORK_SIDE)
+        scale = min(short / min(width, height), long / max(width, height), 1.0)
+        return max(1, round(width * scale)), max(1, round(height * scale))
+
+    @torch.inference_mode()
+    def predict_ab(self, lightness: np.ndarray) -> np.ndarray:
+        """(h, w) float32 Lab L at the working size -> (h, w, 2) float32 a, b."""
+        h, w = lightness.shape
+        gh, gw = -(-h // self.grid) * self.grid, -(-w // self.grid) * self.grid
+        x = torch.from_numpy(lightness / 50.0 - 1.0).float()[None, None]
+        x = torch.nn.functional.pad(x, (0, gw - w, 0, gh - h), mode="replicate").to(self.device)
+        with self._lock:
+            out = self.generator(x)
+            if self.config.flip_average:
+                out = 0.5 * (out + self.generator(x.flip(-1)).flip(-1))
+        ab = out[0, :, :h, :w].float().cpu() * self.config.ab_scale
+        return ab.permute(1, 2, 0).numpy()
+
+    def colorize(self, image: Image.Image) -> Image.Image:
+        """An RGB photo of exactly the input's size whose Lab lightness is the input's grey lightness."""
+        import cv2
+
+        grey = image.convert("L")
+        width, height = grey.size
+        ww, wh = self.working_size(width, height)
+        small = grey.resize((ww, wh), Image.Resampling.LANCZOS) if (ww, wh) != (width, height) else grey
+        ab = self.predict_ab(grey_lightness(np.asarray(small)))
+        if (ww, wh) != (width, height):
+            ab = cv2.resize(ab, (width, height), interpolation=cv2.INTER_CUBIC)
+        grey_arr = np.asarray(grey)
+        out = np.empty((height, width, 3), np.uint8)
+        for row in range(0, height, BAND_ROWS):
+            band = slice(row, row + BAND_ROWS)
+            lab = np.concatenate([grey_lightness(grey_arr[band])[..., None], ab[band]], axis=-1)
+            out[band] = lab_to_rgb(lab)
+        return Image.fromarray(out)
+
+
+def from_entry(entry, device, progress=None) -> PhotoColorizer:
+    """The PhotoColorizer for a manifest entry (fp16 weights on disk, fp32 compute)."""
+    from models.weights_io import load_into
+
+    config = PhotoConfig.from_dict(entry.config)
+    generator = build(config)
+    load_into(generator, entry, progress)
+    return PhotoColorizer(generator.float(), config, device)
