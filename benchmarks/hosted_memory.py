@@ -26,13 +26,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2, help="repeats of each page's action per visitor")
     parser.add_argument("--sessions", type=int, default=3, help="visitors at once (sketch, sliders, audio in turn)")
+    parser.add_argument("--photo", action="store_true", help="Photo Colorizer visitors as a fourth kind")
     args = parser.parse_args()
     python = args.python or cpu_python()
     if reason := unavailable() or (None if python else "no CPU-only torch: run tests/install.sh or pass --python"):
         print(f"cannot run: {reason}")
         return 2
     for i in range(args.runs):
-        r = one_run(python, args.limit_mb, args.rounds, sessions(args.sessions))
+        r = one_run(python, args.limit_mb, args.rounds, sessions(args.sessions, args.photo))
         print(f"run {i + 1}: peak {r['peak_mb']:.0f} MB of {args.limit_mb} (after boot {r['boot_mb']:.0f}, private "
               f"{r['rss_anon_mb']:.0f} at the end), OOM kills {r['oom_kills']}, healthy after: {r['healthy']}, "
               f"errors {len(r['errors'])}, {r['wall_s']:.0f} s; usage once the browsers closed {r['after_mb']:.0f} MB")

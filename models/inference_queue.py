@@ -138,7 +138,8 @@ _queues_lock = threading.Lock()
 
 
 def queue_for(name: str) -> InferenceQueue:
-    """The process-wide queue of one model."""
+    """The process-wide queue of one model (or of the group it shares a line with, limits.SHARED_QUEUES)."""
+    name = limits.SHARED_QUEUES.get(name, name)
     with _queues_lock:
         if name not in _queues:
             _queues[name] = InferenceQueue(name)

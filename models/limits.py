@@ -40,6 +40,9 @@ MAX_MIDI_MESSAGES = 200_000  # messages of all tracks together: mido reads them 
 MAX_RUNNING = 1  # requests computing at once
 MAX_WAITING = 4  # requests waiting behind them; the next is told to try again
 MAX_WAIT_S = 120.0  # longest wait in line
+# models that share one line: a sketch and a photo colorization each take 50-80 MB at their peak, so a 512 MB server
+# runs one of them at a time (ten visitors, two of them on photos, got it OOM-killed when both could run at once)
+SHARED_QUEUES = {"pix2pix-openmoji": "colorizers", "photo-colorizer": "colorizers"}
 
 # transport (mirrored in the Streamlit configs)
 MAX_CLIENT_MESSAGE_MB = 1  # server.maxWidgetStateSize

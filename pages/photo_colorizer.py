@@ -2,6 +2,7 @@
 grey input, download the PNG. The model and its maths live in models/photo/."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
-from models.imaging import png_bytes
+from models.imaging import display_size, png_bytes
 from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.common import get_model
@@ -38,11 +39,41 @@ def gallery() -> dict[str, dict]:
     return {name: info for name, info in meta.items() if (GALLERY_DIR / name).is_file()}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def colorize_png(_colorizer, source_png: bytes) -> bytes:
-    image = Image.open(io.BytesIO(source_png))
+DISPLAY_BOX = (480, 480)  # each picture on screen fits this box, its aspect kept
+
+
+def colorize(colorizer, grey_png: bytes) -> Image.Image:
+    """The photo coloured at its full size, in its turn: past MAX_WAITING the visitor is told to try again."""
     with queue_for(MODEL_NAME).turn():
-        return png_bytes(_colorizer.colorize(image))
+        return colorizer.colorize(Image.open(io.BytesIO(grey_png)))
+
+
+def shown(image: Image.Image) -> Image.Image:
+    return image.resize(display_size(image.width, image.height, *DISPLAY_BOX), Image.Resampling.LANCZOS)
+
+
+def remember(source_id: str, image: Image.Image) -> None:
+    """Keep the current photo as the model reads it (a greyscale PNG); a new photo drops the old result."""
+    if st.session_state.get("photo_source_id") != source_id:
+        st.session_state.photo_source_id = source_id
+        st.session_state.photo_grey = png_bytes(image.convert("L"))
+        st.session_state.pop("photo_result", None)
+
+
+def preview(colorizer) -> tuple[bytes, tuple[int, int]]:
+    """(the coloured photo at display size as PNG, its full size). A session keeps only this preview and the grey
+    photo; the full-size PNG is made again when Download is clicked, so closed sessions do not crowd the server."""
+    kept = st.session_state.get("photo_result")
+    if kept is not None and kept[0] == st.session_state.photo_source_id:
+        return kept[1], kept[2]
+    result = colorize(colorizer, st.session_state.photo_grey)
+    st.session_state.photo_result = (st.session_state.photo_source_id, png_bytes(shown(result)), result.size)
+    return st.session_state.photo_result[1], result.size
+
+
+def full_size_png(colorizer, grey_png: bytes):
+    """The Download button's data: a callable that colours the full-size photo when the file is asked for."""
+    return lambda: png_bytes(colorize(colorizer, grey_png))
 
 
 source = st.radio("Photo", SOURCES, horizontal=True, key="photo_source")
@@ -54,31 +85,34 @@ if source == "Gallery":
     else:
         name = st.selectbox("Historical photograph", list(items), format_func=lambda n: items[n]["label"])
         image, label = Image.open(GALLERY_DIR / name).convert("RGB"), name
+        source_id = "gallery:" + name
         st.caption(f"{items[name]['label']} · {items[name]['licence']} · npm {items[name]['package']}")
 else:
     file = st.file_uploader("Upload a photo (PNG, JPEG, WebP or BMP)", key="photo_upload",
                             help=f"At most {MAX_BYTES // (1024 * 1024)} MB.")
     if file is not None:
         try:
-            image, label = load_upload(file.getvalue()), file.name
+            data = file.getvalue()
+            image, label = load_upload(data), file.name
+            source_id = "upload:" + hashlib.sha256(data).hexdigest()[:16]
         except UploadError as err:
             st.error(f"**{plain(file.name, limit=80)}:** {plain(err)}")
 
 if image is not None:
+    remember(source_id, image)
     colorizer = get_model(MODEL_NAME)
     if colorizer is not None:
         try:
-            result = colorize_png(colorizer, png_bytes(image))
+            coloured, (width, height) = preview(colorizer)
         except (QueueFull, QueueTimeout) as err:
             st.warning(plain(err))
-            result = None
-        if result is not None:
-            st.session_state.photo_result = result
-            left, right = st.columns(2)
-            left.image(image.convert("L"), caption="Input (grey)", width="stretch")
-            right.image(result, caption="Coloured", width="stretch")
-            if image.mode == "RGB" and source == "Upload":
-                st.image(image, caption="Your upload as it was (for comparison)", width=320)
-            stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(label).stem)[:60].strip("-") or "photo"
-            st.download_button("Download PNG", result, file_name=f"{stem}-colour.png",
-                               mime="image/png")
+            st.stop()
+        left, right = st.columns(2)
+        left.image(shown(image.convert("L")), caption="Input (grey)", width="stretch")
+        right.image(coloured, caption=f"Coloured ({width} x {height} px, your photo's size)", width="stretch")
+        if image.mode == "RGB" and source == "Upload":
+            st.image(shown(image), caption="Your upload as it was (for comparison)", width=320)
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(label).stem)[:60].strip("-") or "photo"
+        # deferred: coloured at full size when clicked, not kept in the media store for the session's life
+        st.download_button("Download PNG", full_size_png(colorizer, st.session_state.photo_grey),
+                           file_name=f"{stem}-colour.png", mime="image/png", on_click="ignore")

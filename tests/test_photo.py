@@ -155,6 +155,7 @@ def test_page_gallery_upload_and_bad_upload():
     Image.fromarray(np.random.default_rng(0).integers(0, 256, (90, 130, 3), dtype=np.uint8)).save(buf, format="PNG")
     at.file_uploader(key="photo_upload").upload("mine.png", buf.getvalue(), "image/png").run()
     assert not at.exception and not at.error
-    assert Image.open(io.BytesIO(at.session_state["photo_result"])).size == (130, 90)
+    assert at.session_state["photo_result"][2] == (130, 90)  # coloured at the upload's size
+    assert Image.open(io.BytesIO(at.session_state["photo_grey"])).mode == "L"  # kept greyscale, as the model reads it
     at.file_uploader(key="photo_upload").upload("notes.png", b"hello", "image/png").run()
     assert not at.exception and "not a picture" in at.error[0].value

@@ -27,6 +27,7 @@ VISITORS = {  # each visitor's pages, in order; every page: its first visit, the
     "sliders": ["latent slider", "infogan code"],
     "audio": ["wavenet generate"],
 }
+PHOTO_VISITOR = {"photo": ["photo upload"]}  # benchmarks/hosted_memory.py --photo: not yet within 512 MB at ten
 
 
 def visitor(pages: list[str], base: str, rounds: int, errors: list[str], timings: list, start: threading.Barrier) -> None:
@@ -45,9 +46,10 @@ def visitor(pages: list[str], base: str, rounds: int, errors: list[str], timings
         driver.quit()
 
 
-def sessions(n: int) -> dict[str, list[str]]:
-    """n visitors, the kinds of VISITORS in turn (ten: four sketchers, three on the sliders, three on audio)."""
-    kinds = list(VISITORS.items())
+def sessions(n: int, photo: bool = False) -> dict[str, list[str]]:
+    """n visitors, the kinds of VISITORS in turn (ten: four sketchers, three on the sliders, three on audio); with
+    photo, Photo Colorizer visitors as a fourth kind."""
+    kinds = list({**VISITORS, **(PHOTO_VISITOR if photo else {})}.items())
     return {f"{kinds[i % len(kinds)][0]}-{i + 1}": kinds[i % len(kinds)][1] for i in range(n)}
 
 

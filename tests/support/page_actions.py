@@ -193,5 +193,21 @@ def wavenet(driver, base, first: bool):
         240, "new audio")
 
 
+PHOTOS = sorted((ROOT / "pages" / "samples" / "photo").glob("*.jpg"))
+
+
+def photo(driver, base, first: bool):
+    """Upload one gallery photo after another (each a new picture for the session to colour)."""
+    if first:
+        open_page(driver, base, "photo_colorizer", "Photo Colorizer")
+        wait_until(driver, lambda d: idle(d) and "Download PNG" in body_text(d), 240, "the gallery photo coloured")
+        click_label(driver, "Upload")
+    before = image_sources(driver)
+    upload_file(driver, PHOTOS[int(time.time() * 1000) % len(PHOTOS)])
+    wait_until(driver, lambda d: idle(d) and "Download PNG" in body_text(d) and image_sources(d) != before, 240,
+               "the uploaded photo coloured")
+
+
 USER_ACTIONS = {  # what one visitor repeats on each page: (driver, base, first visit?)
-    "latent slider": latent, "infogan code": infogan, "colorize + hint": colorizer, "wavenet generate": wavenet}
+    "latent slider": latent, "infogan code": infogan, "colorize + hint": colorizer, "wavenet generate": wavenet,
+    "photo upload": photo}
