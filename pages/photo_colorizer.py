@@ -14,7 +14,7 @@ from PIL import Image
 from models.imaging import display_size, png_bytes
 from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.uploads import MAX_BYTES, UploadError, load_upload
-from pages.common import get_model
+from pages.common import get_model, warn_ignored_params
 from pages.plain import plain
 
 MODEL_NAME = "photo-colorizer"
@@ -83,7 +83,14 @@ if source == "Gallery":
     if not items:
         st.warning("The gallery is empty here: run `python -m training.photo.gallery`, or upload a photo.")
     else:
-        name = st.selectbox("Historical photograph", list(items), format_func=lambda n: items[n]["label"])
+        linked = st.query_params.get("photo")  # the gallery pick travels in the link: /photo_colorizer?photo=NAME
+        if linked is not None and linked not in items:
+            warn_ignored_params([f"photo (no gallery photo called '{linked[:80]}')"])
+            linked = None
+        names = list(items)
+        name = st.selectbox("Historical photograph", names, index=names.index(linked) if linked else 0,
+                            format_func=lambda n: items[n]["label"])
+        st.query_params["photo"] = name
         image, label = Image.open(GALLERY_DIR / name).convert("RGB"), name
         source_id = "gallery:" + name
         st.caption(f"{items[name]['label']} · {items[name]['licence']} · npm {items[name]['package']}")

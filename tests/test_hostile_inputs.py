@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 COLORIZER = str(ROOT / "pages" / "sketch_colorizer.py")
 JUNK_PARAMS = {"model": "../../etc/passwd", "seed": "1e309", "seed_b": "-5", "method": "sideways",
                "sefa": "nan,inf,x", "raw": "9" * 400, "digit": "eleven", "rotation": "NaN", "width": "[]",
-               "sample": "../app.py", "notes": "H9 Q#", "instrument": "kazoo", "tempo": "-1", "temperature": "abc"}
-PAGES = ["latent_explorer.py", "infogan_controls.py", "sketch_colorizer.py", "wavenet_audio.py"]
+               "sample": "../app.py", "notes": "H9 Q#", "instrument": "kazoo", "tempo": "-1", "temperature": "abc",
+               "photo": "../../etc/passwd"}
+PAGES = ["latent_explorer.py", "infogan_controls.py", "sketch_colorizer.py", "photo_colorizer.py", "wavenet_audio.py"]
 
 
 def repo_state() -> str:
@@ -36,17 +37,26 @@ def untouched_repo():
     assert not added, f"the sweep wrote into the repository: {sorted(added)}"
 
 
-@pytest.fixture()
-def colorizer_page():
-    at = AppTest.from_file(COLORIZER, default_timeout=120).run()
+UPLOAD_PAGES = {  # page -> (its uploader's key, what to do first so that the uploader shows)
+    "sketch_colorizer.py": ("p2p_upload", None),
+    "photo_colorizer.py": ("photo_upload", ("photo_source", "Upload")),
+}
+
+
+@pytest.fixture(params=list(UPLOAD_PAGES))
+def upload_page(request):
+    at = AppTest.from_file(str(ROOT / "pages" / request.param), default_timeout=120).run()
     assert not at.exception
-    return at
+    key, (radio, choice) = UPLOAD_PAGES[request.param][0], UPLOAD_PAGES[request.param][1] or (None, None)
+    if radio:
+        at.radio(key=radio).set_value(choice).run()
+    return at, key
 
 
 @pytest.mark.parametrize("name, data, mime, expect", corpus(), ids=[c[0] for c in corpus()])
-def test_upload_sweep(untouched_repo, colorizer_page, name, data, mime, expect):
-    at = colorizer_page
-    at.file_uploader(key="p2p_upload").upload(name, data, mime).run()
+def test_upload_sweep(untouched_repo, upload_page, name, data, mime, expect):
+    at, key = upload_page
+    at.file_uploader(key=key).upload(name, data, mime).run()
     assert not at.exception, [e.value for e in at.exception]
     errors = " ".join(e.value for e in at.error)
     if expect is None:
@@ -55,8 +65,8 @@ def test_upload_sweep(untouched_repo, colorizer_page, name, data, mime, expect):
     else:
         assert errors and pytest.importorskip("re").search(expect, errors), errors
         assert "Traceback" not in errors
-    # the page still works after the bad file: a good sketch colors
-    at.file_uploader(key="p2p_upload").upload("ok.png", corpus()[-1][1], "image/png").run()
+    # the page still works after the bad file: a good picture is colored
+    at.file_uploader(key=key).upload("ok.png", corpus()[-1][1], "image/png").run()
     assert not at.exception and not at.error
 
 

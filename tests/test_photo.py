@@ -3,6 +3,7 @@ and size, the CLI's one-line errors and the page (AppTest)."""
 from __future__ import annotations
 
 import io
+import json
 import struct
 import subprocess
 import sys
@@ -159,3 +160,15 @@ def test_page_gallery_upload_and_bad_upload():
     assert Image.open(io.BytesIO(at.session_state["photo_grey"])).mode == "L"  # kept greyscale, as the model reads it
     at.file_uploader(key="photo_upload").upload("notes.png", b"hello", "image/png").run()
     assert not at.exception and "not a picture" in at.error[0].value
+
+
+@pytest.mark.skipif(not shipped(), reason="photo-colorizer not published")
+def test_page_gallery_pick_travels_in_the_link():
+    from streamlit.testing.v1 import AppTest
+
+    names = sorted(json.loads((ROOT / "pages" / "samples" / "photo" / "samples.json").read_text()))
+    at = AppTest.from_file(str(ROOT / "pages" / "photo_colorizer.py"), default_timeout=120)
+    at.query_params["photo"] = names[-1]
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.selectbox[0].value == names[-1] and at.session_state["photo_source_id"] == "gallery:" + names[-1]
