@@ -38,11 +38,15 @@ def shot(driver, name: str) -> None:
 
 def test_home_lists_pages_and_models(app, driver):
     pa.open_page(driver, app, "", "Start with any card")
-    pa.wait_until(driver, lambda d: len(pa.image_sources(d)) == 4, 90, "the four cards' thumbnails")
+    from models.families import FAMILIES
+
+    cards = sum(1 for f in FAMILIES.values() if f.page)
+    pa.wait_until(driver, lambda d: len(pa.image_sources(d)) == cards, 120, f"the {cards} cards' thumbnails")
     shot(driver, "home")
     driver.find_element(By.XPATH, "//summary[contains(., 'Models and weights')]").click()
     text = pa.wait_until(driver, lambda d: "present" in (t := pa.body_text(d)) and t, 60, "the model table")
-    for title in ("Sketch Colorizer", "Latent Explorer", "InfoGAN Controls", "WaveNet Audio", "pix2pix-openmoji"):
+    for title in ("Sketch Colorizer", "Photo Colorizer", "Latent Explorer", "InfoGAN Controls", "WaveNet Audio",
+                  "pix2pix-openmoji", "photo-colorizer"):
         assert title in text
 
 
