@@ -17,6 +17,7 @@ from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.common import get_model, warn_ignored_params
 from pages.hint_editor import HintEditor
+from pages.kept_result import deferred_png, kept_preview
 from pages.plain import plain
 
 MODEL_NAME = "photo-colorizer"
@@ -69,21 +70,16 @@ def remember(source_id: str, image: Image.Image) -> None:
 
 
 def preview(colorizer) -> tuple[bytes, tuple[int, int]]:
-    """(the coloured photo at display size as PNG, its full size). A session keeps only this preview and the grey
-    photo; the full-size PNG is made again when Download is clicked, so closed sessions do not crowd the server."""
-    key = (st.session_state.photo_source_id, json.dumps(HINTS.hints))
-    kept = st.session_state.get("photo_result")
-    if kept is not None and kept[0] == key:
-        return kept[1], kept[2]
-    result = colorize(colorizer, st.session_state.photo_grey, HINTS.hints)
-    st.session_state.photo_result = (key, png_bytes(shown(result)), result.size)
-    return st.session_state.photo_result[1], result.size
+    """(the coloured photo at display size as PNG, its full size), kept per session with the grey photo."""
+    grey, hints = st.session_state.photo_grey, HINTS.hints
+    return kept_preview("photo_result", (st.session_state.photo_source_id, json.dumps(hints)),
+                        lambda: colorize(colorizer, grey, hints), shown_size)
 
 
 def full_size_png(colorizer, grey_png: bytes, hints: list[dict]):
-    """The Download button's data: a callable that colours the full-size photo when the file is asked for."""
+    """The Download button's data: the full-size photo, coloured when the file is asked for."""
     hints = [dict(h) for h in hints]
-    return lambda: png_bytes(colorize(colorizer, grey_png, hints))
+    return deferred_png(lambda: colorize(colorizer, grey_png, hints))
 
 
 source = st.radio("Photo", SOURCES, horizontal=True, key="photo_source")

@@ -21,6 +21,7 @@ from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.common import get_model
 from pages.draw_canvas import draw_canvas
 from pages.hint_editor import HintEditor
+from pages.kept_result import deferred_png, kept_preview
 from pages.plain import plain
 from pages.scroll_here import scroll_here
 
@@ -59,26 +60,16 @@ def colorize(colorizer, sketch_png: bytes, hints: list[dict], layer: bool = Fals
 
 
 def colorized_preview(colorizer) -> tuple[bytes, tuple[int, int]]:
-    """The current sketch colored with the current hints: (PNG at display size, full size).
-
-    A session keeps only this small preview (in its session state, so it goes with the session); the full-size
-    PNG is made again when Download is clicked. A closed session's pictures must not crowd a 512 MB server."""
-    key = (st.session_state.p2p_source_id, json.dumps(st.session_state.p2p_hints))
-    kept = st.session_state.get("p2p_result")
-    if kept is not None and kept[0] == key:
-        return kept[1], kept[2]
-    st.session_state.pop("p2p_result", None)  # the old result goes before the new one is made
-    result = colorize(colorizer, st.session_state.p2p_png, st.session_state.p2p_hints)
-    preview = png_bytes(result.resize(shown_size(result), Image.Resampling.LANCZOS))
-    st.session_state.p2p_result = (key, preview, result.size)
-    return preview, result.size
+    """The current sketch colored with the current hints: (PNG at display size, full size), kept per session."""
+    png, hints = st.session_state.p2p_png, st.session_state.p2p_hints
+    return kept_preview("p2p_result", (st.session_state.p2p_source_id, json.dumps(hints)),
+                        lambda: colorize(colorizer, png, hints), shown_size)
 
 
 def full_size_png(colorizer, sketch_png: bytes, hints: list[dict], layer: bool = False):
-    """A Download button's data: a callable that colors the full-size picture (or its fill layer) when the file is
-    asked for."""
+    """A Download button's data: the full-size picture (or its fill layer), colored when the file is asked for."""
     hints = [dict(h) for h in hints]
-    return lambda: png_bytes(colorize(colorizer, sketch_png, hints, layer))
+    return deferred_png(lambda: colorize(colorizer, sketch_png, hints, layer))
 
 
 def set_source(source_id: str, image: Image.Image) -> None:
