@@ -1,0 +1,241 @@
+"""Live sliders (not a page): while a visitor drags a slider, their browser runs the model's ONNX export with ONNX
+Runtime Web (WebAssembly, one thread) and draws each frame on a canvas laid over the server's picture; on release
+Streamlit's slider sends its value as always and the server draws the picture, downloads, links and the rest.
+
+The component watches the page's own st.slider widgets (their range inputs, by widget key), so the sliders, their
+session state, the URL and every other part of the page stay exactly as they were; it draws nothing itself until
+the browser has loaded the runtime and the model, and never again once anything fails (no WebAssembly, a file that
+does not load, a run that throws): the server's picture is always there under it, the fallback.
+Files come from the app itself (server.enableStaticServing): static/live/NAME.onnx (models/browser/export.py) and
+static/onnxruntime-web/ (bin/fetch-onnxruntime-web). The server imports nothing for it (no onnxruntime) and sends
+only strings: the model's URL and, as JSON, the inputs the sliders do not move (the seed's base latent, drawn here
+with torch's RNG) and which widget keys feed which input.
+
+GAN_STUDIO_LIVE=off (models/settings.py) turns it off for every visitor.
+"""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit import config
+
+from models import settings
+from models.browser import files
+from models.registry import get as manifest_entry
+
+_JS = r"""
+const LIVE = window.__ganStudioLive || (window.__ganStudioLive = {
+    ort: null, sessions: new Map(), stats: [], lastInput: 0, roots: new Set(), observer: null,
+});
+
+function loadOrt(where) {
+    const base = new URL(where, window.location.href).href;  // import() and wasmPaths need absolute URLs
+    if (!LIVE.ort) {
+        LIVE.ort = (async () => {
+            if (typeof WebAssembly !== "object") throw new Error("this browser has no WebAssembly");
+            const ort = await import(base + "ort.wasm.min.mjs");
+            ort.env.wasm.wasmPaths = base;
+            ort.env.wasm.numThreads = 1;
+            ort.env.wasm.proxy = false;
+            return ort;
+        })();
+    }
+    return LIVE.ort;
+}
+
+function loadSession(ort, url) {
+    if (!LIVE.sessions.has(url)) {
+        LIVE.sessions.set(url, ort.InferenceSession.create(url, {executionProviders: ["wasm"]}));
+    }
+    return LIVE.sessions.get(url);
+}
+
+function sliderInput(key) {
+    return document.querySelector(`.st-key-${CSS.escape(key)} input[type="range"]`);
+}
+
+function watchSliders() {
+    if (LIVE.observer) return;
+    for (const type of ["pointerdown", "pointermove", "keydown", "touchmove"]) {
+        document.addEventListener(type, (event) => { LIVE.lastInput = event.timeStamp; }, true);
+    }
+    LIVE.observer = new MutationObserver((mutations) => {
+        const seen = performance.now();
+        for (const m of mutations) {
+            if (m.target.tagName !== "INPUT" || m.target.type !== "range") continue;
+            for (const root of LIVE.roots) {
+                if (!root.isConnected) { LIVE.roots.delete(root); continue; }
+                if (root.live.keys.some((key) => sliderInput(key) === m.target)) root.live.schedule(seen);
+            }
+        }
+    });
+    LIVE.observer.observe(document.body, {subtree: true, attributes: true, attributeFilter: ["value"]});
+}
+
+function setStatus(root, state, text) {
+    root.dataset.status = state;
+    root.querySelector(".live-status").textContent = text;
+}
+
+function makeLive(root) {
+    const canvas = root.querySelector("canvas");
+    const live = {keys: [], spec: null, session: null, running: false, pending: null, failed: false, frames: 0};
+    live.feeds = (ort) => {
+        const feeds = {};
+        for (const [name, input] of Object.entries(live.spec.inputs)) {
+            const values = input.values.slice();
+            (input.keys || []).forEach((key, i) => {
+                const el = sliderInput(key);
+                const v = el ? parseFloat(el.value) : NaN;
+                if (Number.isFinite(v)) values[i] = v;
+            });
+            feeds[name] = new ort.Tensor("float32", Float32Array.from(values), [1, values.length]);
+        }
+        return feeds;
+    };
+    live.draw = (image) => {
+        const [, c, h, w] = image.dims;
+        const px = image.data;
+        if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+        const ctx = canvas.getContext("2d");
+        const out = ctx.createImageData(w, h);
+        let sum = 0;
+        for (let i = 0; i < c * w * h; i++) sum = (sum * 31 + px[i]) >>> 0;  // which picture (tests, benchmarks)
+        live.checksum = sum;
+        for (let i = 0; i < w * h; i++) {
+            const r = px[i], g = c === 3 ? px[i + w * h] : r, b = c === 3 ? px[i + 2 * w * h] : r;
+            out.data[4 * i] = r; out.data[4 * i + 1] = g; out.data[4 * i + 2] = b; out.data[4 * i + 3] = 255;
+        }
+        ctx.putImageData(out, 0, 0);
+        live.cover();
+    };
+    live.picture = () => {
+        const box = root.closest(`.st-key-${CSS.escape(live.spec.picture)}`);
+        return box ? box.querySelector('[data-testid="stImage"] img') : null;
+    };
+    live.cover = () => {  // lay the canvas exactly over the server's picture
+        const img = live.picture();
+        if (!img) return;
+        const host = img.parentElement;
+        if (canvas.parentElement !== host) {
+            host.style.position = "relative";
+            host.appendChild(canvas);
+        }
+        canvas.style.left = img.offsetLeft + "px";
+        canvas.style.top = img.offsetTop + "px";
+        canvas.style.width = img.clientWidth + "px";
+        canvas.style.height = img.clientHeight + "px";
+        canvas.style.display = "block";
+        if (!img.dataset.liveWatched) {  // the server's new picture arrived: show it again
+            img.dataset.liveWatched = "1";
+            img.addEventListener("load", () => { if (!live.running && live.pending === null) canvas.style.display = "none"; });
+        }
+    };
+    live.run = async () => {
+        live.running = true;
+        try {
+            while (live.pending !== null && live.session) {
+                const since = live.pending;
+                live.pending = null;
+                const ort = await LIVE.ort;
+                const feeds = live.feeds(ort);
+                const state = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, Array.from(t.data)]));
+                const start = performance.now();
+                const result = await live.session.run(feeds, ["image"]);
+                live.draw(result.image);
+                const drawn = performance.now();
+                live.frames += 1;
+                root.dataset.frames = String(live.frames);
+                root.dataset.state = JSON.stringify(state);
+                LIVE.stats.push({model: live.spec.model, input: since.input, seen: since.seen, start, drawn,
+                                 checksum: live.checksum});
+                if (LIVE.stats.length > 5000) LIVE.stats.splice(0, 1000);
+            }
+        } catch (err) {
+            live.failed = true;
+            canvas.style.display = "none";
+            setStatus(root, "failed", "Live preview off (" + String(err && err.message || err).slice(0, 120) +
+                      "): the picture updates when you let go.");
+        } finally {
+            live.running = false;
+        }
+    };
+    live.schedule = (seen) => {
+        if (live.failed || !live.session) return;
+        if (live.pending === null) live.pending = {input: LIVE.lastInput || seen, seen};
+        if (!live.running) live.run();
+    };
+    return live;
+}
+
+export default function (component) {
+    const { data, parentElement } = component;
+    let root = parentElement.querySelector(".live-generator");
+    if (!root) {
+        root = document.createElement("div");
+        root.className = "live-generator";
+        root.innerHTML = '<canvas class="live-canvas" aria-hidden="true"></canvas><span class="live-status"></span>';
+        parentElement.appendChild(root);
+        root.live = makeLive(root);
+        root.dataset.frames = "0";
+        setStatus(root, "loading", "Loading the live preview...");
+    }
+    const live = root.live;
+    const spec = JSON.parse(data.spec);
+    const changed = live.spec && live.spec.model !== spec.model;
+    live.spec = spec;
+    live.keys = Object.values(spec.inputs).flatMap((input) => input.keys || []);
+    LIVE.roots.add(root);
+    watchSliders();
+    if (changed) { live.session = null; root.querySelector("canvas").style.display = "none"; }
+    if (live.failed || live.session) return;
+    const url = spec.model_url;
+    loadOrt(data.ort)
+        .then((ort) => loadSession(ort, url))
+        .then((session) => {
+            if (live.spec.model_url !== url) return;
+            live.session = session;
+            setStatus(root, "ready", "⚡ Live preview: your browser draws while you drag.");
+        })
+        .catch((err) => {
+            live.failed = true;
+            setStatus(root, "failed", "Live preview off (" + String(err && err.message || err).slice(0, 120) +
+                      "): the picture updates when you let go.");
+        });
+}
+"""
+_CSS = """
+.live-generator { font-size: 0.8rem; opacity: 0.7; }
+.live-canvas { position: absolute; display: none; image-rendering: pixelated; pointer-events: none; }
+"""
+_component = st.components.v2.component("gan_studio_live_generator", js=_JS, css=_CSS, isolate_styles=False)
+
+
+def enabled() -> bool:
+    """False when GAN_STUDIO_LIVE=off or ONNX Runtime Web's files are not here (bin/fetch-onnxruntime-web)."""
+    return settings.text(settings.LIVE, "on").lower() not in ("off", "0", "false", "no") and files.runtime_present()
+
+
+def _static_url(path: str) -> str:
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return ("/" + base if base else "") + "/app/static/" + path
+
+
+def live_generator(name: str, inputs: dict[str, dict], picture_key: str, key: str) -> bool:
+    """Run model `name` in the browser over the st.image inside st.container(key=picture_key). inputs: for each
+    input of the model's export, {"values": [...]} (what the server uses now) and, for slider-driven ones,
+    {"keys": [widget keys, one per value]}. Returns False (draws nothing) where the server path is all there is:
+    the setting is off, the runtime or the model's export is missing, stale or does not take these inputs."""
+    if not enabled():
+        return False
+    record = files.live_record(name, manifest_entry(name).sha256)
+    if record is None or {k: [1, len(v["values"])] for k, v in inputs.items()} != record["inputs"]:
+        return False
+    spec = {"model": name, "model_url": _static_url(f"live/{record['file']}?v={record['sha256'][:12]}"),
+            "picture": picture_key,
+            "inputs": {k: {"values": [float(x) for x in v["values"]], **({"keys": list(v["keys"])} if "keys" in v
+                                                                          else {})}
+                       for k, v in inputs.items()}}
+    _component(key=key, data={"spec": json.dumps(spec), "ort": _static_url("onnxruntime-web/")})
+    return True
