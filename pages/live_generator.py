@@ -32,6 +32,7 @@ const LIVE = window.__ganStudioLive || (window.__ganStudioLive = {
 function loadOrt(where) {
     const base = new URL(where, window.location.href).href;  // import() and wasmPaths need absolute URLs
     if (!LIVE.ort) {
+        LIVE.loadStart = performance.now();
         LIVE.ort = (async () => {
             if (typeof WebAssembly !== "object") throw new Error("this browser has no WebAssembly");
             const ort = await import(base + "ort.wasm.min.mjs");
@@ -55,19 +56,73 @@ function sliderInput(key) {
     return document.querySelector(`.st-key-${CSS.escape(key)} input[type="range"]`);
 }
 
+function scheduleFor(input, seen, kind) {
+    for (const root of LIVE.roots) {
+        if (!root.isConnected) { LIVE.roots.delete(root); continue; }
+        if (root.live.keys.some((key) => sliderInput(key) === input)) root.live.schedule(seen, kind);
+    }
+}
+
+// While a slider is dragged, its value is predicted from the pointer the moment the pointer moves, the way the
+// slider itself computes it (the value where the last update left it plus the pointer's travel over the track's
+// width, snapped to the step), instead of waiting for the page to re-render the slider (~20 ms). Every value the
+// slider itself takes, the release's included, is drawn again from the slider, so the last frame is its state.
+function predicted(drag, x) {
+    const {input} = drag;
+    const min = parseFloat(input.min), max = parseFloat(input.max), step = parseFloat(input.step) || 1;
+    const width = drag.track.getBoundingClientRect().width;
+    if (!(width > 0) || !Number.isFinite(drag.anchorValue)) return NaN;
+    const raw = drag.anchorValue + (x - drag.anchorX) / width * (max - min);
+    const decimals = (String(step).split(".")[1] || "").length;
+    const snapped = min + Math.round((Math.min(max, Math.max(min, raw)) - min) / step) * step;
+    return parseFloat(Math.min(max, Math.max(min, snapped)).toFixed(decimals));
+}
+
 function watchSliders() {
     if (LIVE.observer) return;
-    for (const type of ["pointerdown", "pointermove", "keydown", "touchmove"]) {
+    for (const type of ["keydown", "touchmove"]) {
         document.addEventListener(type, (event) => { LIVE.lastInput = event.timeStamp; }, true);
+    }
+    document.addEventListener("pointerdown", (event) => {
+        LIVE.lastInput = event.timeStamp;
+        LIVE.lastX = event.clientX;
+        const slider = event.target.closest && event.target.closest('[data-testid="stSlider"]');
+        const input = slider && slider.querySelector('input[type="range"]');
+        const thumb = input && input.parentElement && input.parentElement.parentElement;
+        LIVE.drag = thumb && thumb.parentElement ? {input, track: thumb.parentElement, anchorX: event.clientX,
+                                                    anchorValue: parseFloat(input.value), value: null} : null;
+    }, true);
+    document.addEventListener("pointermove", (event) => {
+        LIVE.lastInput = event.timeStamp;
+        LIVE.lastX = event.clientX;
+        const drag = LIVE.drag;
+        if (!drag || !(event.buttons & 1)) return;
+        const value = predicted(drag, event.clientX);
+        if (Number.isFinite(value) && value !== drag.value) {
+            drag.value = value;
+            scheduleFor(drag.input, performance.now(), "pointer");
+        }
+    }, true);
+    for (const type of ["pointerup", "pointercancel"]) {
+        document.addEventListener(type, () => {
+            const drag = LIVE.drag;
+            LIVE.drag = null;
+            if (drag) scheduleFor(drag.input, performance.now(), "release");  // from the slider's own value again
+        }, true);
     }
     LIVE.observer = new MutationObserver((mutations) => {
         const seen = performance.now();
         for (const m of mutations) {
             if (m.target.tagName !== "INPUT" || m.target.type !== "range") continue;
-            for (const root of LIVE.roots) {
-                if (!root.isConnected) { LIVE.roots.delete(root); continue; }
-                if (root.live.keys.some((key) => sliderInput(key) === m.target)) root.live.schedule(seen);
+            const drag = LIVE.drag;
+            if (drag && drag.input === m.target) {  // the slider's own value: the next prediction starts there
+                drag.anchorX = LIVE.lastX;
+                drag.anchorValue = parseFloat(m.target.value);
+                if (parseFloat(m.target.value) === drag.value) continue;  // already drawn
+                if (drag.value !== null) LIVE.corrections = (LIVE.corrections || 0) + 1;  // predicted another
+                drag.value = null;
             }
+            scheduleFor(m.target, seen, "slider");
         }
     });
     LIVE.observer.observe(document.body, {subtree: true, attributes: true, attributeFilter: ["value"]});
@@ -87,7 +142,9 @@ function makeLive(root) {
             const values = input.values.slice();
             (input.keys || []).forEach((key, i) => {
                 const el = sliderInput(key);
-                const v = el ? parseFloat(el.value) : NaN;
+                const drag = LIVE.drag;
+                const v = !el ? NaN : (drag && drag.input === el && drag.value !== null ? drag.value
+                                                                                          : parseFloat(el.value));
                 if (Number.isFinite(v)) values[i] = v;
             });
             feeds[name] = new ort.Tensor("float32", Float32Array.from(values), [1, values.length]);
@@ -148,8 +205,10 @@ function makeLive(root) {
                 live.frames += 1;
                 root.dataset.frames = String(live.frames);
                 root.dataset.state = JSON.stringify(state);
-                LIVE.stats.push({model: live.spec.model, input: since.input, seen: since.seen, start, drawn,
-                                 checksum: live.checksum});
+                const stat = {model: live.spec.model, kind: since.kind, input: since.input, seen: since.seen, start, drawn,
+                              checksum: live.checksum, frame: null};
+                requestAnimationFrame(() => { stat.frame = performance.now(); });  // the frame that shows it
+                LIVE.stats.push(stat);
                 if (LIVE.stats.length > 5000) LIVE.stats.splice(0, 1000);
             }
         } catch (err) {
@@ -161,9 +220,9 @@ function makeLive(root) {
             live.running = false;
         }
     };
-    live.schedule = (seen) => {
+    live.schedule = (seen, kind) => {
         if (live.failed || !live.session) return;
-        if (live.pending === null) live.pending = {input: LIVE.lastInput || seen, seen};
+        if (live.pending === null) live.pending = {input: LIVE.lastInput || seen, seen, kind};
         if (!live.running) live.run();
     };
     return live;
@@ -196,6 +255,7 @@ export default function (component) {
         .then((session) => {
             if (live.spec.model_url !== url) return;
             live.session = session;
+            LIVE.readyAt = LIVE.readyAt || performance.now();
             setStatus(root, "ready", "⚡ Live preview: your browser draws while you drag.");
         })
         .catch((err) => {
