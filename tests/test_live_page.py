@@ -79,3 +79,30 @@ def test_no_runtime_or_a_stale_export_keeps_the_server_path(monkeypatch):
     monkeypatch.setattr(files, "records", lambda path=None: stale)
     at = AppTest.from_file(INFOGAN, default_timeout=120).run()
     assert not at.exception and specs(at) == []
+
+
+def test_static_files_get_a_max_age_and_the_onnx_models_no_gzip():
+    import asyncio
+
+    import serve
+
+    def served(path: str) -> tuple[dict, list]:
+        seen, sent = {}, []
+
+        async def inner(scope, receive, send):
+            seen.update(dict(scope["headers"]))
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "path": path, "headers": [(b"accept-encoding", b"gzip")]}
+        asyncio.run(serve.StaticFileHeaders(inner)(scope, None, send))
+        return seen, sent[0]["headers"]
+
+    seen, headers = served("/app/static/live/dcgan-mnist.onnx")
+    assert b"accept-encoding" not in seen and (b"cache-control", b"public, max-age=604800") in headers
+    seen, headers = served("/app/static/onnxruntime-web/ort-wasm-simd-threaded.wasm")
+    assert seen[b"accept-encoding"] == b"gzip" and any(k == b"cache-control" for k, _ in headers)
+    seen, headers = served("/latent_explorer")
+    assert seen[b"accept-encoding"] == b"gzip" and headers == []
