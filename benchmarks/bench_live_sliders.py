@@ -75,6 +75,9 @@ def one_drag(driver, key: str, pgid: int, seconds: float = 2.0, ms: int = 16, sp
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
     thumb = box.find_element(By.CSS_SELECTOR, '[data-testid="stSliderThumbValue"]')
     before = len(live.stats(driver))
+    driver.execute_script("if (!window.__moves) { window.__moves = 0; "
+                          "document.addEventListener('pointermove', () => { window.__moves += 1; }, true); }")
+    moves0 = driver.execute_script("return window.__moves")
     moves = int(seconds * 1000 / ms)
     step = max(1, 2 * span_px // moves)
     chain = ActionChains(driver, duration=ms)
@@ -84,12 +87,14 @@ def one_drag(driver, key: str, pgid: int, seconds: float = 2.0, ms: int = 16, sp
     cpu0, t0 = group_cpu_s(pgid), driver.execute_script("return performance.now()")
     chain.perform()
     t1, cpu1 = driver.execute_script("return performance.now()"), group_cpu_s(pgid)
+    arrived = driver.execute_script("return window.__moves") - moves0
     ActionChains(driver).release().perform()
     live.settle(driver)
     cpu2 = group_cpu_s(pgid)
     time.sleep(0.5)
     frames = [f for f in live.stats(driver)[before:] if t0 <= f["drawn"] <= t1]
-    return {"drag_ms": t1 - t0, "frames": frames, "held_cpu_s": cpu1 - cpu0, "release_cpu_s": cpu2 - cpu1}
+    return {"drag_ms": t1 - t0, "frames": frames, "moves": arrived, "held_cpu_s": cpu1 - cpu0,
+            "release_cpu_s": cpu2 - cpu1}
 
 
 def main(argv=None) -> int:
@@ -148,7 +153,8 @@ def main(argv=None) -> int:
           f"{statistics.median(run_ms):.1f} ms, p95 {percentile(run_ms, .95):.1f} ms; predictions the slider then "
           f"corrected: {corrections}; load average {os.getloadavg()[0]:.1f}")
     for i, d in enumerate(drags):
-        print(f"drag {i + 1}: {d['drag_ms']:.0f} ms held, {len(d['frames'])} frames drawn "
+        print(f"drag {i + 1}: {d['drag_ms']:.0f} ms held, {d['moves']} pointer moves arrived "
+              f"({d['moves'] / d['drag_ms'] * 1000:.0f} per s), {len(d['frames'])} frames drawn "
               f"({len(d['frames']) / d['drag_ms'] * 2000:.0f} per 2 s) "
               f"({len({f['checksum'] for f in d['frames']})} distinct pictures); server CPU while held "
               f"{d['held_cpu_s'] * 1e3:.0f} ms, for the release's rerun {d['release_cpu_s'] * 1e3:.0f} ms")
