@@ -4,6 +4,7 @@ set -e
 PKGS="fluidsynth fluid-soundfont-gm chromium chromium-driver fonts-noto-color-emoji haproxy"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+command -v npm >/dev/null 2>&1 || missing="$missing npm"  # ONNX Runtime Web for the live sliders (below)
 if [ -n "$missing" ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
