@@ -8,6 +8,7 @@ import streamlit as st
 from models.imaging import grid, png_bytes, to_pil
 from models.limits import MAX_SEED
 from pages.common import get_model, link_choice, link_number, warn_ignored_params
+from pages.infogan_own import start_from_your_image
 
 MODEL_NAME = "infogan-mnist"
 CODE_LIMIT = 1.0  # the continuous codes were trained on Unif(-1, 1); beyond it the digit smears
@@ -81,3 +82,4 @@ def controls() -> None:
 controls()
 st.caption("The codes were trained on [-1, 1], the range of the sliders. Which category is which digit was found "
            "afterwards with an independent classifier.")
+start_from_your_image(model)
