@@ -144,6 +144,9 @@ def cmd_invert(args) -> int:
 
 
 def register(subparsers) -> None:
+    from models.dcgan.arithmetic_cli import register as register_arithmetic
+
+    register_arithmetic(subparsers)
     p = subparsers.add_parser("invert", help="find the latent of your own picture (dcgan-mnist, dcgan-fashion; "
                                              "infogan-mnist: its digit, rotation, width and noise)",
                               description=cmd_invert.__doc__)
