@@ -13,6 +13,7 @@ import random
 import streamlit as st
 import torch
 
+from models.dcgan.directions import slider_help, slider_label
 from models.dcgan.invert import Inverter, encoder_name, latent_from_text, latent_to_text
 from models.imaging import NoInkError, gif_bytes, grid, png_bytes, to_pil
 from models.limits import MAX_SEED
@@ -111,9 +112,10 @@ def start_from_image(name: str, model) -> None:
 
 
 st.title("🎚️ Latent Explorer")
-st.write("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) into a 28x28 image. The sliders move "
-         "the latent along the generator's strongest directions, found with SeFa: the eigenvectors of WᵀW of its "
-         "first layer, strongest first.")
+st.markdown("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) into a 28x28 image. The sliders move "
+         "the latent along the directions that change the image most, strongest first; each is named by what it "
+         "was measured to do.", help="The directions come from SeFa (Shen & Zhou 2021): the eigenvectors of WᵀW, "
+         "W being the generator's first layer, ordered by eigenvalue.")
 
 if "le_seed" not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params)
@@ -132,8 +134,9 @@ model = get_model(name)
 if model is None:
     st.stop()
 if model.prior.components:
-    st.caption(f"This model draws its latent from {model.prior.describe()}: a seed picks one component, and each "
-               "component learned (without labels) to draw mostly one kind of image; the sliders change its style.")
+    st.caption(f"This model draws its latent from one of {model.prior.components} groups: a seed picks a group, "
+               "and each group learned (without labels) to draw mostly one kind of image; the sliders change its "
+               "style.", help=f"The prior is {model.prior.describe()}.")
 source = st.radio("Start from", SOURCES, key="le_source", horizontal=True,
                   help="A seed draws a random latent; your image is turned into the latent whose image looks most "
                        "like it (GAN inversion: an encoder's guess refined by a few dozen optimisation steps).")
@@ -171,10 +174,9 @@ def explorer() -> None:
         reset_col.button("↺ Reset", on_click=reset_sliders, width="stretch", key="le_reset",
                          help="Put every slider back to 0: the seed's own image")
         slider_cols = st.columns(2)
-        sefa_steps = [slider_cols[i % 2].slider(f"Direction {i + 1}", -SEFA_LIMIT, SEFA_LIMIT, step=0.1,
+        sefa_steps = [slider_cols[i % 2].slider(slider_label(name, i), -SEFA_LIMIT, SEFA_LIMIT, step=0.1,
                                                 key=SEFA_KEYS[i],
-                                                help=f"SeFa eigenvalue {eigenvalues[i]:.2f} "
-                                                     f"({share[i]:.1%} of the first layer's energy)")
+                                                help=slider_help(name, i, float(eigenvalues[i]), float(share[i])))
                       for i in range(N_SEFA)]
         with st.expander(f"Raw latent dimensions (shift z[0]..z[{N_RAW - 1}])"):
             raw_cols = st.columns(4)
