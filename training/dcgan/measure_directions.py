@@ -54,6 +54,19 @@ def name_direction(report: dict, kind: str = "digit") -> str:
     return ", ".join(parts) or "subtle style change"
 
 
+def pick_seed(model, n: int, step: float) -> None:
+    """Seeds 0..n-1 by how much direction 1 changes their image's slant, thickness or width (its largest effect)."""
+    direction = model.sefa_directions(1)[0][0]
+    z = model.latents(range(n))
+    changes = {k: fn(model.generate(z + step * direction)) - fn(model.generate(z - step * direction))
+               for k, fn in MEASURES.items()}
+    base = {k: fn(model.generate(z)) for k, fn in MEASURES.items()}
+    key = max(changes, key=lambda k: abs(changes[k].mean()) / (base[k].std() + 1e-8))
+    order = np.argsort(-np.sign(changes[key].mean()) * changes[key])
+    print(f"direction 1 changes {key} most; its median change over seeds 0-{n - 1}: {np.median(changes[key]):.3f}")
+    print("largest: " + ", ".join(f"seed {int(i)}: {changes[key][i]:+.3f}" for i in order[:5]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model", help="dcgan-mnist or dcgan-fashion")
@@ -62,6 +75,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--classifier", default=None, help="judge (default: classifier-<dataset>)")
+    parser.add_argument("--pick-seed", type=int, default=0, metavar="N",
+                        help="no measuring: of seeds 0..N-1, print those whose image direction 1 changes most in its "
+                             "named measure (the Latent Explorer's default seed)")
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--rename", action="store_true",
                         help="no measuring: name the recorded directions again (after the naming rule changed)")
@@ -75,6 +91,9 @@ def main() -> None:
         record_metrics(args.model, {"sefa_directions": metrics["sefa_directions"]})
         return
     model = load_model(args.model)
+    if args.pick_seed:
+        pick_seed(model, args.pick_seed, args.step)
+        return
     classifier = load_model(args.classifier or f"classifier-{args.model.removeprefix('dcgan-')}")
     names = classifier.class_names
     z = model.sample_latents(args.n, args.seed)
