@@ -27,7 +27,7 @@ MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MN
 N_SEFA, SEFA_LIMIT = 8, 5.0
 N_RAW, RAW_LIMIT = 16, 3.0
 METHODS = ["slerp", "lerp"]
-DEFAULTS = {"model": "dcgan-mnist", "seed": 68, "sefa": [0.0] * N_SEFA, "raw": [0.0] * N_RAW, "seed_b": 42,
+DEFAULTS = {"model": "dcgan-mnist", "seed": 77, "sefa": [0.0] * N_SEFA, "raw": [0.0] * N_RAW, "seed_b": 42,
             "method": "slerp"}
 SCALE = 10  # 28 px -> 280 px, nearest neighbour
 LATENT_DIM = 100  # both DCGANs' latent length (a link's z must have it)

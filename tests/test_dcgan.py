@@ -236,5 +236,5 @@ def test_page_malformed_link_warns_and_uses_defaults():
     for name in ("model", "seed", "sefa", "raw", "method"):
         assert name in at.warning[0].value
     assert at.selectbox(key="le_model").value == "dcgan-mnist"
-    assert at.number_input(key="le_seed").value == 68  # the seed whose slider 1 slants most
+    assert at.number_input(key="le_seed").value == 77  # a clear seed that slider 1 slants (card)
     assert at.slider(key="le_sefa_1").value == 0.0

@@ -54,17 +54,22 @@ def name_direction(report: dict, kind: str = "digit") -> str:
     return ", ".join(parts) or "subtle style change"
 
 
-def pick_seed(model, n: int, step: float) -> None:
-    """Seeds 0..n-1 by how much direction 1 changes their image's slant, thickness or width (its largest effect)."""
+def pick_seed(model, classifier, n: int, step: float) -> None:
+    """Seeds 0..n-1 whose unedited image the classifier is at least 95 % sure of, by how much direction 1 changes
+    their slant, thickness or width (its largest effect): the Latent Explorer's default seed should be a clear image
+    that slider 1 visibly changes."""
     direction = model.sefa_directions(1)[0][0]
     z = model.latents(range(n))
+    images = model.generate(z)
+    sure = classifier.predict(images)[1].numpy() >= 0.95
     changes = {k: fn(model.generate(z + step * direction)) - fn(model.generate(z - step * direction))
                for k, fn in MEASURES.items()}
-    base = {k: fn(model.generate(z)) for k, fn in MEASURES.items()}
+    base = {k: fn(images) for k, fn in MEASURES.items()}
     key = max(changes, key=lambda k: abs(changes[k].mean()) / (base[k].std() + 1e-8))
-    order = np.argsort(-np.sign(changes[key].mean()) * changes[key])
-    print(f"direction 1 changes {key} most; its median change over seeds 0-{n - 1}: {np.median(changes[key]):.3f}")
-    print("largest: " + ", ".join(f"seed {int(i)}: {changes[key][i]:+.3f}" for i in order[:5]))
+    order = [i for i in np.argsort(-np.sign(changes[key].mean()) * changes[key]) if sure[i]]
+    print(f"direction 1 changes {key} most; median change over seeds 0-{n - 1}: {np.median(changes[key]):.3f}; "
+          f"{int(sure.sum())} of them clear (classifier >= 95 % sure)")
+    print("largest among the clear ones: " + ", ".join(f"seed {int(i)}: {changes[key][i]:+.3f}" for i in order[:5]))
 
 
 def main() -> None:
@@ -91,10 +96,10 @@ def main() -> None:
         record_metrics(args.model, {"sefa_directions": metrics["sefa_directions"]})
         return
     model = load_model(args.model)
-    if args.pick_seed:
-        pick_seed(model, args.pick_seed, args.step)
-        return
     classifier = load_model(args.classifier or f"classifier-{args.model.removeprefix('dcgan-')}")
+    if args.pick_seed:
+        pick_seed(model, classifier, args.pick_seed, args.step)
+        return
     names = classifier.class_names
     z = model.sample_latents(args.n, args.seed)
     base = model.generate(z)
