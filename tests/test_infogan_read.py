@@ -103,6 +103,27 @@ def test_cli_out_dir_writes_png_and_codes(tmp_path):
     assert set(json.loads((dcgan / "d2.json").read_text())) == {"z"}
 
 
+def test_cli_infogan_draws_again_from_the_written_codes(tmp_path):
+    stroke_digit(6).save(tmp_path / "six.png")
+    assert cli_main(["invert", "infogan-mnist", str(tmp_path / "six.png"), "--out-dir", str(tmp_path / "r")]) == 0
+    codes = tmp_path / "r" / "six.json"
+    digit = json.loads(codes.read_text())["digit"]
+    assert cli_main(["infogan", "--codes", str(codes), "--out", str(tmp_path / "again.png")]) == 0
+    again = np.asarray(Image.open(tmp_path / "again.png"), dtype=float)
+    recon = np.asarray(Image.open(tmp_path / "r" / "six.png"), dtype=float)
+    assert np.abs(again - recon).mean() < 2  # the same image, up to the JSON's rounding (0-255 scale)
+    other = (digit + 1) % 10
+    assert cli_main(["infogan", "--codes", str(codes), "--digit", str(other), "--out", str(tmp_path / "o.png")]) == 0
+    assert np.abs(np.asarray(Image.open(tmp_path / "o.png"), dtype=float) - recon).mean() > 5  # another digit
+    for bad in ('{"digit": 3}', '{"digit": 3, "rotation": 0, "width": 0, "noise": [0]}',
+                '{"digit": 11, "rotation": 0, "width": 0, "noise": []}', "not json", "[1, 2]"):
+        (tmp_path / "bad.json").write_text(bad)
+        out = subprocess.run([sys.executable, "-m", "models", "infogan", "--codes", str(tmp_path / "bad.json"),
+                              "--out", str(tmp_path / "b.png")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 2 and "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "b.png").exists()
+
+
 def test_cli_infogan_bad_input_is_one_line(tmp_path):
     (tmp_path / "notes.png").write_bytes(b"hello")
     Image.new("L", (40, 40), 255).save(tmp_path / "blank.png")

@@ -111,6 +111,26 @@ class CodeReader:
         return self.read(self.prepare(picture).unsqueeze(0), steps)[0]
 
 
+def codes_from_dict(data) -> tuple[int, float, float, torch.Tensor]:
+    """(digit, rotation, width, noise (62,)) from what CodeReading.to_dict wrote; ValueError saying what is wrong."""
+    from models.numbers import number
+
+    if not isinstance(data, dict) or not {"digit", "rotation", "width", "noise"} <= set(data):
+        raise ValueError('expected a JSON object with "digit", "rotation", "width" and "noise" (as `invert '
+                         'infogan-mnist` writes)')
+    digit = data["digit"]
+    if isinstance(digit, bool) or not isinstance(digit, int) or not 0 <= digit <= 9:
+        raise ValueError(f'"digit" must be a whole number 0-9, got {str(digit)[:40]}')
+    codes = [number(data[k]) for k in ("rotation", "width")]
+    if any(c is None or abs(c) > CODE_RANGE for c in codes):
+        raise ValueError(f'"rotation" and "width" must be numbers from -{CODE_RANGE:g} to {CODE_RANGE:g}')
+    noise = data["noise"]
+    values = [number(v) for v in noise] if isinstance(noise, list) and len(noise) == NOISE_DIM else None
+    if values is None or any(v is None or abs(v) > CODE_RANGE for v in values):
+        raise ValueError(f'"noise" must be a list of {NOISE_DIM} numbers from -{CODE_RANGE:g} to {CODE_RANGE:g}')
+    return digit, codes[0], codes[1], torch.tensor(values)
+
+
 def load_reader() -> CodeReader:
     """infogan-mnist, its code reader and the reader's classifier from the manifest (one instance each per process)."""
     from models.loading import load_model
