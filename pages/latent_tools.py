@@ -46,12 +46,16 @@ def latents_of(name: str, model, pictures: list[tuple[str, object]], label: str)
         inverter = inverter_for(name, model)
         if inverter is None:
             return []
-        with st.spinner(f"Finding the latents of {label}..."):
-            for pid, pic in missing:
-                try:
-                    known[f"{name}:{pid}"] = inverter.invert_picture(pic).z.tolist()
-                except NoInkError as err:
-                    st.warning(f"{label}: {plain(err)}")
+        prepared = {}
+        for pid, pic in missing:
+            try:
+                prepared[pid] = inverter.prepare(pic)
+            except NoInkError as err:
+                st.warning(f"{label}: {plain(err)}")
+        if prepared:
+            with st.spinner(f"Finding the latents of {label}..."):  # one batch: as quick as one picture
+                results = inverter.invert(torch.stack(list(prepared.values())))
+            known.update({f"{name}:{pid}": r.z.tolist() for pid, r in zip(prepared, results)})
     return [torch.tensor(known[f"{name}:{pid}"]) for pid, _ in pictures if f"{name}:{pid}" in known]
 
 

@@ -156,3 +156,5 @@ def test_page_arithmetic_takes_seeds_and_uploads_and_refuses_bad_ones():
     at.text_input(key="lt_ar_B_seeds").set_value("3").run()
     at.file_uploader(key="lt_ar_A_upload").upload("notes.png", b"hello", "image/png").run()
     assert not at.exception and len(at.error) == 1 and "notes.png" in at.error[0].value
+    at.file_uploader(key="lt_ar_B_upload").upload("blank.png", png(Image.new("L", (40, 40), 255)), "image/png").run()
+    assert not at.exception and any("group B" in w.value for w in at.warning)  # no ink: named, the seeds still work
