@@ -14,12 +14,14 @@ import streamlit as st
 import torch
 
 from models.dcgan.directions import slider_help, slider_label
+from models.browser.state import dcgan_base
 from models.dcgan.invert import Inverter, encoder_name, latent_from_text, latent_to_text
 from models.imaging import NoInkError, gif_bytes, grid, png_bytes, to_pil
 from models.limits import MAX_SEED
 from pages.common import get_model, link_choice, link_latent, link_number, warn_ignored_params
 from pages.latent_tools import latent_arithmetic, two_image_interpolation
 from pages.own_picture import own_picture
+from pages.live_generator import live_generator
 from pages.plain import plain
 
 
@@ -188,7 +190,11 @@ def explorer() -> None:
     image = to_pil(model.generate(z)[0], scale=SCALE)
     with picture:
         origin = "your image" if own is not None else f"seed {seed}"
-        st.image(image, caption=f"{name} · {origin} · |z| = {float(z.norm()):.1f}", width=280)
+        with st.container(key="le_picture"):
+            st.image(image, caption=f"{name} · {origin} · |z| = {float(z.norm()):.1f}", width=280)
+            live_generator(name, {"base": {"values": dcgan_base(base).tolist()},
+                                  "sefa": {"values": sefa_steps, "keys": SEFA_KEYS},
+                                  "raw": {"values": raw_steps, "keys": RAW_KEYS}}, "le_picture", key="le_live")
         st.download_button("Download PNG", data=png_bytes(image), mime="image/png", file_name=f"{name}_seed{seed}.png",
                            on_click="ignore")
 
