@@ -9,6 +9,7 @@ from models.browser.state import infogan_base
 from models.imaging import grid, png_bytes, to_pil
 from models.limits import MAX_SEED
 from pages.common import get_model, link_choice, link_number, warn_ignored_params
+from pages.infogan_own import start_from_your_image
 from pages.live_generator import live_generator
 
 MODEL_NAME = "infogan-mnist"
@@ -88,3 +89,4 @@ def controls() -> None:
 controls()
 st.caption("The codes were trained on [-1, 1], the range of the sliders. Which category is which digit was found "
            "afterwards with an independent classifier.")
+start_from_your_image(model)

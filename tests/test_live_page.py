@@ -44,7 +44,9 @@ def test_latent_page_sends_the_seeds_latent_and_its_sliders(runtime):
     assert spec["inputs"]["sefa"] == {"values": [1.5, 0, -2, 0, 0, 0, 0, 0], "keys": [f"le_sefa_{i}" for i in range(8)]}
     assert spec["inputs"]["raw"]["keys"] == [f"le_raw_{j}" for j in range(16)]
     assert spec["inputs"]["raw"]["values"][1] == 0.5
-    assert len(at.image) == 4  # the server's own pictures are all still there (the fallback under the canvas)
+    # the server's own pictures are all still there (the fallback under the canvas): picture, strip, GIF, neighbours,
+    # and the latent arithmetic's three groups, result row and neighbours (pages/latent_tools.py)
+    assert len(at.image) == 9
 
 
 def test_infogan_page_sends_noise_and_category_and_its_two_sliders(runtime):
@@ -66,7 +68,7 @@ def test_infogan_page_sends_noise_and_category_and_its_two_sliders(runtime):
 def test_setting_off_keeps_the_server_path(runtime, monkeypatch):
     monkeypatch.setenv("GAN_STUDIO_LIVE", "off")
     at = AppTest.from_file(LATENT, default_timeout=120).run()
-    assert not at.exception and specs(at) == [] and len(at.image) == 4
+    assert not at.exception and specs(at) == [] and len(at.image) == 9  # as above
 
 
 def test_no_runtime_or_a_stale_export_keeps_the_server_path(monkeypatch):
