@@ -171,8 +171,8 @@ if model.prior.components:
     st.caption(f"This model draws its latent from {model.prior.describe()}: a seed picks one component, and each "
                "component learned (without labels) to draw mostly one kind of image; the sliders change its style.")
 has_encoder = encoder_name(name) in registry.load_manifest()
-if not has_encoder and "le_own_z" not in st.session_state:
-    st.session_state["le_source"] = SOURCES[0]  # no inversion for this model: start from a seed
+if not has_encoder and st.session_state.get("le_own_model") != name:
+    st.session_state["le_source"] = SOURCES[0]  # no inversion for this model (and no latent of its own): a seed
 source = st.radio("Start from", SOURCES, key="le_source", horizontal=True, disabled=not has_encoder,
                   help="A seed draws a random latent; your image is turned into the latent whose image looks most "
                        "like it (GAN inversion: an encoder's guess refined by a few dozen optimisation steps).")
