@@ -10,8 +10,9 @@ Figures (all in the judge's terms; real images = training.dcgan.prepare_emoji's 
   held-out emoji vs the same train split (N = the held-out count, 549, on both sides);
 - recognisability: share of --samples generated images the judge labels with confidence >= 0.8, next to the share
   of the held-out real emoji;
-- category balance: max / min of the judge's predicted categories over the samples (the train split's own true
-  categories: 982 / 236 = 4.2);
+- category balance: max / min of the judge's predicted categories over the samples (None when a category is never
+  drawn; then also over the drawn ones), next to the judge's predictions on the held-out emoji (the train split's
+  own true categories: 982 / 236 = 4.2);
 - copies: median RMS pixel distance (0-1 scale) from each of N samples to its nearest training image, next to the
   held-out emoji's own median distance to their nearest training image (samples are not copies when theirs is no
   smaller).
@@ -71,7 +72,8 @@ class Reference:
         self.x_train, self.x_test = to_unit(self.train.images), to_unit(self.test.images)
         self.f_train = self.judge.features(self.x_train)
         self.floor = fid(self.judge.features(self.x_test), self.f_train)
-        _, conf = self.judge.predict(self.x_test)
+        predicted, conf = self.judge.predict(self.x_test)
+        self.real_counts = dict(zip(self.judge.class_names, class_balance(predicted, len(self.judge.class_names))[1]))
         self.real_confident = float((conf >= CONFIDENT).float().mean())
         self.real_nearest = float(nearest_distance(self.x_test, self.x_train).median())
 
@@ -92,7 +94,11 @@ class Reference:
             "fid_over_floor": round(fake_fid / self.floor, 2), "fid_samples_per_side": n,
             "recognizability_0.8": round(recog, 4), "real_heldout_recognizability_0.8": round(self.real_confident, 4),
             "recognizability_samples": n_samples,
-            "category_max_min": round(ratio, 2), "category_counts": dict(zip(self.judge.class_names, counts)),
+            "category_max_min": round(ratio, 2) if ratio != float("inf") else None,  # None: a category never drawn
+            "category_max_min_drawn": round(max(counts) / min(c for c in counts if c), 2),
+            "categories_never_drawn": [k for k, c in zip(self.judge.class_names, counts) if not c],
+            "category_counts": dict(zip(self.judge.class_names, counts)),
+            "real_heldout_predicted_counts": self.real_counts,
             "nearest_train_rms_median": round(nearest, 4), "heldout_nearest_train_rms_median": round(self.real_nearest, 4),
             "latent_seed": seed,
             "targets": {"fid_within_5x_floor": fake_fid <= 5 * self.floor,
