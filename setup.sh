@@ -11,6 +11,7 @@ maxUploadSize = 20
 maxWidgetStateSize = 1  # MB per client message: widget values are short (melody <= 1000 characters)
 maxCacheDataSize = "64mb"  # all st.cache_data results together (colored PNGs): least recently used go
 disconnectedSessionTTL = 30  # s a closed tab's session (its upload and pictures) is kept for a reconnect
+enableStaticServing = true  # static/ at /app/static/: the live sliders' ONNX models and ONNX Runtime Web
 enableXsrfProtection = true
 
 [client]

@@ -55,6 +55,12 @@ def cmd_fetch(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_export_onnx(args) -> int:
+    from models.browser.export import cmd_export_onnx as run  # onnx / onnxruntime: imported only for this command
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m models", description="GAN Studio models: list, fetch, generate.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         register = getattr(families.package(name), "register_cli", None)
         if register is not None:
             register(sub)
+    p = sub.add_parser("export-onnx", help="export the slider pages' generators to ONNX for the browser "
+                                           "(models/browser/export.py; needs requirements-dev.txt)")
+    p.add_argument("names", nargs="*", help="models (default: every one the browser runs)")
+    p.add_argument("--check", action="store_true", help="only compare the shipped ONNX files with PyTorch")
+    p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    p.set_defaults(func=cmd_export_onnx)
     return parser
 
 

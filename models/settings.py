@@ -8,6 +8,7 @@ Read through the functions here (not os.environ directly) so each variable is na
     GAN_STUDIO_KERNEL        auto | compiled | jit: which WaveNet sampling loop runs
     GAN_STUDIO_SF2           the General MIDI SoundFont for the SoundFont comparison (and the WaveNet's data)
     GAN_STUDIO_DATA          training data cache (training/ only; default ./data)
+    GAN_STUDIO_LIVE          on | off: the slider pages' live preview in the visitor's browser (pages/live_generator.py)
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ DEVICE = "GAN_STUDIO_DEVICE"
 KERNEL = "GAN_STUDIO_KERNEL"
 SF2 = "GAN_STUDIO_SF2"
 DATA = "GAN_STUDIO_DATA"
+LIVE = "GAN_STUDIO_LIVE"
 
 
 def text(name: str, default: str = "") -> str:

@@ -5,9 +5,12 @@ import random
 
 import streamlit as st
 
+from models.browser.state import infogan_base
 from models.imaging import grid, png_bytes, to_pil
 from models.limits import MAX_SEED
 from pages.common import get_model, link_choice, link_number, warn_ignored_params
+from pages.infogan_own import start_from_your_image
+from pages.live_generator import live_generator
 
 MODEL_NAME = "infogan-mnist"
 CODE_LIMIT = 1.0  # the continuous codes were trained on Unif(-1, 1); beyond it the digit smears
@@ -61,8 +64,13 @@ def controls() -> None:
         button_col.button("🎲 Random", on_click=new_seed, use_container_width=True)
     image = to_pil(model.generate(digit, rotation, width, seed), scale=8)
     with right:
-        st.image(image, caption=f"digit {digit} · rotation {rotation:+.1f} · width {width:+.1f} · seed {seed}",
-                 width=224, output_format="PNG")
+        with st.container(key="ig_picture"):
+            st.image(image, caption=f"digit {digit} · rotation {rotation:+.1f} · width {width:+.1f} · seed {seed}",
+                     width=224, output_format="PNG")
+            live_generator(MODEL_NAME, {"base": {"values": infogan_base(model, digit, seed).tolist()},
+                                        "controls": {"values": [rotation, width],
+                                                     "keys": [STATE["rotation"], STATE["width"]]}},
+                           "ig_picture", key="ig_live")
         st.download_button("Download PNG", data=png_bytes(image), mime="image/png",
                            file_name=f"infogan_digit{digit}_rot{rotation:+.1f}_width{width:+.1f}_seed{seed}.png")
 
@@ -81,3 +89,4 @@ def controls() -> None:
 controls()
 st.caption("The codes were trained on [-1, 1], the range of the sliders. Which category is which digit was found "
            "afterwards with an independent classifier.")
+start_from_your_image(model)

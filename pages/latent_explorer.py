@@ -1,25 +1,27 @@
 """Latent Explorer page: walk a DCGAN's latent space with SeFa sliders, interpolate between seeds, browse neighbours;
 or start from your own image (upload or draw): its inverted latent (models/dcgan/invert.py) is where the sliders start.
+Below, tools for your own images (pages/latent_tools.py): interpolation between two uploads, latent arithmetic A - B + C.
 
 State lives in the URL (model, seed, sefa, raw, seed_b, method, and z: the latent of your image as base64 of fp16)
 so a shared link shows the same image.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 
 import streamlit as st
 import torch
 
+from models.dcgan.directions import slider_help, slider_label
+from models.browser.state import dcgan_base
 from models.dcgan.invert import Inverter, encoder_name, latent_from_text, latent_to_text
 from models.imaging import NoInkError, gif_bytes, grid, png_bytes, to_pil
-from models import registry
 from models.limits import MAX_SEED
-from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.common import get_model, link_choice, link_latent, link_number, warn_ignored_params
-from pages.draw_canvas import draw_canvas
+from pages.latent_tools import can_invert, latent_arithmetic, two_image_interpolation
+from pages.own_picture import own_picture
+from pages.live_generator import live_generator
 from pages.plain import plain
 
 
@@ -28,11 +30,10 @@ MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MN
 N_SEFA, SEFA_LIMIT = 8, 5.0
 N_RAW, RAW_LIMIT = 16, 3.0
 METHODS = ["slerp", "lerp"]
-DEFAULTS = {"model": "dcgan-mnist", "seed": 7, "sefa": [0.0] * N_SEFA, "raw": [0.0] * N_RAW, "seed_b": 42,
+DEFAULTS = {"model": "dcgan-mnist", "seed": 77, "sefa": [0.0] * N_SEFA, "raw": [0.0] * N_RAW, "seed_b": 42,
             "method": "slerp"}
 VIEW_PX = 280  # the main image's size on screen: 28 px x 10, 64 px x 4 (nearest neighbour, whole multiples)
 LATENT_DIM = 100  # every DCGAN's latent length (a link's z must have it)
-CANVAS_SIZE = 280
 SOURCES = ["A seed", "Your image"]
 
 SEFA_KEYS = [f"le_sefa_{i}" for i in range(N_SEFA)]
@@ -93,41 +94,13 @@ def new_neighbours() -> None:
     st.session_state["le_nb_seed"] = random.randint(0, 99_999)
 
 
-def own_picture():
-    """The visitor's picture (upload or canvas drawing) as (id, PIL image), or None; unreadable files get a message."""
-    upload_tab, draw_tab = st.tabs(["Upload", "Draw"])
-    with upload_tab:
-        file = st.file_uploader("A digit or garment (PNG, JPEG, WebP or BMP)", key="le_upload",
-                                help=f"Any size up to {MAX_BYTES // (1024 * 1024)} MB: a photo of a digit on paper, "
-                                     "a scan or a screenshot. It is made MNIST-like first (greyscale, ink white on "
-                                     "black, cropped and centred in 28x28).")
-        if file is not None:
-            data = file.getvalue()
-            try:
-                return "upload:" + hashlib.sha256(data).hexdigest()[:16], load_upload(data)
-            except UploadError as err:
-                st.error(f"**{plain(file.name, limit=80)}:** {plain(err)}")
-                return None
-    with draw_tab:
-        png = draw_canvas(CANVAS_SIZE, CANVAS_SIZE, 18, key="le_draw", alt="Drawing canvas: draw a digit")
-        if png is not None:
-            try:  # untrusted browser data: decoded like an upload, no larger than the canvas
-                drawing = load_upload(png, max_pixels=CANVAS_SIZE * CANVAS_SIZE, max_bytes=2 * 1024 * 1024)
-            except UploadError as err:
-                st.error(f"**The drawing could not be read:** {plain(err)}")
-                return None
-            return "draw:" + hashlib.sha256(drawing.tobytes()).hexdigest()[:16], drawing
-        st.caption("Draw one digit, large, with the mouse or a finger.")
-    return None
-
-
 def start_from_image(name: str, model) -> None:
     """Invert the visitor's picture once per picture; its latent, input and reconstruction go to session state."""
     encoder = get_model(encoder_name(name))
     classifier = get_model(encoder.config.classifier) if encoder is not None else None
     if classifier is None:
         return
-    picked = own_picture()
+    picked = own_picture("le")
     if picked is None:
         return
     source_id, picture = picked
@@ -147,9 +120,10 @@ def start_from_image(name: str, model) -> None:
 
 
 st.title("🎚️ Latent Explorer")
-st.write("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) into an image. The sliders move "
-         "the latent along the generator's strongest directions, found with SeFa: the eigenvectors of WᵀW of its "
-         "first layer, strongest first.")
+st.markdown("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) into an image. The sliders move "
+         "the latent along the directions that change the image most, strongest first; each is named by what it "
+         "was measured to do.", help="The directions come from SeFa (Shen & Zhou 2021): the eigenvectors of WᵀW, "
+         "W being the generator's first layer, ordered by eigenvalue.")
 
 if "le_seed" not in st.session_state:  # first run of this session: start from the link's values
     start, problems = parse_params(st.query_params)
@@ -168,9 +142,10 @@ model = get_model(name)
 if model is None:
     st.stop()
 if model.prior.components:
-    st.caption(f"This model draws its latent from {model.prior.describe()}: a seed picks one component, and each "
-               "component learned (without labels) to draw mostly one kind of image; the sliders change its style.")
-has_encoder = encoder_name(name) in registry.load_manifest()
+    st.caption(f"This model draws its latent from one of {model.prior.components} groups: a seed picks a group, "
+               "and each group learned (without labels) to draw mostly one kind of image; the sliders change its "
+               "style.", help=f"The prior is {model.prior.describe()}.")
+has_encoder = can_invert(name)
 if not has_encoder and st.session_state.get("le_own_model") != name:
     st.session_state["le_source"] = SOURCES[0]  # no inversion for this model (and no latent of its own): a seed
 source = st.radio("Start from", SOURCES, key="le_source", horizontal=True, disabled=not has_encoder,
@@ -213,10 +188,9 @@ def explorer() -> None:
         reset_col.button("↺ Reset", on_click=reset_sliders, width="stretch", key="le_reset",
                          help="Put every slider back to 0: the seed's own image")
         slider_cols = st.columns(2)
-        sefa_steps = [slider_cols[i % 2].slider(f"Direction {i + 1}", -SEFA_LIMIT, SEFA_LIMIT, step=0.1,
+        sefa_steps = [slider_cols[i % 2].slider(slider_label(name, i), -SEFA_LIMIT, SEFA_LIMIT, step=0.1,
                                                 key=SEFA_KEYS[i],
-                                                help=f"SeFa eigenvalue {eigenvalues[i]:.2f} "
-                                                     f"({share[i]:.1%} of the first layer's energy)")
+                                                help=slider_help(name, i, float(eigenvalues[i]), float(share[i])))
                       for i in range(N_SEFA)]
         with st.expander(f"Raw latent dimensions (shift z[0]..z[{N_RAW - 1}])"):
             raw_cols = st.columns(4)
@@ -228,7 +202,11 @@ def explorer() -> None:
     image = to_pil(model.generate(z)[0], scale=scale_for(model, VIEW_PX))
     with picture:
         origin = "your image" if own is not None else f"seed {seed}"
-        st.image(image, caption=f"{name} · {origin} · |z| = {float(z.norm()):.1f}", width=280)
+        with st.container(key="le_picture"):
+            st.image(image, caption=f"{name} · {origin} · |z| = {float(z.norm()):.1f}", width=280)
+            live_generator(name, {"base": {"values": dcgan_base(base).tolist()},
+                                  "sefa": {"values": sefa_steps, "keys": SEFA_KEYS},
+                                  "raw": {"values": raw_steps, "keys": RAW_KEYS}}, "le_picture", key="le_live")
         st.download_button("Download PNG", data=png_bytes(image), mime="image/png", file_name=f"{name}_seed{seed}.png",
                            on_click="ignore")
 
@@ -252,7 +230,8 @@ def explorer() -> None:
     radius = r_col.slider("Radius (latent noise added to the current point)", 0.1, 2.0, step=0.1, key="le_radius")
     n_col.button("🎲 New neighbours", on_click=new_neighbours, width="stretch", key="le_new_nb")
     around = model.generate(model.neighbours(z, 16, radius, seed=st.session_state["le_nb_seed"]))
-    st.image(grid(around, nrow=8, scale=scale_for(model, 84)), caption=f"16 random points within radius ~{radius:g} of the current one")
+    st.image(grid(around, nrow=8, scale=scale_for(model, 84)),
+             caption=f"16 random points within radius ~{radius:g} of the current one")
 
     query = {"model": name, "seed": str(seed), "seed_b": str(seed_b), "method": method}
     if own is not None:
@@ -268,3 +247,5 @@ explorer()
 st.caption("Sliders move the latent by that many units along each unit-length direction (a typical latent of this "
            f"model has length ~{model.prior.typical_norm:.0f}). Far from 0 the generator leaves the region it was "
            "trained on and images degrade.")
+two_image_interpolation(name, model)
+latent_arithmetic(name, model)

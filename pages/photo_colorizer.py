@@ -1,5 +1,6 @@
 """Photo Colorizer page: upload a black-and-white photograph (or pick a historical one), see it coloured beside the
-grey input, download the PNG. The model and its maths live in models/photo/."""
+grey input, click it to give colour hints ("this coat is red"), download the PNG. The model and its maths live in
+models/photo/; the hints are the Sketch Colorizer's (pages/hint_editor.py, session keys photo_hints, photo_colour)."""
 from __future__ import annotations
 
 import hashlib
@@ -15,11 +16,14 @@ from models.imaging import display_size, png_bytes
 from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.common import get_model, warn_ignored_params
+from pages.hint_editor import HintEditor
+from pages.kept_result import deferred_png, kept_preview
 from pages.plain import plain
 
 MODEL_NAME = "photo-colorizer"
 GALLERY_DIR = Path(__file__).with_name("samples") / "photo"
 SOURCES = ["Gallery", "Upload"]
+HINTS = HintEditor("photo", "photo")
 
 st.title("📷 Photo Colorizer")
 st.write("A small GAN guesses the colours of a black-and-white photograph. It predicts colour (Lab a, b) from "
@@ -42,38 +46,40 @@ def gallery() -> dict[str, dict]:
 DISPLAY_BOX = (480, 480)  # each picture on screen fits this box, its aspect kept
 
 
-def colorize(colorizer, grey_png: bytes) -> Image.Image:
+def colorize(colorizer, grey_png: bytes, hints: list[dict]) -> Image.Image:
     """The photo coloured at its full size, in its turn: past MAX_WAITING the visitor is told to try again."""
     with queue_for(MODEL_NAME).turn():
-        return colorizer.colorize(Image.open(io.BytesIO(grey_png)))
+        return colorizer.colorize(Image.open(io.BytesIO(grey_png)), hints if colorizer.takes_hints else None)
+
+
+def shown_size(image: Image.Image) -> tuple[int, int]:
+    return display_size(image.width, image.height, *DISPLAY_BOX)
 
 
 def shown(image: Image.Image) -> Image.Image:
-    return image.resize(display_size(image.width, image.height, *DISPLAY_BOX), Image.Resampling.LANCZOS)
+    return image.resize(shown_size(image), Image.Resampling.LANCZOS)
 
 
 def remember(source_id: str, image: Image.Image) -> None:
-    """Keep the current photo as the model reads it (a greyscale PNG); a new photo drops the old result."""
+    """Keep the current photo as the model reads it (a greyscale PNG); a new photo drops the old result and hints."""
     if st.session_state.get("photo_source_id") != source_id:
         st.session_state.photo_source_id = source_id
         st.session_state.photo_grey = png_bytes(image.convert("L"))
+        st.session_state.photo_hints = []
         st.session_state.pop("photo_result", None)
 
 
 def preview(colorizer) -> tuple[bytes, tuple[int, int]]:
-    """(the coloured photo at display size as PNG, its full size). A session keeps only this preview and the grey
-    photo; the full-size PNG is made again when Download is clicked, so closed sessions do not crowd the server."""
-    kept = st.session_state.get("photo_result")
-    if kept is not None and kept[0] == st.session_state.photo_source_id:
-        return kept[1], kept[2]
-    result = colorize(colorizer, st.session_state.photo_grey)
-    st.session_state.photo_result = (st.session_state.photo_source_id, png_bytes(shown(result)), result.size)
-    return st.session_state.photo_result[1], result.size
+    """(the coloured photo at display size as PNG, its full size), kept per session with the grey photo."""
+    grey, hints = st.session_state.photo_grey, HINTS.hints
+    return kept_preview("photo_result", (st.session_state.photo_source_id, json.dumps(hints)),
+                        lambda: colorize(colorizer, grey, hints), shown_size)
 
 
-def full_size_png(colorizer, grey_png: bytes):
-    """The Download button's data: a callable that colours the full-size photo when the file is asked for."""
-    return lambda: png_bytes(colorize(colorizer, grey_png))
+def full_size_png(colorizer, grey_png: bytes, hints: list[dict]):
+    """The Download button's data: the full-size photo, coloured when the file is asked for."""
+    hints = [dict(h) for h in hints]
+    return deferred_png(lambda: colorize(colorizer, grey_png, hints))
 
 
 source = st.radio("Photo", SOURCES, horizontal=True, key="photo_source")
@@ -115,11 +121,19 @@ if image is not None:
             st.warning(plain(err))
             st.stop()
         left, right = st.columns(2)
-        left.image(shown(image.convert("L")), caption="Input (grey)", width="stretch")
+        grey = Image.open(io.BytesIO(st.session_state.photo_grey))
+        with left:
+            if colorizer.takes_hints:
+                st.caption("Input (grey): click it to say what colour a place should be.")
+                HINTS.clickable(grey, shown_size(grey))
+                HINTS.colour_controls()
+                HINTS.panel(grey)
+            else:
+                st.image(shown(grey), caption="Input (grey)", width="stretch")
         right.image(coloured, caption=f"Coloured ({width} x {height} px, your photo's size)", width="stretch")
         if image.mode == "RGB" and source == "Upload":
             st.image(shown(image), caption="Your upload as it was (for comparison)", width=320)
         stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(label).stem)[:60].strip("-") or "photo"
         # deferred: coloured at full size when clicked, not kept in the media store for the session's life
-        st.download_button("Download PNG", full_size_png(colorizer, st.session_state.photo_grey),
+        st.download_button("Download PNG", full_size_png(colorizer, st.session_state.photo_grey, HINTS.hints),
                            file_name=f"{stem}-colour.png", mime="image/png", on_click="ignore")

@@ -3,9 +3,7 @@
 Per session the page keeps the current sketch as a greyscale PNG (`p2p_png`), its hints and a display-size preview
 of the result (`p2p_result`); the full-size picture and its fill layer are made only when a Download is clicked.
 Each source (Upload, Samples, Draw) keeps its own sketch while another one is shown (`p2p_kept`), so switching back
-and forth loses nothing; at most one upload per session is kept. The hint colour lives in `p2p_colour`, not in a
-widget's state, so it survives new sketches and sources. Hint sets are saved and loaded as JSON through
-models/pix2pix/hints.py, the same validation as the CLI's --hints."""
+and forth loses nothing; at most one upload per session is kept. Hints: pages/hint_editor.py."""
 from __future__ import annotations
 
 import hashlib
@@ -14,17 +12,16 @@ import json
 from pathlib import Path
 
 import streamlit as st
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from models.imaging import display_size, png_bytes
 from models.inference_queue import QueueFull, QueueTimeout, queue_for
-from models import limits
-from models.pix2pix.hints import check_hints_fit, fit_hints, hint_set_json, load_hint_set, normal_colour
 from models.pix2pix.line_art import line_art_problem
 from models.uploads import MAX_BYTES, UploadError, load_upload
-from pages.click_image import click_image
 from pages.common import get_model
 from pages.draw_canvas import draw_canvas
+from pages.hint_editor import HintEditor
+from pages.kept_result import deferred_png, kept_preview
 from pages.plain import plain
 from pages.scroll_here import scroll_here
 
@@ -37,7 +34,7 @@ DISPLAY_MIN_SIDE = 256  # small sketches are enlarged until their longer side is
 SOURCES = ["Upload", "Samples", "Draw"]
 SOURCE_KIND = {"Upload": "upload", "Samples": "sample", "Draw": "draw"}  # tab -> prefix of its sketches' ids
 SKETCH_KEYS = ("p2p_source_id", "p2p_png", "p2p_result", "p2p_hints", "p2p_notice")  # one sketch and its result
-DEFAULT_COLOUR = "#e53935"
+HINTS = HintEditor("p2p", "sketch")  # p2p_hints, p2p_colour, ... (pages/hint_editor.py)
 
 st.title("🖍️ Sketch Colorizer")
 st.write("A pix2pix GAN colors black-on-white line drawings. It learned from OpenMoji emoji, so bold, closed "
@@ -63,26 +60,16 @@ def colorize(colorizer, sketch_png: bytes, hints: list[dict], layer: bool = Fals
 
 
 def colorized_preview(colorizer) -> tuple[bytes, tuple[int, int]]:
-    """The current sketch colored with the current hints: (PNG at display size, full size).
-
-    A session keeps only this small preview (in its session state, so it goes with the session); the full-size
-    PNG is made again when Download is clicked. A closed session's pictures must not crowd a 512 MB server."""
-    key = (st.session_state.p2p_source_id, json.dumps(st.session_state.p2p_hints))
-    kept = st.session_state.get("p2p_result")
-    if kept is not None and kept[0] == key:
-        return kept[1], kept[2]
-    st.session_state.pop("p2p_result", None)  # the old result goes before the new one is made
-    result = colorize(colorizer, st.session_state.p2p_png, st.session_state.p2p_hints)
-    preview = png_bytes(result.resize(shown_size(result), Image.Resampling.LANCZOS))
-    st.session_state.p2p_result = (key, preview, result.size)
-    return preview, result.size
+    """The current sketch colored with the current hints: (PNG at display size, full size), kept per session."""
+    png, hints = st.session_state.p2p_png, st.session_state.p2p_hints
+    return kept_preview("p2p_result", (st.session_state.p2p_source_id, json.dumps(hints)),
+                        lambda: colorize(colorizer, png, hints), shown_size)
 
 
 def full_size_png(colorizer, sketch_png: bytes, hints: list[dict], layer: bool = False):
-    """A Download button's data: a callable that colors the full-size picture (or its fill layer) when the file is
-    asked for."""
+    """A Download button's data: the full-size picture (or its fill layer), colored when the file is asked for."""
     hints = [dict(h) for h in hints]
-    return lambda: png_bytes(colorize(colorizer, sketch_png, hints, layer))
+    return deferred_png(lambda: colorize(colorizer, sketch_png, hints, layer))
 
 
 def set_source(source_id: str, image: Image.Image) -> None:
@@ -185,107 +172,6 @@ def shown_size(image: Image.Image) -> tuple[int, int]:
     return display_size(image.width, image.height, DISPLAY_WIDTH, DISPLAY_MAX_HEIGHT, DISPLAY_MIN_SIDE)
 
 
-def hint_overlay(image: Image.Image, hints: list[dict], size: tuple[int, int]) -> Image.Image:
-    """The sketch at its display size with each hint as a coloured dot."""
-    shown = image.resize(size, Image.Resampling.LANCZOS).convert("RGB")  # small first: no full-size RGB copy
-    sx, sy = size[0] / image.width, size[1] / image.height
-    draw = ImageDraw.Draw(shown)
-    for h in hints:
-        x, y = h["x"] * sx, h["y"] * sy
-        draw.ellipse((x - 6, y - 6, x + 6, y + 6), fill=h["color"], outline="black", width=2)
-    return shown
-
-
-def picked_colour() -> None:
-    """The colour picker's callback."""
-    st.session_state.p2p_colour = st.session_state.p2p_colour_picker
-    st.session_state.p2p_hex_problem = None
-
-
-def typed_colour() -> None:
-    """The hex box's callback: a valid #rgb / #rrggbb becomes the hint colour; anything else is reported."""
-    text = st.session_state.p2p_hex
-    if not text.strip():
-        return
-    try:
-        st.session_state.p2p_colour = normal_colour(text)
-        st.session_state.p2p_hex_problem = None
-    except ValueError as err:
-        st.session_state.p2p_hex_problem = str(err)
-
-
-def colour_controls() -> None:
-    """The hint colour: a picker and a hex box side by side, below the sketch so the picker never covers it."""
-    colour = st.session_state.setdefault("p2p_colour", DEFAULT_COLOUR)
-    st.session_state.p2p_colour_picker = colour  # the widget shows the kept colour, whatever the last run was
-    a, b = st.columns(2)
-    a.color_picker("Hint colour (then click on the sketch)", key="p2p_colour_picker", on_change=picked_colour)
-    b.text_input("or type it (#rgb or #rrggbb)", key="p2p_hex", max_chars=32, placeholder=colour, on_change=typed_colour)
-    if st.session_state.get("p2p_hex_problem"):
-        st.warning(plain(st.session_state.p2p_hex_problem))
-
-
-def hint_file_panel(image: Image.Image) -> None:
-    """Save the hints as a JSON hint set, or load one (made on any sketch: hints move by relative position)."""
-    hints = st.session_state.p2p_hints
-    a, b = st.columns(2)
-    a.download_button("Save hints (JSON)", hint_set_json(hints, image.width, image.height), file_name="hints.json",
-                      mime="application/json", key="p2p_hints_save", disabled=not hints, on_click="ignore")
-    file = b.file_uploader("Load hints (JSON)", type=["json"], key="p2p_hints_file",
-                           help="A hint set saved here, or a --hints list. Its hints go on this sketch by relative "
-                           "position, and on each new sketch while the file stays loaded.")
-    if file is None:
-        return
-    data = file.getvalue()
-    marker = (st.session_state.p2p_source_id, hashlib.sha256(data).hexdigest())
-    if st.session_state.get("p2p_hints_loaded") == marker:
-        return  # loaded already: undo and clear keep working
-    try:
-        loaded, size = load_hint_set(data, f"The hint file {file.name}")
-        fitted = fit_hints(loaded, size, image.width, image.height)
-        check_hints_fit(fitted, image.width, image.height)
-    except ValueError as err:
-        st.error(plain(err))
-        return
-    st.session_state.p2p_hints = fitted
-    st.session_state.p2p_hints_loaded = marker
-    st.rerun()
-
-
-def hints_panel(image: Image.Image) -> None:
-    hint_file_panel(image)
-    hints = st.session_state.p2p_hints
-    if not hints:
-        st.caption("No hints yet: the model picks all colours itself.")
-        return
-    swatches = " ".join(f'<span style="display:inline-block;width:14px;height:14px;background:{h["color"]};'
-                        f'border:1px solid #333;vertical-align:middle"></span> ({h["x"]:.0f}, {h["y"]:.0f})'
-                        for h in hints)
-    st.markdown(f"**{len(hints)} hint{'s' if len(hints) > 1 else ''}:** {swatches}", unsafe_allow_html=True)
-    a, b = st.columns(2)
-    if a.button("Undo last hint", key="p2p_undo"):
-        hints.pop()
-        st.rerun()
-    if b.button("Clear hints", key="p2p_clear"):
-        hints.clear()
-        st.rerun()
-
-
-def clickable_sketch(image: Image.Image) -> None:
-    """Show the sketch; a click adds a hint of the picked colour at that point (image pixels)."""
-    hints = st.session_state.p2p_hints
-    size = shown_size(image)
-    shown = hint_overlay(image, hints, size)
-    click = click_image(shown, size[0], key=f"p2p_click_{st.session_state.p2p_source_id}",
-                        alt="Your sketch: click to place a colour hint")
-    if click is not None and len(hints) >= limits.MAX_HINTS:
-        st.warning(f"At most {limits.MAX_HINTS} hints fit on one sketch; undo or clear some first.")
-    elif click is not None:
-        hints.append({"x": round(click[0] * image.width / size[0], 1), "y": round(click[1] * image.height / size[1], 1),
-                      "color": st.session_state.get("p2p_colour", DEFAULT_COLOUR)})
-        st.rerun()
-
-
 query_sample = st.query_params.get("sample")
 if query_sample is not None and query_sample not in sample_catalogue():
     st.warning(f"There is no sample sketch called '{plain(query_sample, limit=80)}'; showing the page without it.")
@@ -310,9 +196,9 @@ if "p2p_png" in st.session_state:
     left, right = st.columns(2)
     with left:
         st.subheader("Your sketch")
-        clickable_sketch(sketch)
-        colour_controls()
-        hints_panel(sketch)
+        HINTS.clickable(sketch, shown_size(sketch))
+        HINTS.colour_controls()
+        HINTS.panel(sketch)
     with right:
         st.subheader("Colored")
         if st.session_state.get("p2p_notice"):

@@ -94,7 +94,7 @@ def test_page_with_the_emoji_model_chosen():
     assert at.selectbox(key="le_model").value == "dcgan-emoji"
     assert at.radio(key="le_source").disabled  # no encoder for this model: seeds only
     before = image_urls(at)
-    assert len(before) == 4  # image, interpolation strip, GIF, neighbours
+    assert len(before) >= 4  # image, interpolation strip, GIF, neighbours (then the latent tools)
     at.slider(key="le_sefa_0").set_value(2.0).run()
     assert not at.exception
     assert image_urls(at)[0] != before[0]
@@ -106,7 +106,7 @@ def test_switching_models_on_the_page_keeps_it_working():
     at.radio(key="le_source").set_value("Your image").run()  # then a model without an encoder: back to seeds
     at.selectbox(key="le_model").set_value("dcgan-emoji").run()
     assert not at.exception and not at.error
-    assert at.radio(key="le_source").value == "A seed" and len(image_urls(at)) == 4
+    assert at.radio(key="le_source").value == "A seed" and len(image_urls(at)) >= 4
     at.selectbox(key="le_model").set_value("dcgan-fashion").run()
     assert not at.exception and not at.error and not at.radio(key="le_source").disabled
 

@@ -107,8 +107,12 @@ def check_picker_and_sample(app, driver):
                   "the colored sample")
     result = pa.wait_until(driver, lambda d: [i for i in d.find_elements(By.CSS_SELECTOR, '[data-testid="stImage"] img')
                                              if i.size["width"] > 200], 30, "the result image")[0]
-    top, bottom = driver.execute_script(RECT, result)[1::2]
-    assert 0 <= top and bottom <= driver.execute_script("return window.innerHeight;"), "the result is not all in view"
+
+    def in_view(d) -> bool:  # polled: the page scrolls once its layout has settled, later on a busy machine
+        top, bottom = d.execute_script(RECT, result)[1::2]
+        return 0 <= top and bottom <= d.execute_script("return window.innerHeight;")
+
+    pa.wait_until(driver, in_view, 15, "the colored result all in view")
     sketch = driver.find_element(By.CSS_SELECTOR, "img.click-image")
     swatch = driver.find_element(By.CSS_SELECTOR, '[data-testid="stColorPicker"] [data-testid="stColorPickerBlock"]')
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", swatch)

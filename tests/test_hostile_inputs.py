@@ -40,6 +40,7 @@ def untouched_repo():
 UPLOAD_PAGES = {  # page -> (its uploader's key, what to do first so that the uploader shows)
     "sketch_colorizer.py": ("p2p_upload", None),
     "photo_colorizer.py": ("photo_upload", ("photo_source", "Upload")),
+    "infogan_controls.py": ("ig_upload", None),  # Start from your image (pages/infogan_own.py)
 }
 
 

@@ -5,6 +5,7 @@
     python -m models generate dcgan-fashion --n 64 --out-dir samples/          # one 28x28 PNG per seed
     python -m models invert dcgan-mnist my_digit.png --out recon.png           # recon.png + recon.json ({"z": [...]})
     python -m models invert dcgan-mnist a.png b.jpg --out-dir inverted/        # inverted/a.png, a.json, b.png, ...
+    python -m models invert infogan-mnist a.png --out-dir read/   # read/a.json: {"digit", "rotation", "width", "noise"}
 """
 from __future__ import annotations
 
@@ -112,24 +113,30 @@ def cmd_invert(args) -> int:
 
     from models import imaging, registry, store, uploads
     from models.dcgan.invert import encoder_name, load_inverter
+    from models.infogan.read import load_reader
 
     try:
         entry = registry.get(args.model)
-        if entry.family != "dcgan":
-            return _fail(f"'{args.model}' belongs to the {entry.family} family; invert takes a DCGAN")
+        if entry.family not in ("dcgan", "infogan"):
+            return _fail(f"'{args.model}' belongs to the {entry.family} family; invert takes a DCGAN or infogan-mnist")
         registry.get(encoder_name(args.model))
-        inverter = load_inverter(args.model)
+        inverter = load_inverter(args.model) if entry.family == "dcgan" else load_reader()
     except (registry.UnknownModel, store.WeightError, RuntimeError) as err:
         return _fail(str(err))
     try:
         prepared = [inverter.prepare(uploads.load_upload(p)) for p in args.inputs]
     except (uploads.UploadError, imaging.NoInkError) as err:
         return _fail(f"{err}")
-    results = inverter.invert(torch.stack(prepared), steps)
+    if entry.family == "dcgan":
+        results = inverter.invert(torch.stack(prepared), steps)
+        records = [{"z": [round(float(v), 5) for v in result.z]} for result in results]
+    else:  # {"digit", "rotation", "width", "noise"}: python -m models infogan draws the digit again from them
+        results = inverter.read(torch.stack(prepared), steps)
+        records = [result.to_dict() for result in results]
     try:
-        for target, result in zip(targets, results):
+        for target, result, record in zip(targets, results, records):
             imaging.to_pil(result.image, args.scale).save(target, format="PNG")
-            target.with_suffix(".json").write_text(json.dumps({"z": [round(float(v), 5) for v in result.z]}) + "\n")
+            target.with_suffix(".json").write_text(json.dumps(record) + "\n")
             print(f"{target.with_suffix('.json')}  (reconstruction {target}, mean pixel error {result.error:.3f})")
     except OSError as err:
         return _fail(f"could not write the result: {err}")
@@ -137,9 +144,13 @@ def cmd_invert(args) -> int:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("invert", help="find the DCGAN latent of your own picture (dcgan-mnist, dcgan-fashion)",
+    from models.dcgan.arithmetic_cli import register as register_arithmetic
+
+    register_arithmetic(subparsers)
+    p = subparsers.add_parser("invert", help="find the latent of your own picture (dcgan-mnist, dcgan-fashion; "
+                                             "infogan-mnist: its digit, rotation, width and noise)",
                               description=cmd_invert.__doc__)
-    p.add_argument("model", help="dcgan-mnist or dcgan-fashion")
+    p.add_argument("model", help="dcgan-mnist, dcgan-fashion or infogan-mnist")
     p.add_argument("inputs", nargs="+", help="PNG, JPEG, WebP or BMP pictures (a digit or garment, any size)")
     p.add_argument("--out", help="PNG of the reconstruction (one input); its latent goes to the same name .json")
     p.add_argument("--out-dir", help="folder: NAME.png and NAME.json per input")

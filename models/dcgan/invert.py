@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch.nn import functional as F
 
 from models.dcgan.model import DCGANModel
 from models.encoder.config import EncoderConfig
 from models.imaging import mnist_like
+from models.latent_fit import frozen, image_loss
 from models.limits import MAX_LATENT_ABS, MAX_LATENT_PARAM_CHARS
 
 
@@ -80,23 +80,13 @@ class Inverter:
                 target_features = clf.features(targets)
             z = z.clone().requires_grad_(True)
             opt = torch.optim.Adam([z], lr=cfg.lr)
-            for p in list(gen.parameters()) + list(clf.parameters()):
-                p.requires_grad_(False)
-            try:
+            with frozen(gen, clf):
                 for _ in range(steps):
                     opt.zero_grad(set_to_none=True)
-                    images = gen(z)
-                    loss = F.mse_loss(images, targets, reduction="sum") / len(z)
-                    if cfg.feature_weight:
-                        loss = loss + cfg.feature_weight * F.mse_loss(clf.features(images), target_features,
-                                                                      reduction="sum") / len(z)
-                    loss.backward()
+                    image_loss(gen(z), targets, clf, target_features, cfg.feature_weight).backward()
                     opt.step()
                     with torch.no_grad():
                         z.copy_(self._keep_typical(z, centre))
-            finally:
-                for p in list(gen.parameters()) + list(clf.parameters()):
-                    p.requires_grad_(True)
             with torch.no_grad():
                 images = gen(z).float()
         z, images, targets = z.detach().cpu(), images.cpu(), targets.cpu()

@@ -91,10 +91,32 @@ class InfoGANModel:
             raise ValueError("digits, rotations, widths and seeds must have the same length")
         if not digits:
             return torch.empty(0, 1, 28, 28)
-        noise = torch.stack([noise_for_seed(s) for s in seeds])
+        return self.generate_with_noise(digits, rotations, widths, torch.stack([noise_for_seed(s) for s in seeds]))
+
+    def latents(self, digits, rotations, widths, noise: torch.Tensor) -> torch.Tensor:
+        """Generator inputs (N, 72 + K) for N digits, rotations, widths (checked by the caller) and noise (N, 62)."""
         categories = torch.tensor([self.digit_to_category[d] for d in digits])
         cont = torch.stack([self.continuous(r, w) for r, w in zip(rotations, widths)])
-        return self.decode(make_latent(noise, categories, cont))
+        return make_latent(noise.float(), categories, cont)
+
+    @torch.inference_mode()
+    def generate_with_noise(self, digits, rotations, widths, noise: torch.Tensor) -> torch.Tensor:
+        """Like generate_batch, with the noise given (N, 62) instead of seeds: a digit read from a picture."""
+        digits = [self.check_digit(d) for d in digits]
+        rotations = [self.check_code("rotation", r) for r in rotations]
+        widths = [self.check_code("width", w) for w in widths]
+        noise = torch.as_tensor(noise).reshape(-1, NOISE_DIM)
+        if not len(digits) == len(rotations) == len(widths) == len(noise):
+            raise ValueError("digits, rotations, widths and noise rows must have the same length")
+        if not torch.isfinite(noise).all():
+            raise ValueError("the noise must be finite numbers")
+        return self.decode(self.latents(digits, rotations, widths, noise))
+
+    def restyle(self, noise: torch.Tensor, rotation: float, width: float) -> torch.Tensor:
+        """One handwriting (noise (62,)) with one rotation and width as every digit 0-9: (10, 1, 28, 28)."""
+        noise = torch.as_tensor(noise).reshape(1, NOISE_DIM).expand(N_CATEGORIES, NOISE_DIM)
+        return self.generate_with_noise(list(range(N_CATEGORIES)), [rotation] * N_CATEGORIES,
+                                        [width] * N_CATEGORIES, noise)
 
     def generate(self, digit: int, rotation: float = 0.0, width: float = 0.0, seed: int = 0) -> torch.Tensor:
         """One image (1, 28, 28) in [-1, 1]."""

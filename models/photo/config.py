@@ -1,4 +1,5 @@
-"""The photo colorizer config: the U-Net's shape, the Lab scaling of its output and the working size."""
+"""The photo colorizer config: the U-Net's shape, the Lab scaling of its output, the working size and whether it reads
+colour hints."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,4 +15,6 @@ class PhotoConfig(ModelConfig):
     work_size: int = 256  # shorter side of the photo inside the network
     max_work_side: int = 768  # longer side at most this inside the network (panoramas)
     flip_average: bool = True  # average with the mirrored photo's colours
+    hint_planes: int = 0  # 3: the network also reads colour hints (models/photo/hints.py); 0: lightness only
+    hint_radius: int = 2  # a hint covers (2 * hint_radius + 1)^2 pixels at the working size
 DEFAULT_CONFIG = PhotoConfig().to_dict()

@@ -1,7 +1,8 @@
 """The photo colorizer: Lab a, b predicted from lightness at a working size (models/photo/network.py), enlarged and
 combined with the photo's own full-size lightness, so the result keeps every detail and exactly the input's size.
 
-Colour uploads are turned grey first (sepia and faded tints go with the chroma). The full-size composition works
+Colour uploads are turned grey first (sepia and faded tints go with the chroma). A model that reads hints takes them
+as {"x", "y", "color"} in the photo's pixels (models/photo/hints.py). The full-size composition works
 in bands of BAND_ROWS rows, so a MAX_PIXELS photo needs only a few float32 rows at a time (limits in models/limits.py).
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PIL import Image
 
 from models import limits
 from models.photo.config import PhotoConfig
+from models.photo.hints import hint_planes
 from models.photo.lab import grey_lightness, lab_to_rgb
 from models.photo.network import build
 
@@ -42,12 +44,20 @@ class PhotoColorizer:
         scale = min(short / min(width, height), long / max(width, height), 1.0)
         return max(1, round(width * scale)), max(1, round(height * scale))
 
+    @property
+    def takes_hints(self) -> bool:
+        return self.config.hint_planes > 0
+
     @torch.inference_mode()
-    def predict_ab(self, lightness: np.ndarray) -> np.ndarray:
-        """(h, w) float32 Lab L at the working size -> (h, w, 2) float32 a, b."""
+    def predict_ab(self, lightness: np.ndarray, planes: np.ndarray | None = None) -> np.ndarray:
+        """(h, w) float32 Lab L at the working size (and, for a model that reads hints, its (3, h, w) hint planes;
+        none given: no hints) -> (h, w, 2) float32 a, b."""
         h, w = lightness.shape
         gh, gw = -(-h // self.grid) * self.grid, -(-w // self.grid) * self.grid
         x = torch.from_numpy(lightness / 50.0 - 1.0).float()[None, None]
+        if self.takes_hints:
+            planes = np.zeros((self.config.hint_planes, h, w), np.float32) if planes is None else planes
+            x = torch.cat([x, torch.from_numpy(planes).float()[None]], 1)
         x = torch.nn.functional.pad(x, (0, gw - w, 0, gh - h), mode="replicate").to(self.device)
         with self._lock:
             out = self.generator(x)
@@ -56,15 +66,21 @@ class PhotoColorizer:
         ab = out[0, :, :h, :w].float().cpu() * self.config.ab_scale
         return ab.permute(1, 2, 0).numpy()
 
-    def colorize(self, image: Image.Image) -> Image.Image:
-        """An RGB photo of exactly the input's size whose Lab lightness is the input's grey lightness."""
+    def colorize(self, image: Image.Image, hints: list[dict] | None = None) -> Image.Image:
+        """An RGB photo of exactly the input's size whose Lab lightness is the input's grey lightness; hints (checked
+        {"x", "y", "color"} in the photo's pixels) steer the colours; a model that reads none refuses them."""
         import cv2
 
+        if hints and not self.takes_hints:
+            raise ValueError("this photo colorizer does not read colour hints")
         grey = image.convert("L")
         width, height = grey.size
         ww, wh = self.working_size(width, height)
         small = grey.resize((ww, wh), Image.Resampling.LANCZOS) if (ww, wh) != (width, height) else grey
-        ab = self.predict_ab(grey_lightness(np.asarray(small)))
+        planes = None
+        if hints:
+            planes = hint_planes(hints, (width, height), (ww, wh), self.config.hint_radius, self.config.ab_scale)
+        ab = self.predict_ab(grey_lightness(np.asarray(small)), planes)
         if (ww, wh) != (width, height):
             ab = cv2.resize(ab, (width, height), interpolation=cv2.INTER_CUBIC)
         grey_arr = np.asarray(grey)

@@ -1,5 +1,6 @@
 """The photo colorizer's network: the pix2pix U-Net (models/pix2pix/network.py) with one input channel, Lab
-lightness L/50 - 1, and two outputs, Lab a and b divided by ab_scale (tanh). Its PatchGAN judges (L, a, b)."""
+lightness L/50 - 1 (then, for a model that reads hints, the three hint planes of models/photo/hints.py), and two
+outputs, Lab a and b divided by ab_scale (tanh). Its PatchGAN judges (L, a, b)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -12,7 +13,7 @@ __all__ = ["build", "build_discriminator"]
 
 def build(config: PhotoConfig | Mapping) -> UNetGenerator:
     config = PhotoConfig.coerce(config)
-    return UNetGenerator(config.ngf, config.depth, in_channels=1, out_channels=2, paint_mask=False)
+    return UNetGenerator(config.ngf, config.depth, in_channels=1 + config.hint_planes, out_channels=2, paint_mask=False)
 
 
 def build_discriminator(ndf: int = 32) -> PatchDiscriminator:

@@ -4,6 +4,7 @@ Each action returns once the page shows its result; a Streamlit exception box on
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 ROOT = Path(__file__).resolve().parents[2]
+PATIENCE = float(os.environ.get("E2E_PATIENCE", "1"))  # every wait's timeout is multiplied by this (busy hosts)
 
 
 class PageBroken(AssertionError):
@@ -29,6 +31,7 @@ def check_no_exception(driver: WebDriver) -> None:
 
 def wait_until(driver: WebDriver, condition, timeout: float = 60.0, what: str = "condition"):
     """Poll condition(driver) until truthy; fail fast when the page shows an exception."""
+    timeout *= PATIENCE
     deadline = time.time() + timeout
     while time.time() < deadline:
         check_no_exception(driver)
@@ -129,6 +132,7 @@ def click_label(driver: WebDriver, text: str) -> None:
 
 def settled_images(driver: WebDriver, timeout: float = 60.0, quiet: float = 1.5) -> list[str]:
     """The image sources once the page is idle and they have not changed for `quiet` seconds."""
+    timeout *= PATIENCE
     deadline = time.time() + timeout
     last, since = None, time.time()
     while time.time() < deadline:

@@ -24,6 +24,15 @@ from safetensors.torch import load_file, save_file
 Fit = Callable[[torch.Tensor, torch.Size], torch.Tensor]  # a saved tensor -> one of the shape it must now have
 
 
+def grow(value: torch.Tensor, shape) -> torch.Tensor:
+    """value copied into zeros of a larger shape (a layer that gained output channels keeps what it learned)."""
+    if tuple(value.shape) == tuple(shape):
+        return value
+    out = torch.zeros(shape, dtype=value.dtype)
+    out[tuple(slice(0, n) for n in value.shape)] = value
+    return out
+
+
 def progress_path(path: Path) -> Path:
     return Path(path).with_suffix(".json")
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch.nn import functional as F
+
 from training.common.paths import data_root
 
 DATASETS = ("mnist", "fashion")
@@ -43,3 +45,9 @@ def load_tensors(dataset: str, split: str) -> tuple[torch.Tensor, torch.Tensor]:
     """A split as (images (N, 1, 28, 28) in [-1, 1], labels int64)."""
     images, labels = load(dataset, split)
     return to_tensor(images), torch.from_numpy(labels)
+
+
+def shift(images: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """The batch moved by -1..1 px in x and y (background -1 comes in): the encoders' augmentation."""
+    dy, dx = (int(v) for v in torch.randint(-1, 2, (2,), generator=gen))
+    return torch.roll(F.pad(images, (1, 1, 1, 1), value=-1.0), (dy, dx), (2, 3))[:, :, 1:-1, 1:-1]

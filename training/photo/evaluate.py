@@ -8,6 +8,9 @@ Each photo is shrunk to --side px on its longer side (the truth), turned grey, a
     grey       the grey input itself (a = b = 0)
     mean-ab    the grey input's lightness with the training crops' mean a, b added everywhere
     model      the photo colorizer
+    model+Nh   the photo colorizer given N colour hints (a model that reads hints): N places drawn at random (seed:
+               the photo's index), each hint the truth's mean colour in a 5 x 5 square there, as a person who knows
+               the colours would click them
 Measures (mean over photos): PSNR (dB, RGB, capped at 50 per photo, higher better), SSIM (RGB, higher better), ab error (mean Euclidean
 distance of Lab a, b, lower better), CIEDE2000 (lower better), and colourfulness (Hasler and Suesstrunk 2003) as a
 share of the truths' mean colourfulness (a model that stays grey scores 0). Metrics: scikit-image (pinned in
@@ -56,10 +59,26 @@ def training_mean_ab() -> np.ndarray:
     return np.mean([rgb_to_lab(c)[..., 1:].reshape(-1, 2).mean(0) for c in rgb[::4]], axis=0)
 
 
+HINT_COUNTS = (3, 10)
+
+
+def truth_hints(truth: np.ndarray, count: int, seed: int) -> list[dict]:
+    """count hints at random places of a photo, each its mean colour in a 5 x 5 square (see the module doc)."""
+    rng = np.random.default_rng(seed)
+    h, w, _ = truth.shape
+    hints = []
+    for _ in range(count):
+        x, y = int(rng.integers(2, w - 2)), int(rng.integers(2, h - 2))
+        r, g, b = truth[y - 2:y + 3, x - 2:x + 3].reshape(-1, 3).mean(0).round().astype(int)
+        hints.append({"x": x, "y": y, "color": f"#{r:02x}{g:02x}{b:02x}"})
+    return hints
+
+
 def evaluate(colorizer: PhotoColorizer, photos: list[Image.Image], mean_ab: np.ndarray, side: int) -> dict:
-    rows = {"grey": [], "mean-ab": [], "model": []}
+    counts = HINT_COUNTS if colorizer.takes_hints else ()
+    rows = {"grey": [], "mean-ab": [], "model": [], **{f"model+{n}h": [] for n in counts}}
     truth_colour = []
-    for photo in photos:
+    for index, photo in enumerate(photos):
         photo = photo.copy()
         photo.thumbnail((side, side), Image.Resampling.LANCZOS)
         truth = np.asarray(photo.convert("RGB"))
@@ -70,6 +89,8 @@ def evaluate(colorizer: PhotoColorizer, photos: list[Image.Image], mean_ab: np.n
         rows["grey"].append(scores(truth, grey_rgb))
         rows["mean-ab"].append(scores(truth, mean_rgb))
         rows["model"].append(scores(truth, np.asarray(colorizer.colorize(grey))))
+        for n in counts:
+            rows[f"model+{n}h"].append(scores(truth, np.asarray(colorizer.colorize(grey, truth_hints(truth, n, index)))))
         truth_colour.append(colourfulness(truth))
     truth_mean = float(np.mean(truth_colour))
     out = {}
@@ -142,7 +163,9 @@ def main() -> None:
 
         metrics = {}
         for split, key in (("held-out", "heldout"), ("plasma", "plasma")):
-            for row, tag in (("model", ""), ("grey", "_grey"), ("mean-ab", "_mean_ab")):
+            tags = [("model", ""), ("grey", "_grey"), ("mean-ab", "_mean_ab")]
+            tags += [(f"model+{n}h", f"_{n}_hints") for n in HINT_COUNTS if f"model+{n}h" in results[split]]
+            for row, tag in tags:
                 for k, v in results[split][row].items():
                     metrics[f"{key}_{k}{tag}"] = round(v, 4)
             metrics[f"{key}_photos"] = results[split]["photos"]

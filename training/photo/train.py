@@ -10,6 +10,12 @@ familiar (the network sees L only, so sepia and other tints are gone before inpu
 runs/<name>/ every few minutes; a sample grid (grey / ours / truth) of the first crops goes to runs/<name>/samples/.
 What ships is an exponential moving average of the generator's weights; --publish-every ships it as
 `photo-colorizer` (fp16) every so many steps, --publish-only ships a run's checkpoint and exits.
+
+With --hints the generator also reads colour hints (models/photo/hints.py), simulated from the truth as in Zhang et
+al. 2017 ("Real-Time User-Guided Image Colorization"): none for HINTLESS of the crops, else a geometric number of
+small squares (1-7 px) at random places, each the mean a, b of the truth under it. A lightness-only run resumed
+with --hints keeps what it learned: its first layer grows zero weights for the hint planes (checkpoint.grow), so it
+starts as the model it was and learns to follow hints. The discriminator still sees (L, a, b) only.
 """
 from __future__ import annotations
 
@@ -23,8 +29,10 @@ import torch
 from tqdm import tqdm
 
 from models.photo.config import PhotoConfig
+from models.photo.hints import PLANES, draw_hints
 from models.photo.lab import torch_rgb_to_lab
 from models.photo.network import build, build_discriminator
+from models.pix2pix.network import PatchDiscriminator
 from training.common import checkpoint as ckpt
 from training.common.ema import update_ema, warmup_decay
 from training.common.paths import RUNS, dataset_dir
@@ -33,10 +41,37 @@ from training.pix2pix.step import gan_step
 MODEL_NAME = "photo-colorizer"
 CHECKPOINT = "checkpoint.safetensors"
 CROP = 128
+HINTLESS = 0.35  # share of training crops without hints (the page's first colouring has none)
+MEAN_HINTS = 6  # the geometric count's mean when a crop has hints
 
 
-def make_batch(rgb: np.ndarray, step: int, seed: int, batch: int, scale: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """(x: L / 50 - 1, y: ab / scale) for one step, each (B, C, CROP, CROP), drawn from (seed, step)."""
+class LabJudge(PatchDiscriminator):
+    """The PatchGAN shown (L, a, b) only: hint planes are the generator's input, not part of the picture judged."""
+
+    def forward(self, x):
+        return super().forward(torch.cat([x[:, :1], x[:, -2:]], 1))
+
+
+def simulated_hints(ab: torch.Tensor, rng: np.random.Generator, scale: float) -> torch.Tensor:
+    """(B, 3, H, W) hint planes drawn from the truth's (B, 2, H, W) a, b (see the module doc)."""
+    batch, _, h, w = ab.shape
+    planes = np.zeros((batch, PLANES, h, w), np.float32)
+    truth = ab.numpy()
+    for k in range(batch):
+        if rng.random() < HINTLESS:
+            continue
+        points = []
+        for _ in range(min(int(rng.geometric(1 / MEAN_HINTS)), 32)):
+            x, y, r = int(rng.integers(0, w)), int(rng.integers(0, h)), int(rng.integers(0, 4))
+            patch = truth[k, :, max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(2, -1).mean(1)
+            points.append((x, y, float(patch[0]), float(patch[1]), r))
+        draw_hints(planes[k], points, scale)
+    return torch.from_numpy(planes)
+
+
+def make_batch(rgb: np.ndarray, step: int, seed: int, batch: int, scale: float,
+               hints: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """(x: L / 50 - 1 [+ hint planes], y: ab / scale) for one step, each (B, C, CROP, CROP), drawn from (seed, step)."""
     rng = np.random.default_rng([seed, step])
     idx = rng.integers(0, len(rgb), batch)
     side = rgb.shape[1]
@@ -51,7 +86,10 @@ def make_batch(rgb: np.ndarray, step: int, seed: int, batch: int, scale: float) 
     shift = torch.from_numpy(rng.uniform(-10, 10, (batch, 1, 1, 1))).float()  # brightness
     grain = torch.from_numpy(rng.normal(0, 1, L.shape)).float() * torch.from_numpy(rng.uniform(0, 4, (batch, 1, 1, 1))).float()
     L_in = ((L - 50) * gain + 50 + shift + grain).clamp(0, 100)
-    return L_in / 50 - 1, (lab[:, 1:] / scale).clamp(-1, 1)
+    x = L_in / 50 - 1
+    if hints:
+        x = torch.cat([x, simulated_hints(lab[:, 1:], rng, scale)], 1)
+    return x, (lab[:, 1:] / scale).clamp(-1, 1)
 
 
 def sample_grid(G, rgb: np.ndarray, path: Path, scale: float) -> None:
@@ -60,8 +98,10 @@ def sample_grid(G, rgb: np.ndarray, path: Path, scale: float) -> None:
 
     crops = rgb[:: max(1, len(rgb) // 8)][:8, :CROP, :CROP]
     lab = torch_rgb_to_lab(torch.from_numpy(np.ascontiguousarray(crops)).permute(0, 3, 1, 2).float() / 255.0)
+    x = lab[:, :1] / 50 - 1
+    hint_planes = G.downs[0].in_channels - 1  # the samples show the colours without hints
     with torch.no_grad():
-        ab = G(lab[:, :1] / 50 - 1) * scale
+        ab = G(torch.cat([x, torch.zeros(len(x), hint_planes, CROP, CROP)], 1)) * scale
     rows = []
     for i in range(len(crops)):
         grey = torch.cat([lab[i, :1], torch.zeros(2, CROP, CROP)]).permute(1, 2, 0).numpy()
@@ -99,6 +139,7 @@ def main() -> None:
     parser.add_argument("--publish-every", type=int, default=0, help="ship the averaged generator every N steps (0: off)")
     parser.add_argument("--publish-only", action="store_true", help="ship the run's checkpoint and exit")
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--hints", action="store_true", help="the generator reads colour hints (see the module doc)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
@@ -106,15 +147,17 @@ def main() -> None:
     torch.manual_seed(args.seed)
     run = RUNS / args.name
     run.mkdir(parents=True, exist_ok=True)
-    config = PhotoConfig(ngf=args.ngf)
+    config = PhotoConfig(ngf=args.ngf, hint_planes=PLANES if args.hints else 0)
     scale = config.ab_scale
-    G, D = build(config).to(args.device), build_discriminator(args.ndf).to(args.device)
+    G = build(config).to(args.device)
+    D = (LabJudge(in_channels=3, ndf=args.ndf) if args.hints else build_discriminator(args.ndf)).to(args.device)
     ema = copy.deepcopy(G).eval()
     optG = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     optD = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
     step = 0
     if (args.resume or args.publish_only) and (run / CHECKPOINT).exists():
-        progress = ckpt.load(run / CHECKPOINT, modules={"G": G, "D": D, "E": ema}, optimizers={"opt_g": optG, "opt_d": optD})
+        progress = ckpt.load(run / CHECKPOINT, modules={"G": G, "D": D, "E": ema}, optimizers={"opt_g": optG, "opt_d": optD},
+                             fit=ckpt.grow)
         step = progress["step"]
         print(f"resumed {run / CHECKPOINT} at step {step}")
     if args.publish_only:
@@ -130,7 +173,7 @@ def main() -> None:
 
     bar = tqdm(total=args.steps, initial=step, desc="steps")
     while step < args.steps:
-        x, y = make_batch(rgb, step, args.seed, args.batch_size, scale)
+        x, y = make_batch(rgb, step, args.seed, args.batch_size, scale, args.hints)
         G.train()
         loss_d, loss_gan, loss_l1 = gan_step(G, D, optG, optD, x.to(args.device), y.to(args.device), args.lambda_l1)
         update_ema(ema, G, warmup_decay(args.ema, step), copy_buffers=True)

@@ -79,15 +79,6 @@ def sample_grid(G, sketches, colours, path: Path, seed: int):
     grid(rows, nrow=8).save(path)
 
 
-def grow(value: torch.Tensor, shape) -> torch.Tensor:
-    """value copied into zeros of a larger shape (a layer that gained output channels keeps what it learned)."""
-    if tuple(value.shape) == tuple(shape):
-        return value
-    out = torch.zeros(shape, dtype=value.dtype)
-    out[tuple(slice(0, n) for n in value.shape)] = value
-    return out
-
-
 def save_checkpoint(run: Path, G, D, optG, optD, progress: dict, ema=None) -> None:
     ckpt.save(run / CHECKPOINT, progress, modules={"G": G, "D": D, **({"E": ema} if ema is not None else {})},
               optimizers={"optG": optG, "optD": optD})
@@ -96,7 +87,7 @@ def save_checkpoint(run: Path, G, D, optG, optD, progress: dict, ema=None) -> No
 def fit_shapes(saved: dict[str, torch.Tensor], fresh: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """Saved weights adapted to the current network (e.g. a plain generator resumed as a paint-mask one: the extra
     mask channel starts at zero, i.e. mask 0.5)."""
-    return {k: grow(v, fresh[k].shape) if k in fresh else v for k, v in saved.items()}
+    return {k: ckpt.grow(v, fresh[k].shape) if k in fresh else v for k, v in saved.items()}
 
 
 def generator_tensors(G) -> dict[str, torch.Tensor]:
@@ -169,7 +160,7 @@ def main() -> None:
         print(f"generator initialised from {args.init_from}", flush=True)
     if args.resume and (run / CHECKPOINT).exists():
         modules = {"G": G, "D": D, **({"E": ema} if ema is not None else {})}
-        progress = ckpt.load(run / CHECKPOINT, modules, {"optG": optG, "optD": optD}, fit=grow, optional=("E",))
+        progress = ckpt.load(run / CHECKPOINT, modules, {"optG": optG, "optD": optD}, fit=ckpt.grow, optional=("E",))
         if ema is not None and "E" not in progress["modules"]:  # a run that kept no average: start it from G
             ema.load_state_dict(G.state_dict())
         epoch, start_batch = progress["epoch"], progress["batch"]
