@@ -93,6 +93,8 @@ def test_page_with_the_emoji_model_chosen():
     assert not at.exception and not at.error and not at.warning
     assert at.selectbox(key="le_model").value == "dcgan-emoji"
     assert at.radio(key="le_source").disabled  # no encoder for this model: seeds only
+    assert at.slider(key="le_sefa_0").label.startswith("Direction 1: ")  # named by its measurement
+    assert "drawn area changes by" in at.slider(key="le_sefa_0").help and "None" not in at.slider(key="le_sefa_0").help
     before = image_urls(at)
     assert len(before) >= 4  # image, interpolation strip, GIF, neighbours (then the latent tools)
     at.slider(key="le_sefa_0").set_value(2.0).run()

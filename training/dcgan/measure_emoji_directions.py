@@ -87,6 +87,10 @@ def main() -> None:
                        **{f"{k}_change": round(v, 4) for k, v in delta.items()},
                        "effect_sizes": {k: round(v, 2) for k, v in effects.items()},
                        "class_change_rate": round(change, 3),
+                       "summary": f"drawn area changes by {100 * delta['area']:+.1f} points of the square, brightness "
+                                  f"by {delta['brightness']:+.3f}, colourfulness by {delta['colourfulness']:+.3f}, "
+                                  f"warmth (red - blue) by {delta['warmth']:+.3f} (0-1 scale); the judge's category "
+                                  f"changes for {change:.0%} of the images.",
                        "top_change_plus": list(pair[:2]) + [round(pair[2], 3)] if pair else None})
         print(json.dumps(report[-1]), flush=True)
     metrics = {"sefa_directions": report, "sefa_directions_n": args.n, "sefa_directions_step": args.step,
