@@ -19,20 +19,21 @@ from models.dcgan.invert import Inverter, encoder_name, latent_from_text, latent
 from models.imaging import NoInkError, gif_bytes, grid, png_bytes, to_pil
 from models.limits import MAX_SEED
 from pages.common import get_model, link_choice, link_latent, link_number, warn_ignored_params
-from pages.latent_tools import latent_arithmetic, two_image_interpolation
+from pages.latent_tools import can_invert, latent_arithmetic, two_image_interpolation
 from pages.own_picture import own_picture
 from pages.live_generator import live_generator
 from pages.plain import plain
 
 
-MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MNIST)"}
+MODELS = {"dcgan-mnist": "Digits (MNIST)", "dcgan-fashion": "Clothes (Fashion-MNIST)",
+          "dcgan-emoji": "Emoji (colour, 64x64)"}
 N_SEFA, SEFA_LIMIT = 8, 5.0
 N_RAW, RAW_LIMIT = 16, 3.0
 METHODS = ["slerp", "lerp"]
 DEFAULTS = {"model": "dcgan-mnist", "seed": 77, "sefa": [0.0] * N_SEFA, "raw": [0.0] * N_RAW, "seed_b": 42,
             "method": "slerp"}
-SCALE = 10  # 28 px -> 280 px, nearest neighbour
-LATENT_DIM = 100  # both DCGANs' latent length (a link's z must have it)
+VIEW_PX = 280  # the main image's size on screen: 28 px x 10, 64 px x 4 (nearest neighbour, whole multiples)
+LATENT_DIM = 100  # every DCGAN's latent length (a link's z must have it)
 SOURCES = ["A seed", "Your image"]
 
 SEFA_KEYS = [f"le_sefa_{i}" for i in range(N_SEFA)]
@@ -75,6 +76,11 @@ def as_list(values: list[float]) -> str:
     return ",".join(f"{v:g}" for v in trimmed)
 
 
+def scale_for(model, pixels: int) -> int:
+    """The whole-number enlargement that shows the model's images about `pixels` wide (28 px digits x10 at 280)."""
+    return max(1, round(pixels / model.image_size))
+
+
 def random_seed() -> None:
     st.session_state["le_seed"] = random.randint(0, 99_999)
 
@@ -114,7 +120,7 @@ def start_from_image(name: str, model) -> None:
 
 
 st.title("🎚️ Latent Explorer")
-st.markdown("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) into a 28x28 image. The sliders move "
+st.markdown("A DCGAN turns 100 random numbers (the *latent*, drawn from a seed) into an image. The sliders move "
          "the latent along the directions that change the image most, strongest first; each is named by what it "
          "was measured to do.", help="The directions come from SeFa (Shen & Zhou 2021): the eigenvectors of WᵀW, "
          "W being the generator's first layer, ordered by eigenvalue.")
@@ -139,14 +145,20 @@ if model.prior.components:
     st.caption(f"This model draws its latent from one of {model.prior.components} groups: a seed picks a group, "
                "and each group learned (without labels) to draw mostly one kind of image; the sliders change its "
                "style.", help=f"The prior is {model.prior.describe()}.")
-source = st.radio("Start from", SOURCES, key="le_source", horizontal=True,
+has_encoder = can_invert(name)
+if not has_encoder and st.session_state.get("le_own_model") != name:
+    st.session_state["le_source"] = SOURCES[0]  # no inversion for this model (and no latent of its own): a seed
+source = st.radio("Start from", SOURCES, key="le_source", horizontal=True, disabled=not has_encoder,
                   help="A seed draws a random latent; your image is turned into the latent whose image looks most "
                        "like it (GAN inversion: an encoder's guess refined by a few dozen optimisation steps).")
 if st.session_state.get("le_own_model") not in (None, name):  # a latent belongs to the model it was found for
     for key in ("le_own_z", "le_own_id", "le_own_model", "le_own_input", "le_own_recon", "le_own_error"):
         st.session_state.pop(key, None)
+if not has_encoder:
+    st.caption(f"Starting from your own image needs an image-to-latent encoder; {name} has none yet.")
 if source == SOURCES[1]:
-    start_from_image(name, model)
+    if has_encoder:
+        start_from_image(name, model)
     own = st.session_state.get("le_own_z")
     if own is None:
         st.info("Upload or draw an image to start from it.")
@@ -187,7 +199,7 @@ def explorer() -> None:
     own = st.session_state.get("le_own_z") if st.session_state.get("le_source") == SOURCES[1] else None
     base = torch.tensor(own) if own is not None else model.latent(seed)
     z = model.edit(base, sefa_steps, raw_steps)
-    image = to_pil(model.generate(z)[0], scale=SCALE)
+    image = to_pil(model.generate(z)[0], scale=scale_for(model, VIEW_PX))
     with picture:
         origin = "your image" if own is not None else f"seed {seed}"
         with st.container(key="le_picture"):
@@ -206,8 +218,8 @@ def explorer() -> None:
                          help="slerp keeps the latent's length, as random latents have; lerp is a straight line")
     steps = s_col.slider("Frames", 3, 16, 10, key="le_steps")
     path = model.generate(model.interpolate(z, model.latent(seed_b), steps, method))
-    st.image(grid(path, nrow=steps, scale=3), caption=f"{method}: {origin} (edited) → seed {seed_b}")
-    gif = gif_bytes([to_pil(frame, scale=6) for frame in path], ms_per_frame=120)
+    st.image(grid(path, nrow=steps, scale=scale_for(model, 84)), caption=f"{method}: {origin} (edited) → seed {seed_b}")
+    gif = gif_bytes([to_pil(frame, scale=scale_for(model, 168)) for frame in path], ms_per_frame=120)
     gif_col, dl_col = st.columns([1, 3])
     gif_col.image(gif, caption="animated", width=168)
     dl_col.download_button("Download GIF", data=gif, mime="image/gif",
@@ -218,7 +230,8 @@ def explorer() -> None:
     radius = r_col.slider("Radius (latent noise added to the current point)", 0.1, 2.0, step=0.1, key="le_radius")
     n_col.button("🎲 New neighbours", on_click=new_neighbours, width="stretch", key="le_new_nb")
     around = model.generate(model.neighbours(z, 16, radius, seed=st.session_state["le_nb_seed"]))
-    st.image(grid(around, nrow=8, scale=3), caption=f"16 random points within radius ~{radius:g} of the current one")
+    st.image(grid(around, nrow=8, scale=scale_for(model, 84)),
+             caption=f"16 random points within radius ~{radius:g} of the current one")
 
     query = {"model": name, "seed": str(seed), "seed_b": str(seed_b), "method": method}
     if own is not None:

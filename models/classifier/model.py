@@ -1,7 +1,8 @@
 """A small LeNet-style digit / clothing classifier: the independent judge used for FID features and recognizability.
 
 Inputs are (N, 1, 28, 28) in [-1, 1]. `features(x)` is the 128-d penultimate layer (FID is computed there),
-`forward(x)` the 10 logits. `from_entry` builds a ready `Classifier` for a manifest entry of family "classifier".
+`forward(x)` the 10 logits. `from_entry` builds a ready `Classifier` for a manifest entry of family "classifier"; a
+config with arch "emoji64" gets the 64x64 colour emoji judge (models/classifier/emoji_net.py) instead.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from models.classifier.config import FEATURE_DIM, N_CLASSES, ClassifierConfig
+from models.classifier.emoji_net import EmojiNet
 from models.registry import ModelEntry
 from models.store import Progress
 from models.weights_io import load_into
@@ -41,7 +43,7 @@ class LeNet(nn.Module):
 class Classifier:
     """A loaded classifier with batched inference helpers (no gradients)."""
 
-    def __init__(self, net: LeNet, config: ClassifierConfig | Mapping, device: torch.device):
+    def __init__(self, net: LeNet | EmojiNet, config: ClassifierConfig | Mapping, device: torch.device):
         self.net = net.to(device).eval()
         self.config = ClassifierConfig.coerce(config)
         self.device = device
@@ -69,6 +71,11 @@ class Classifier:
 
 def from_entry(entry: ModelEntry, device: torch.device, progress: Progress | None = None) -> Classifier:
     config = ClassifierConfig.from_dict(entry.config)
-    net = LeNet(config.width, config.feature_dim)
+    if config.arch == "emoji64":
+        net = EmojiNet(config.width, config.feature_dim, len(config.class_names))
+    elif config.arch == "lenet":
+        net = LeNet(config.width, config.feature_dim)
+    else:
+        raise ValueError(f"classifier arch must be 'lenet' or 'emoji64', got {config.arch!r}")
     load_into(net, entry, progress)
     return Classifier(net, config, device)

@@ -19,7 +19,7 @@ class PriorConfig(ModelConfig):
 
 @dataclass
 class DCGANConfig(ModelConfig):
-    arch: str = "conv"  # "conv" or "fc" (models/dcgan/network.py)
+    arch: str = "conv"  # "conv" or "fc" (28x28 grey, models/dcgan/network.py) or "conv64" (64x64 RGB, network64.py)
     latent_dim: int = LATENT_DIM
     g_width: int = 64  # generator channels: 2w@7x7 -> w@14x14 -> 1@28x28
     d_width: int = 64  # discriminator channels: w@14x14 -> 2w@7x7

@@ -27,12 +27,15 @@ def slider_help(name: str, index: int, eigenvalue: float, share: float) -> str:
     lines = []
     if index < len(report):
         r = report[index]
-        lines.append(f"Measured over {registry.get(name).metrics.get('sefa_directions_n', '?')} random images, "
-                     f"from -{registry.get(name).metrics.get('sefa_directions_step', '?')} to "
-                     f"+{registry.get(name).metrics.get('sefa_directions_step', '?')}: slant changes by "
-                     f"{r.get('slant_change')}, stroke thickness by {r.get('thickness_change_px')} px, width by "
-                     f"{r.get('width_change_px')} px; the classifier's class changes for "
+        metrics = registry.get(name).metrics
+        n, step = metrics.get("sefa_directions_n", "?"), metrics.get("sefa_directions_step", "?")
+        if isinstance(r.get("summary"), str):  # a measurement that words itself (dcgan-emoji's)
+            found = r["summary"]
+        else:
+            found = (f"slant changes by {r.get('slant_change')}, stroke thickness by {r.get('thickness_change_px')} "
+                     f"px, width by {r.get('width_change_px')} px; the classifier's class changes for "
                      f"{float(r.get('class_change_rate', 0)):.0%} of the images.")
+        lines.append(f"Measured over {n} random images, from -{step} to +{step}: {found}")
     lines.append(f"The maths: SeFa direction {index + 1}, an eigenvector of WᵀW (W = the generator's first layer) "
                  f"with eigenvalue {eigenvalue:.2f}, {share:.1%} of the layer's energy.")
     return "\n\n".join(lines)

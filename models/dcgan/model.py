@@ -107,6 +107,8 @@ class DCGANModel:
         self.prior = LatentPrior.from_config(self.config, dim=self.latent_dim)
         self._lock = threading.Lock()
         self._sefa = sefa(generator.first_layer_weight.cpu())
+        self.image_size = 64 if self.config.arch == "conv64" else 28  # side in pixels; channels: 3 or 1
+        self.channels = 3 if self.config.arch == "conv64" else 1
 
     def latent(self, seed: int) -> torch.Tensor:
         """z (latent_dim,) from the model's prior, the same for a seed on every machine."""
@@ -123,7 +125,7 @@ class DCGANModel:
 
     @torch.inference_mode()
     def generate(self, z: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-        """Images (N, 1, 28, 28) in [-1, 1] on the CPU for latents (N, latent_dim) or one latent (latent_dim,)."""
+        """Images (N, C, H, W) in [-1, 1] ((N, 1, 28, 28) or, for "conv64", (N, 3, 64, 64)) on the CPU for latents (N, latent_dim) or one latent (latent_dim,)."""
         z = z.reshape(-1, self.latent_dim).float()
         with self._lock:
             outs = [self.generator(z[i:i + batch_size].to(self.device)).float().cpu()

@@ -5,6 +5,7 @@
 - "fc" (the MNIST networks of the InfoGAN paper, Chen et al. 2016, appendix C.1, as a plain GAN): z (100) -> FC 1024
   -> FC 128@7x7 -> ConvT 64@14x14 -> ConvT 1@28x28, BN + ReLU, tanh. Discriminator: strided convs 64@14 -> 128@7 (BN)
   -> FC 1024 (BN) with LeakyReLU 0.2 -> one logit. Its big FC layer ships as int8 rows (storage_form).
+- "conv64": 64x64 colour images (the emoji generator), in models/dcgan/network64.py.
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import torch
 from torch import nn
 
 from models.dcgan.config import DCGANConfig, LATENT_DIM
+from models.dcgan.network64 import Generator64
 from models.weights_io import quantize_state
 
-ARCHS = ("conv", "fc")
+ARCHS = ("conv", "fc")  # the 28x28 shapes; "conv64" is built by build_generator too
 G_WIDTH, D_WIDTH = DCGANConfig.g_width, DCGANConfig.d_width
 
 
@@ -97,11 +99,14 @@ class FCDiscriminator(nn.Module):
 
 def build_generator(arch: str = "conv", latent_dim: int = LATENT_DIM, width: int = G_WIDTH) -> nn.Module:
     if arch not in ARCHS:
-        raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
+        if arch == "conv64":
+            return Generator64(latent_dim, width)
+        raise ValueError(f"arch must be one of {', '.join(ARCHS + ('conv64',))}, got {arch!r}")
     return (Generator if arch == "conv" else FCGenerator)(latent_dim, width)
 
 
 def build_discriminator(arch: str = "conv", width: int = D_WIDTH) -> nn.Module:
+    """The 28x28 discriminators ("conv64" trains with models.dcgan.network64.Discriminator64)."""
     if arch not in ARCHS:
         raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
     return (Discriminator if arch == "conv" else FCDiscriminator)(width)

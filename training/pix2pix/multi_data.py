@@ -7,12 +7,11 @@ Noto (held-out artist) and Twemoji (evaluation only) are refused by TrainingPool
 """
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import torch
 
-from training.common.paths import data_root
+from training.common.emoji_art import load_artist
 from training.pix2pix.lineart import derive
 from training.pix2pix.user_style import canvas, geometric, user_sketch
 from training.pix2pix.augment import network_input, simulate_hints
@@ -22,15 +21,6 @@ NEVER_TRAIN = ("noto", "twemoji")
 # line-art kinds: (kind, weight) for items with the artist's own line art, and for items without
 KINDS_WITH_LINES = (("artist", 0.45), ("outline", 0.15), ("regions", 0.2), ("xdog", 0.2))
 KINDS_DERIVED = (("regions", 0.5), ("xdog", 0.5))
-
-
-def load_artist(artist: str, size: int) -> dict:
-    """colour (N, S, S, 3) and lines (N, S, S) as read-only memory maps, items (list of dicts)."""
-    folder = data_root() / "pix2pix" / f"{artist}_{size}"
-    if not (folder / "items.json").exists():
-        raise SystemExit(f"{folder} missing: run `python -m training.pix2pix.sources --size {size}` first")
-    return {"colour": np.load(folder / "colour.npy", mmap_mode="r"), "lines": np.load(folder / "lines.npy", mmap_mode="r"),
-            "items": json.loads((folder / "items.json").read_text())}
 
 
 def choose(options, rng: np.random.Generator) -> str:

