@@ -31,7 +31,7 @@ from models.store import weight_path
 # the Latent Explorer's sliders: 8 SeFa directions and 16 raw latent dimensions (pages/latent_explorer.py N_SEFA,
 # N_RAW); the InfoGAN page's rotation and width
 DCGAN_SLIDERS = {"sefa": 8, "raw": 16}
-LIVE_MODELS = ["dcgan-mnist", "dcgan-fashion", "infogan-mnist"]
+LIVE_MODELS = ["dcgan-mnist", "dcgan-fashion", "infogan-mnist", "dcgan-emoji"]
 OPSET = 18
 CHECK_STATES = 64  # random slider states each export is compared on
 
