@@ -157,3 +157,30 @@ def test_page_refuses_a_malformed_or_blank_upload():
     at.file_uploader(key="ig_upload").upload("blank.png", png(Image.new("L", (50, 50), 255)), "image/png").run()
     assert not at.exception and len(at.warning) == 1
     assert not [m for m in at.metric if m.label == "Read as"]
+
+
+def test_page_the_read_handwriting_travels_in_the_link():
+    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    at.file_uploader(key="ig_upload").upload("four.png", png(stroke_digit(4, width=24)), "image/png").run()
+    at.slider(key="ig_own_rotation").set_value(0.5).run()
+    hand, rotation = at.query_params["hand"], at.query_params["hand_rotation"]
+    hand = hand[0] if isinstance(hand, list) else hand
+    rotation = rotation[0] if isinstance(rotation, list) else rotation
+    shown = [u for u in image_urls(at)]
+    linked = AppTest.from_file(PAGE, default_timeout=180)
+    linked.query_params.update({"hand": hand, "hand_rotation": rotation})
+    linked.run()
+    assert not linked.exception and not linked.warning, [w.value for w in linked.warning]
+    assert linked.session_state["ig_own_rotation"] == 0.5
+    restyled = linked.session_state["ig_own_reading"].noise
+    assert torch.allclose(restyled, at.session_state["ig_own_reading"].noise.half().float(), atol=1e-3)
+    assert len(image_urls(linked)) >= len(shown) - 2  # the restyle grid is there without the upload's two pictures
+
+
+@pytest.mark.parametrize("hand", ["!!!", "AAAA", "A" * 5000, "_" * 166])
+def test_page_a_malformed_hand_in_the_link_is_named_and_ignored(hand):
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params["hand"] = hand
+    at.run()
+    assert not at.exception and len(at.warning) == 1 and "hand=" in at.warning[0].value
+    assert "ig_own_reading" not in at.session_state

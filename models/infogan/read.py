@@ -36,8 +36,8 @@ class CodeReading:
     rotation: float       # the app's codes, in [-1, 1]
     width: float
     noise: torch.Tensor   # (62,) in [-1, 1]: the handwriting
-    image: torch.Tensor   # (1, 28, 28) the reconstruction in [-1, 1]
-    target: torch.Tensor  # (1, 28, 28) the prepared input in [-1, 1]
+    image: torch.Tensor | None   # (1, 28, 28) the reconstruction in [-1, 1] (None: handwriting from a link)
+    target: torch.Tensor | None  # (1, 28, 28) the prepared input in [-1, 1] (None: from a link)
     error: float          # mean absolute pixel error on the [0, 1] scale
 
     def to_dict(self) -> dict:
