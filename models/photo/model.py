@@ -2,8 +2,9 @@
 combined with the photo's own full-size lightness, so the result keeps every detail and exactly the input's size.
 
 Colour uploads are turned grey first (sepia and faded tints go with the chroma). A model that reads hints takes them
-as {"x", "y", "color"} in the photo's pixels (models/photo/hints.py). The full-size composition works
-in bands of BAND_ROWS rows, so a MAX_PIXELS photo needs only a few float32 rows at a time (limits in models/limits.py).
+as {"x", "y", "color"} in the photo's pixels (models/photo/hints.py). The enlargement of the chroma and the
+full-size composition work in bands of BAND_ROWS rows, so a MAX_PIXELS photo needs only a few float32 rows at a time
+(limits in models/limits.py).
 """
 from __future__ import annotations
 
@@ -81,13 +82,19 @@ class PhotoColorizer:
         if hints:
             planes = hint_planes(hints, (width, height), (ww, wh), self.config.hint_radius, self.config.ab_scale)
         ab = self.predict_ab(grey_lightness(np.asarray(small)), planes)
-        if (ww, wh) != (width, height):
-            ab = cv2.resize(ab, (width, height), interpolation=cv2.INTER_CUBIC)
+        # the chroma is enlarged band by band too (bicubic, pixel centres as cv2.resize has them): a full-size float
+        # copy of a, b would be 8 bytes a pixel, 96 MB for 4000 x 3000
+        map_x = ((np.arange(width, dtype=np.float32) + 0.5) * (ww / width) - 0.5)[None, :]
         grey_arr = np.asarray(grey)
         out = np.empty((height, width, 3), np.uint8)
         for row in range(0, height, BAND_ROWS):
             band = slice(row, row + BAND_ROWS)
-            lab = np.concatenate([grey_lightness(grey_arr[band])[..., None], ab[band]], axis=-1)
+            rows = np.arange(row, min(height, row + BAND_ROWS), dtype=np.float32)
+            map_y = ((rows + 0.5) * (wh / height) - 0.5)[:, None]
+            xs, ys = np.broadcast_to(map_x, (len(rows), width)), np.broadcast_to(map_y, (len(rows), width))
+            band_ab = cv2.remap(ab, np.ascontiguousarray(xs), np.ascontiguousarray(ys), cv2.INTER_CUBIC,
+                                borderMode=cv2.BORDER_REPLICATE)
+            lab = np.concatenate([grey_lightness(grey_arr[band])[..., None], band_ab], axis=-1)
             out[band] = lab_to_rgb(lab)
         return Image.fromarray(out)
 
