@@ -79,6 +79,19 @@ def test_colorizer_upload_then_hint(app, driver, tmp_path):
     assert Image.open(saved).size == Image.open(ROOT / "pages" / "samples" / "penguin.png").size
 
 
+def test_photo_gallery_then_a_hint_then_the_full_size_download(app, driver, tmp_path):
+    pa.open_page(driver, app, "photo_colorizer", "Photo Colorizer")
+    first = pa.wait_until(driver, lambda d: pa.idle(d) and "Download PNG" in pa.body_text(d) and pa.image_sources(d),
+                          120, "the gallery photo coloured")
+    pa.click_sketch_image(driver, 150, 120)  # the grey photo is the clickable picture here
+    pa.wait_until(driver, lambda d: "1 hint" in pa.body_text(d), 60, "the hint to be listed")
+    pa.wait_new_image(driver, first, 120)
+    shot(driver, "photo")
+    saved = pa.download(driver, "Download PNG", tmp_path / "downloads")
+    name = driver.current_url.split("photo=")[-1].split("&")[0]
+    assert Image.open(saved).size == Image.open(ROOT / "pages" / "samples" / "photo" / name).size
+
+
 RECT = "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];"
 
 
