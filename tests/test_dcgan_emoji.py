@@ -21,7 +21,7 @@ from training.dcgan.prepare_emoji import one_per_group
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "latent_explorer.py")
 # the shipped model's share of 256 samples (latent seed 5) the shipped judge labels with confidence >= 0.8 was 8.2 %
-# (6.6 % of 2,000 in the card), over 8 of the 9 categories; the floor below leaves a margin. Confidence alone is
+# (step 5,000; the step-10,000 model: 10.55 % of 2,000 in the card), over 8 of the 9 categories; the floor below leaves a margin. Confidence alone is
 # not enough: a generator at its random initialisation draws one flat picture the judge calls "Symbols" with
 # confidence >= 0.8 every time, so the test also asks for variety across categories.
 MIN_RECOGNISED, MIN_CATEGORIES = 0.04, 6
