@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter
 
 import numpy as np
 import torch
@@ -26,6 +25,7 @@ from models import registry
 from models.loading import load_model
 from training.common.morpho import MEASURES
 from training.common.publish import record_metrics
+from training.common.sefa_walk import walk_directions
 
 N_DIRECTIONS = 8
 WORDS = {"digit": {"slant": ("leans right", "leans left"), "thickness": ("thicker strokes", "thinner strokes"),
@@ -100,28 +100,10 @@ def main() -> None:
     if args.pick_seed:
         pick_seed(model, classifier, args.pick_seed, args.step)
         return
-    names = classifier.class_names
-    z = model.sample_latents(args.n, args.seed)
-    base = model.generate(z)
-    base_measures, base_class = measure(base), classifier.predict(base)[0].numpy()
-    spread = {k: float(v.std()) + 1e-8 for k, v in base_measures.items()}
-    directions, _ = model.sefa_directions(N_DIRECTIONS)
     report = []
-    for i in range(N_DIRECTIONS):
-        ends = {}
-        for sign in (1, -1):
-            images = model.generate(z + sign * args.step * directions[i])
-            ends[sign] = (measure(images), classifier.predict(images)[0].numpy())
-        delta = {k: float((ends[1][0][k] - ends[-1][0][k]).mean()) for k in MEASURES}
-        effects = {k: delta[k] / spread[k] for k in MEASURES}
-        changed = {s: ends[s][1] != base_class for s in (1, -1)}
-        change = float(np.mean([changed[1].mean(), changed[-1].mean()]))
-        pairs = {}
-        for s in (1, -1):
-            counts = Counter((names[a], names[b]) for a, b, c in zip(base_class, ends[s][1], changed[s]) if c)
-            if counts:
-                (a, b), count = counts.most_common(1)[0]
-                pairs[s] = (a, b, count / args.n)
+    walks = walk_directions(model, classifier, measure, MEASURES, args.n, args.seed, args.step, N_DIRECTIONS)
+    for i, walk in enumerate(walks):
+        delta, effects, change, changed, pairs = walk.delta, walk.effects, walk.change, walk.changed, walk.top_change
         report.append({"direction": i + 1,
                        "slant_change": round(delta["slant"], 3), "thickness_change_px": round(delta["thickness"], 3),
                        "width_change_px": round(delta["extent"], 3),
@@ -129,8 +111,8 @@ def main() -> None:
                        "class_change_rate": round(change, 3),
                        "class_change_plus": round(float(changed[1].mean()), 3),
                        "class_change_minus": round(float(changed[-1].mean()), 3),
-                       "top_change_plus": list(pairs[1][:2]) + [round(pairs[1][2], 3)] if 1 in pairs else None,
-                       "top_change_minus": list(pairs[-1][:2]) + [round(pairs[-1][2], 3)] if -1 in pairs else None})
+                       "top_change_plus": list(pairs[1][:2]) + [round(pairs[1][2], 3)] if pairs[1] else None,
+                       "top_change_minus": list(pairs[-1][:2]) + [round(pairs[-1][2], 3)] if pairs[-1] else None})
         report[-1]["name"] = name_direction(report[-1], KIND.get(args.model, "digit"))
         print(json.dumps(report[-1]))
     metrics = {"sefa_directions": report, "sefa_directions_n": args.n, "sefa_directions_step": args.step,

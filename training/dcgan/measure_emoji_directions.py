@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter
 
 import numpy as np
 import torch
 
 from models.loading import load_model
 from training.common.publish import record_metrics
+from training.common.sefa_walk import walk_directions
 
 N_DIRECTIONS = 8
 WORDS = {"area": ("larger", "smaller"), "brightness": ("brighter", "darker"),
@@ -62,27 +62,9 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     model, judge = load_model("dcgan-emoji"), load_model("classifier-emoji")
-    z = model.sample_latents(args.n, args.seed)
-    base = model.generate(z)
-    base_measures, base_class = measure(base), judge.predict(base)[0].numpy()
-    spread = {k: float(v.std()) + 1e-8 for k, v in base_measures.items()}
-    directions, _ = model.sefa_directions(N_DIRECTIONS)
     report = []
-    for i in range(N_DIRECTIONS):
-        ends = {}
-        for sign in (1, -1):
-            images = model.generate(z + sign * args.step * directions[i])
-            ends[sign] = (measure(images), judge.predict(images)[0].numpy())
-        delta = {k: float((ends[1][0][k] - ends[-1][0][k]).mean()) for k in WORDS}
-        effects = {k: delta[k] / spread[k] for k in WORDS}
-        changed = {s: ends[s][1] != base_class for s in (1, -1)}
-        change = float(np.mean([changed[1].mean(), changed[-1].mean()]))
-        counts = Counter((judge.class_names[a], judge.class_names[b])
-                         for a, b, c in zip(base_class, ends[1][1], changed[1]) if c)
-        pair = None
-        if counts:
-            (a, b), count = counts.most_common(1)[0]
-            pair = (a, b, count / args.n)
+    for i, walk in enumerate(walk_directions(model, judge, measure, WORDS, args.n, args.seed, args.step, N_DIRECTIONS)):
+        delta, effects, change, pair = walk.delta, walk.effects, walk.change, walk.top_change[1]
         report.append({"direction": i + 1, "name": name_direction(effects, change, pair),
                        **{f"{k}_change": round(v, 4) for k, v in delta.items()},
                        "effect_sizes": {k: round(v, 2) for k, v in effects.items()},
