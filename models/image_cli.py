@@ -51,9 +51,11 @@ def load_named(model_name: str):
         raise RuntimeError(str(err)) from None
 
 
-def run_inputs(args, model_name: str, render: Render, extra_outputs: Callable[[Path], list[Path]] = lambda t: []) -> int:
+def run_inputs(args, model_name: str, render: Render, extra_outputs: Callable[[Path], list[Path]] = lambda t: [],
+               load: Callable[[str], object] | None = None) -> int:
     """The whole command for args.inputs / args.out / args.out_dir / args.hints (see the module doc); extra_outputs
-    names the files besides each target that render writes, so they are checked before anything is computed."""
+    names the files besides each target that render writes, so they are checked before anything is computed; load
+    reads one input (default models.uploads.load_upload with its limits)."""
     if args.out and args.out_dir:
         return fail("give either --out (one input) or --out-dir (any number of inputs), not both")
     if not args.out and not args.out_dir:
@@ -79,7 +81,7 @@ def run_inputs(args, model_name: str, render: Render, extra_outputs: Callable[[P
     for name in args.inputs:
         target = Path(args.out) if args.out else out_dir / (Path(name).stem + ".png")
         try:
-            picture = load_upload(name)
+            picture = (load or load_upload)(name)
             fitted = fit_hints(hints or [], hint_size, picture.width, picture.height)
             check_hints_fit(fitted, picture.width, picture.height)
             for path in [target, *extra_outputs(target)]:

@@ -89,8 +89,9 @@ def _unreadable_message(data: bytes) -> str:
     return "This is not a picture we can read. Upload a PNG, JPEG, WebP or BMP file."
 
 
-def load_upload(source, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES) -> Image.Image:
-    """A decoded, upright, 8-bit RGB or L image from bytes / a file-like (e.g. st.file_uploader's) / a path."""
+def load_upload(source, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES, grey: bool = False) -> Image.Image:
+    """A decoded, upright, 8-bit RGB or L image from bytes / a file-like (e.g. st.file_uploader's) / a path; with
+    grey, always L, and a JPEG is decoded straight to grey (a third of the memory of its RGB decode)."""
     try:
         data = read_source(source, max_bytes)
     except NotRegularFile as err:
@@ -120,9 +121,12 @@ def load_upload(source, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES
                                   f"{MAX_ASPECT} times the other. Crop it closer to the drawing and upload it again.")
             if getattr(image, "n_frames", 1) > 1:
                 image.seek(0)  # animated: the first frame
+            if grey and image.format == "JPEG":
+                image.draft("L", image.size)  # the decoder's own colour conversion, at full size
             image.load()
             ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when there is nothing to turn
-            return _flatten(image)
+            flat = _flatten(image)
+            return flat.convert("L") if grey and flat.mode != "L" else flat
     except UploadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

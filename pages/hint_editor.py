@@ -33,27 +33,31 @@ class HintEditor:
     def hints(self) -> list[dict]:
         return st.session_state.setdefault(self.key("hints"), [])
 
-    def overlay(self, image: Image.Image, size: tuple[int, int]) -> Image.Image:
-        """The picture at its display size with each hint as a coloured dot."""
+    def overlay(self, image: Image.Image, size: tuple[int, int], picture_size: tuple[int, int] | None = None) -> Image.Image:
+        """The picture at its display size with each hint as a coloured dot (hints in pixels of picture_size, by
+        default the image's own size)."""
         shown = image.resize(size, Image.Resampling.LANCZOS).convert("RGB")  # small first: no full-size RGB copy
-        sx, sy = size[0] / image.width, size[1] / image.height
+        width, height = picture_size or image.size
+        sx, sy = size[0] / width, size[1] / height
         draw = ImageDraw.Draw(shown)
         for h in self.hints:
             x, y = h["x"] * sx, h["y"] * sy
             draw.ellipse((x - 6, y - 6, x + 6, y + 6), fill=h["color"], outline="black", width=2)
         return shown
 
-    def clickable(self, image: Image.Image, size: tuple[int, int]) -> None:
-        """Show the picture at size; a click adds a hint of the picked colour at that point (picture pixels)."""
+    def clickable(self, image: Image.Image, size: tuple[int, int], picture_size: tuple[int, int] | None = None) -> None:
+        """Show the picture at size; a click adds a hint of the picked colour at that point, in pixels of
+        picture_size (the picture's full size, when image is a smaller copy of it; by default image's own size)."""
         hints = self.hints
-        click = click_image(self.overlay(image, size), size[0],
+        width, height = picture_size or image.size
+        click = click_image(self.overlay(image, size, picture_size), size[0],
                             key=self.key(f"click_{st.session_state[self.key('source_id')]}"),
                             alt=f"Your {self.noun}: click to place a colour hint")
         if click is not None and len(hints) >= limits.MAX_HINTS:
             st.warning(f"At most {limits.MAX_HINTS} hints fit on one {self.noun}; undo or clear some first.")
         elif click is not None:
-            hints.append({"x": round(click[0] * image.width / size[0], 1),
-                          "y": round(click[1] * image.height / size[1], 1),
+            hints.append({"x": round(click[0] * width / size[0], 1),
+                          "y": round(click[1] * height / size[1], 1),
                           "color": st.session_state.get(self.key("colour"), DEFAULT_COLOUR)})
             st.rerun()
 
@@ -84,11 +88,13 @@ class HintEditor:
         if st.session_state.get(self.key("hex_problem")):
             st.warning(plain(st.session_state[self.key("hex_problem")]))
 
-    def file_panel(self, image: Image.Image) -> None:
-        """Save the hints as a JSON hint set, or load one (made on any picture: hints move by relative position)."""
+    def file_panel(self, picture_size: tuple[int, int]) -> None:
+        """Save the hints as a JSON hint set, or load one (made on any picture: hints move by relative position);
+        picture_size is the (width, height) the hints' pixels belong to."""
         hints = self.hints
+        width, height = picture_size
         a, b = st.columns(2)
-        a.download_button("Save hints (JSON)", hint_set_json(hints, image.width, image.height), file_name="hints.json",
+        a.download_button("Save hints (JSON)", hint_set_json(hints, width, height), file_name="hints.json",
                           mime="application/json", key=self.key("hints_save"), disabled=not hints, on_click="ignore")
         file = b.file_uploader("Load hints (JSON)", type=["json"], key=self.key("hints_file"),
                                help=f"A hint set saved here, or a --hints list. Its hints go on this {self.noun} by "
@@ -101,8 +107,8 @@ class HintEditor:
             return  # loaded already: undo and clear keep working
         try:
             loaded, size = load_hint_set(data, f"The hint file {file.name}")
-            fitted = fit_hints(loaded, size, image.width, image.height)
-            check_hints_fit(fitted, image.width, image.height)
+            fitted = fit_hints(loaded, size, width, height)
+            check_hints_fit(fitted, width, height)
         except ValueError as err:
             st.error(plain(err))
             return
@@ -110,9 +116,9 @@ class HintEditor:
         st.session_state[self.key("hints_loaded")] = marker
         st.rerun()
 
-    def panel(self, image: Image.Image) -> None:
-        """The hint file panel, the list of hints as swatches, Undo and Clear."""
-        self.file_panel(image)
+    def panel(self, picture_size: tuple[int, int]) -> None:
+        """The hint file panel, the list of hints as swatches, Undo and Clear (hints in pixels of picture_size)."""
+        self.file_panel(picture_size)
         hints = self.hints
         if not hints:
             st.caption("No hints yet: the model picks all colours itself.")

@@ -7,12 +7,14 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
-from PIL import Image
+from PIL import Image, ImageOps
 
 from models.imaging import display_size, png_bytes
+from models.limits import PHOTO_MAX_PIXELS
 from models.inference_queue import QueueFull, QueueTimeout, queue_for
 from models.uploads import MAX_BYTES, UploadError, load_upload
 from pages.common import get_model, warn_ignored_params
@@ -46,44 +48,75 @@ def gallery() -> dict[str, dict]:
 DISPLAY_BOX = (480, 480)  # each picture on screen fits this box, its aspect kept
 
 
-def colorize(colorizer, grey_png: bytes, hints: list[dict]) -> Image.Image:
-    """The photo coloured at its full size, in its turn: past MAX_WAITING the visitor is told to try again."""
+def shown_size(size: tuple[int, int]) -> tuple[int, int]:
+    return display_size(*size, *DISPLAY_BOX)
+
+
+def remember(source_id: str, open_photo: Callable[[], Image.Image], colorizer, upload: bytes | None) -> None:
+    """On a new photo: decode it once (grey) and keep only what the page needs of it, as PNGs: the photo at the
+    network's working size and at display size, with its full size, and a colour upload as it was at display size;
+    its old result and hints go. The full-size photo is decoded again only for a download, so no session holds a
+    12 MP picture."""
+    if st.session_state.get("photo_source_id") == source_id:
+        return
+    for key in ("photo_source_id", "photo_work", "photo_shown", "photo_result", "photo_original"):
+        st.session_state.pop(key, None)
+    grey = open_photo()
+    size = grey.size
+    work, shown = colorizer.working_image(grey), grey.resize(shown_size(size), Image.Resampling.LANCZOS)
+    del grey
+    original = colour_original(upload) if upload is not None else None
+    st.session_state.update(photo_source_id=source_id, photo_size=size, photo_work=png_bytes(work),
+                            photo_shown=png_bytes(shown), photo_hints=[],
+                            photo_original=png_bytes(original) if original is not None else None)
+
+
+def picture(key: str) -> Image.Image:
+    return Image.open(io.BytesIO(st.session_state[key]))
+
+
+def coloured(colorizer, grey: Image.Image, hints: list[dict]) -> Image.Image:
+    """grey (the photo at any size: display or full) in colour, the chroma computed from the kept working-size
+    photo; in its turn: past MAX_WAITING the visitor is told to try again."""
     with queue_for(MODEL_NAME).turn():
-        return colorizer.colorize(Image.open(io.BytesIO(grey_png)), hints if colorizer.takes_hints else None)
+        ab = colorizer.chroma(picture("photo_work"), hints if colorizer.takes_hints else None,
+                              st.session_state.photo_size)
+        return colorizer.compose(grey, ab)
 
 
-def shown_size(image: Image.Image) -> tuple[int, int]:
-    return display_size(image.width, image.height, *DISPLAY_BOX)
+def preview(colorizer) -> bytes:
+    """The coloured photo at display size as PNG, kept per session until the photo or its hints change."""
+    hints = HINTS.hints
+    made_from = (st.session_state.photo_source_id, json.dumps(hints))
+    return kept_preview("photo_result", made_from, lambda: coloured(colorizer, picture("photo_shown"), hints),
+                        lambda image: image.size)[0]
 
 
-def shown(image: Image.Image) -> Image.Image:
-    return image.resize(shown_size(image), Image.Resampling.LANCZOS)
-
-
-def remember(source_id: str, image: Image.Image) -> None:
-    """Keep the current photo as the model reads it (a greyscale PNG); a new photo drops the old result and hints."""
-    if st.session_state.get("photo_source_id") != source_id:
-        st.session_state.photo_source_id = source_id
-        st.session_state.photo_grey = png_bytes(image.convert("L"))
-        st.session_state.photo_hints = []
-        st.session_state.pop("photo_result", None)
-
-
-def preview(colorizer) -> tuple[bytes, tuple[int, int]]:
-    """(the coloured photo at display size as PNG, its full size), kept per session with the grey photo."""
-    grey, hints = st.session_state.photo_grey, HINTS.hints
-    return kept_preview("photo_result", (st.session_state.photo_source_id, json.dumps(hints)),
-                        lambda: colorize(colorizer, grey, hints), shown_size)
-
-
-def full_size_png(colorizer, grey_png: bytes, hints: list[dict]):
-    """The Download button's data: the full-size photo, coloured when the file is asked for."""
+def full_size_png(colorizer, open_photo: Callable[[], Image.Image], hints: list[dict]):
+    """The Download button's data: the full-size photo, decoded again and coloured when the file is asked for."""
     hints = [dict(h) for h in hints]
-    return deferred_png(lambda: colorize(colorizer, grey_png, hints))
+    work, size = st.session_state.photo_work, st.session_state.photo_size
+
+    def make() -> Image.Image:
+        with queue_for(MODEL_NAME).turn():
+            ab = colorizer.chroma(Image.open(io.BytesIO(work)), hints if colorizer.takes_hints else None, size)
+            return colorizer.compose(open_photo(), ab)
+    return deferred_png(make)
+
+
+def colour_original(data: bytes) -> Image.Image | None:
+    """A colour upload (already checked by load_upload) as it was, at display size, or None for a grey one."""
+    with Image.open(io.BytesIO(data)) as probe:
+        if probe.mode in ("L", "LA", "1", "I", "I;16", "I;16B", "I;16L", "F"):
+            return None
+        probe.draft("RGB", shown_size(probe.size))  # a JPEG decodes at 1/2 to 1/8 of its size
+        small = ImageOps.exif_transpose(probe).convert("RGB")
+        small.thumbnail(shown_size(small.size), Image.Resampling.LANCZOS)
+        return small
 
 
 source = st.radio("Photo", SOURCES, horizontal=True, key="photo_source")
-image, label = None, None
+open_photo, label, upload = None, None, None
 if source == "Gallery":
     items = gallery()
     if not items:
@@ -97,43 +130,46 @@ if source == "Gallery":
         name = st.selectbox("Historical photograph", names, index=names.index(linked) if linked else 0,
                             format_func=lambda n: items[n]["label"])
         st.query_params["photo"] = name
-        image, label = Image.open(GALLERY_DIR / name).convert("RGB"), name
-        source_id = "gallery:" + name
+        path = GALLERY_DIR / name
+        open_photo, label, source_id = (lambda: Image.open(path).convert("L")), name, "gallery:" + name
         st.caption(f"{items[name]['label']} · {items[name]['licence']} · npm {items[name]['package']}")
 else:
     file = st.file_uploader("Upload a photo (PNG, JPEG, WebP or BMP)", key="photo_upload",
-                            help=f"At most {MAX_BYTES // (1024 * 1024)} MB.")
+                            help=f"At most {MAX_BYTES // (1024 * 1024)} MB and {PHOTO_MAX_PIXELS / 1e6:.1f} M "
+                            "pixels (a 12 MP phone photo, 4032 x 3024, fits).")
     if file is not None:
-        try:
-            data = file.getvalue()
-            image, label = load_upload(data), file.name
-            source_id = "upload:" + hashlib.sha256(data).hexdigest()[:16]
-        except UploadError as err:
-            st.error(f"**{plain(file.name, limit=80)}:** {plain(err)}")
+        upload = file.getvalue()
+        open_photo = lambda: load_upload(upload, max_pixels=PHOTO_MAX_PIXELS, grey=True)  # noqa: E731
+        label, source_id = file.name, "upload:" + hashlib.sha256(upload).hexdigest()[:16]
 
-if image is not None:
-    remember(source_id, image)
-    colorizer = get_model(MODEL_NAME)
-    if colorizer is not None:
-        try:
-            coloured, (width, height) = preview(colorizer)
-        except (QueueFull, QueueTimeout) as err:
-            st.warning(plain(err))
-            st.stop()
-        left, right = st.columns(2)
-        grey = Image.open(io.BytesIO(st.session_state.photo_grey))
-        with left:
-            if colorizer.takes_hints:
-                st.caption("Input (grey): click it to say what colour a place should be.")
-                HINTS.clickable(grey, shown_size(grey))
-                HINTS.colour_controls()
-                HINTS.panel(grey)
-            else:
-                st.image(shown(grey), caption="Input (grey)", width="stretch")
-        right.image(coloured, caption=f"Coloured ({width} x {height} px, your photo's size)", width="stretch")
-        if image.mode == "RGB" and source == "Upload":
-            st.image(shown(image), caption="Your upload as it was (for comparison)", width=320)
-        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(label).stem)[:60].strip("-") or "photo"
-        # deferred: coloured at full size when clicked, not kept in the media store for the session's life
-        st.download_button("Download PNG", full_size_png(colorizer, st.session_state.photo_grey, HINTS.hints),
-                           file_name=f"{stem}-colour.png", mime="image/png", on_click="ignore")
+colorizer = get_model(MODEL_NAME) if open_photo is not None else None
+if colorizer is not None:
+    try:
+        remember(source_id, open_photo, colorizer, upload)
+    except UploadError as err:
+        st.error(f"**{plain(label, limit=80)}:** {plain(err)}")
+        st.stop()
+    try:
+        result = preview(colorizer)
+    except (QueueFull, QueueTimeout) as err:
+        st.warning(plain(err))
+        st.stop()
+    size = st.session_state.photo_size
+    left, right = st.columns(2)
+    shown = picture("photo_shown")
+    with left:
+        if colorizer.takes_hints:
+            st.caption("Input (grey): click it to say what colour a place should be.")
+            HINTS.clickable(shown, shown.size, size)
+            HINTS.colour_controls()
+            HINTS.panel(size)
+        else:
+            st.image(shown, caption="Input (grey)", width="stretch")
+    right.image(result, caption=f"Coloured (the download is {size[0]} x {size[1]} px, your photo's size)",
+                width="stretch")
+    if st.session_state.photo_original is not None:
+        st.image(st.session_state.photo_original, caption="Your upload as it was (for comparison)", width=320)
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(label).stem)[:60].strip("-") or "photo"
+    # deferred: coloured at full size when clicked, not kept in the media store for the session's life
+    st.download_button("Download PNG", full_size_png(colorizer, open_photo, HINTS.hints),
+                       file_name=f"{stem}-colour.png", mime="image/png", on_click="ignore")

@@ -198,7 +198,7 @@ if "p2p_png" in st.session_state:
         st.subheader("Your sketch")
         HINTS.clickable(sketch, shown_size(sketch))
         HINTS.colour_controls()
-        HINTS.panel(sketch)
+        HINTS.panel(sketch.size)
     with right:
         st.subheader("Colored")
         if st.session_state.get("p2p_notice"):

@@ -62,6 +62,49 @@ def test_worst_allowed_upload_fits_512_mb(server, tmp_path):
     assert "Traceback" not in (home / "server.log").read_text(errors="replace")
 
 
+def phone_photo(path: Path) -> None:
+    """A 12 MP phone-sized JPEG (4032 x 3024): a gallery photo enlarged, with sensor-like noise, ~5 MB."""
+    import numpy as np
+    from PIL import Image
+
+    sample = sorted((Path(__file__).parents[1] / "pages" / "samples" / "photo").glob("*.jpg"))[0]
+    big = np.asarray(Image.open(sample).convert("RGB").resize((4032, 3024), Image.Resampling.BICUBIC), np.int16)
+    big = big + np.random.default_rng(0).integers(-6, 7, big.shape[:2], dtype=np.int16)[..., None]
+    Image.fromarray(big.clip(0, 255).astype(np.uint8)).save(path, format="JPEG", quality=90)
+
+
+def test_a_12_mp_phone_photo_is_coloured_and_downloaded_at_full_size(server, tmp_path):
+    """Issue #19: a 4000 x 3000 photo within the 512 MB budget: decoded straight to grey, only a working-size copy
+    kept, the preview composed at display size and the full size made in bands when the download is asked for."""
+    from PIL import Image
+
+    base, proc, group, home = server
+    upload = tmp_path / "phone.jpg"
+    phone_photo(upload)
+    group.reset_max_usage()
+    driver = chromium()
+    try:
+        pa.open_page(driver, base, "photo_colorizer", "Photo Colorizer", timeout=180)
+        pa.wait_until(driver, lambda d: pa.idle(d) and "Download PNG" in pa.body_text(d), 240, "the gallery photo")
+        pa.click_label(driver, "Upload")
+        pa.wait_until(driver, lambda d: pa.idle(d) and "Upload a photo" in (t := pa.body_text(d)) and "Load hints" not in t,
+                      60, "the upload box alone")
+        pa.upload_file(driver, upload)
+        try:
+            pa.wait_until(driver, lambda d: pa.idle(d) and "4032 x 3024 px" in pa.body_text(d), 240, "the photo coloured")
+        except pa.PageBroken as err:
+            raise AssertionError(f"{err}; OOM kills {group.oom_kills()}; page: {pa.body_text(driver)[-800:]!r}") from None
+        saved = pa.download(driver, "Download PNG", tmp_path / "downloads", timeout=240)
+        with Image.open(saved) as result:
+            assert result.size == (4032, 3024) and result.mode == "RGB"
+    finally:
+        driver.quit()
+    print(f"\n12 MP photo: cgroup peak {group.max_usage() / 2**20:.0f} MB (page cache included) of {LIMIT / 2**20:.0f} MB, server RSS "
+          f"{server_rss_mb(group):.0f} MB after")
+    assert group.oom_kills() == 0 and proc.poll() is None
+    assert requests.get(f"{base}/_stcore/health", timeout=10).text == "ok"
+
+
 @pytest.mark.parametrize("name, make, expect", [
     ("grey-5000.png", lambda: encode(line_art((5000, 5000), mode="L"), "PNG"), "too large"),  # 35 KB, 25 M pixels
     ("tiny-5000.jpg", lambda: tiny_jpeg_declaring(5000, 5000), "too large"),

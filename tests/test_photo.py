@@ -156,8 +156,9 @@ def test_page_gallery_upload_and_bad_upload():
     Image.fromarray(np.random.default_rng(0).integers(0, 256, (90, 130, 3), dtype=np.uint8)).save(buf, format="PNG")
     at.file_uploader(key="photo_upload").upload("mine.png", buf.getvalue(), "image/png").run()
     assert not at.exception and not at.error
-    assert at.session_state["photo_result"][2] == (130, 90)  # coloured at the upload's size
-    assert Image.open(io.BytesIO(at.session_state["photo_grey"])).mode == "L"  # kept greyscale, as the model reads it
+    assert at.session_state["photo_size"] == (130, 90)  # the download is coloured at the upload's size
+    work = Image.open(io.BytesIO(at.session_state["photo_work"]))
+    assert work.mode == "L" and work.size == (130, 90)  # kept greyscale, as the model reads it (no larger: 90 < 256)
     at.file_uploader(key="photo_upload").upload("notes.png", b"hello", "image/png").run()
     assert not at.exception and "not a picture" in at.error[0].value
 
@@ -172,3 +173,19 @@ def test_page_gallery_pick_travels_in_the_link():
     at.run()
     assert not at.exception and not at.warning
     assert at.selectbox[0].value == names[-1] and at.session_state["photo_source_id"] == "gallery:" + names[-1]
+
+
+@pytest.mark.skipif(not shipped(), reason="photo-colorizer not published")
+def test_cli_takes_photos_larger_than_other_pictures_up_to_its_own_limit(tmp_path):
+    """Photos may be 12.5 M pixels (a 12 MP phone photo), three times the other pictures' limit; beyond: one line."""
+    from models.limits import MAX_PIXELS, PHOTO_MAX_PIXELS
+
+    Image.new("L", (3000, 2000), 90).save(tmp_path / "six.jpg")  # 6 M pixels: refused by the sketch colorizer
+    assert 3000 * 2000 > MAX_PIXELS
+    done = run_cli(str(tmp_path / "six.jpg"), "--out", str(tmp_path / "six.png"))
+    assert done.returncode == 0, done.stderr
+    assert Image.open(tmp_path / "six.png").size == (3000, 2000)
+    Image.new("L", (4100, 3100), 90).save(tmp_path / "huge.jpg")
+    assert 4100 * 3100 > PHOTO_MAX_PIXELS
+    done = run_cli(str(tmp_path / "huge.jpg"), "--out", str(tmp_path / "huge.png"))
+    assert done.returncode == 2 and "too large" in done.stderr and "Traceback" not in done.stderr

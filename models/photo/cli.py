@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.image_cli import HINTS_HELP, InputRefused, run_inputs
+from models.limits import PHOTO_MAX_PIXELS
 
 MODEL_NAME = "photo-colorizer"
 
@@ -22,7 +23,12 @@ def cmd_photo(args) -> int:
         colorizer.colorize(photo, hints).save(target, format="PNG")
         return str(target)
 
-    return run_inputs(args, MODEL_NAME, render)
+    def load(name: str):  # photos may be larger than other pictures; decoded straight to grey
+        from models.uploads import load_upload
+
+        return load_upload(name, max_pixels=PHOTO_MAX_PIXELS, grey=True)
+
+    return run_inputs(args, MODEL_NAME, render, load=load)
 
 
 def register(subparsers) -> None:

@@ -3,8 +3,9 @@ combined with the photo's own full-size lightness, so the result keeps every det
 
 Colour uploads are turned grey first (sepia and faded tints go with the chroma). A model that reads hints takes them
 as {"x", "y", "color"} in the photo's pixels (models/photo/hints.py). The enlargement of the chroma and the
-full-size composition work in bands of BAND_ROWS rows, so a MAX_PIXELS photo needs only a few float32 rows at a time
-(limits in models/limits.py).
+full-size composition work in bands of about BAND_PIXELS pixels, so even a PHOTO_MAX_PIXELS photo needs only a few
+float32 rows at a time (limits in models/limits.py). The page keeps only the working-size grey photo: chroma() from
+it, compose() at display size for the preview and at full size for the download.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from models.photo.hints import hint_planes
 from models.photo.lab import grey_lightness, lab_to_rgb
 from models.photo.network import build
 
-BAND_ROWS = limits.PHOTO_BAND_ROWS
+BAND_PIXELS = limits.PHOTO_BAND_PIXELS
 
 
 class PhotoColorizer:
@@ -67,36 +68,55 @@ class PhotoColorizer:
         ab = out[0, :, :h, :w].float().cpu() * self.config.ab_scale
         return ab.permute(1, 2, 0).numpy()
 
-    def colorize(self, image: Image.Image, hints: list[dict] | None = None) -> Image.Image:
-        """An RGB photo of exactly the input's size whose Lab lightness is the input's grey lightness; hints (checked
-        {"x", "y", "color"} in the photo's pixels) steer the colours; a model that reads none refuses them."""
-        import cv2
+    def working_image(self, image: Image.Image) -> Image.Image:
+        """The photo in grey at the working size, as the network reads it."""
+        grey = image.convert("L")
+        size = self.working_size(*grey.size)
+        return grey.resize(size, Image.Resampling.LANCZOS) if size != grey.size else grey
 
+    def chroma(self, work: Image.Image, hints: list[dict] | None = None,
+               picture_size: tuple[int, int] | None = None) -> np.ndarray:
+        """(h, w, 2) float32 a, b at the working size, from the grey photo at that size (working_image) and hints
+        (checked {"x", "y", "color"} in the pixels of the photo of picture_size, default the working size); a model
+        that reads none refuses them."""
         if hints and not self.takes_hints:
             raise ValueError("this photo colorizer does not read colour hints")
-        grey = image.convert("L")
-        width, height = grey.size
-        ww, wh = self.working_size(width, height)
-        small = grey.resize((ww, wh), Image.Resampling.LANCZOS) if (ww, wh) != (width, height) else grey
+        work = work.convert("L")
         planes = None
         if hints:
-            planes = hint_planes(hints, (width, height), (ww, wh), self.config.hint_radius, self.config.ab_scale)
-        ab = self.predict_ab(grey_lightness(np.asarray(small)), planes)
-        # the chroma is enlarged band by band too (bicubic, pixel centres as cv2.resize has them): a full-size float
-        # copy of a, b would be 8 bytes a pixel, 96 MB for 4000 x 3000
+            planes = hint_planes(hints, picture_size or work.size, work.size, self.config.hint_radius,
+                                 self.config.ab_scale)
+        return self.predict_ab(grey_lightness(np.asarray(work)), planes)
+
+    @staticmethod
+    def compose(image: Image.Image, ab: np.ndarray) -> Image.Image:
+        """An RGB picture of exactly the image's size: its own grey lightness, with the chroma ab (at any size)
+        enlarged to it. Both the enlargement (bicubic, pixel centres as cv2.resize has them) and the Lab -> RGB
+        conversion go band by band: a full-size float copy of a, b would be 8 bytes a pixel, 96 MB for 4000 x 3000."""
+        import cv2
+
+        grey = np.asarray(image.convert("L"))
+        height, width = grey.shape
+        wh, ww = ab.shape[:2]
         map_x = ((np.arange(width, dtype=np.float32) + 0.5) * (ww / width) - 0.5)[None, :]
-        grey_arr = np.asarray(grey)
         out = np.empty((height, width, 3), np.uint8)
-        for row in range(0, height, BAND_ROWS):
-            band = slice(row, row + BAND_ROWS)
-            rows = np.arange(row, min(height, row + BAND_ROWS), dtype=np.float32)
+        rows_per_band = max(8, BAND_PIXELS // width)
+        for row in range(0, height, rows_per_band):
+            band = slice(row, row + rows_per_band)
+            rows = np.arange(row, min(height, row + rows_per_band), dtype=np.float32)
             map_y = ((rows + 0.5) * (wh / height) - 0.5)[:, None]
             xs, ys = np.broadcast_to(map_x, (len(rows), width)), np.broadcast_to(map_y, (len(rows), width))
             band_ab = cv2.remap(ab, np.ascontiguousarray(xs), np.ascontiguousarray(ys), cv2.INTER_CUBIC,
                                 borderMode=cv2.BORDER_REPLICATE)
-            lab = np.concatenate([grey_lightness(grey_arr[band])[..., None], band_ab], axis=-1)
+            lab = np.concatenate([grey_lightness(grey[band])[..., None], band_ab], axis=-1)
             out[band] = lab_to_rgb(lab)
         return Image.fromarray(out)
+
+    def colorize(self, image: Image.Image, hints: list[dict] | None = None) -> Image.Image:
+        """An RGB photo of exactly the input's size whose Lab lightness is the input's grey lightness; hints (checked
+        {"x", "y", "color"} in the photo's pixels) steer the colours; a model that reads none refuses them."""
+        grey = image.convert("L")
+        return self.compose(grey, self.chroma(self.working_image(grey), hints, grey.size))
 
 
 def from_entry(entry, device, progress=None) -> PhotoColorizer:

@@ -66,6 +66,10 @@ class MemoryCgroup:
     def max_usage(self) -> int:
         return int((self.path / "memory.max_usage_in_bytes").read_text())
 
+    def reset_max_usage(self) -> None:
+        """Start the peak (max_usage) again from the present usage, to measure one step alone."""
+        (self.path / "memory.max_usage_in_bytes").write_text("0")
+
     def usage(self) -> int:
         return int((self.path / "memory.usage_in_bytes").read_text())
 
