@@ -33,7 +33,8 @@ class HintEditor:
     def hints(self) -> list[dict]:
         return st.session_state.setdefault(self.key("hints"), [])
 
-    def overlay(self, image: Image.Image, size: tuple[int, int], picture_size: tuple[int, int] | None = None) -> Image.Image:
+    def overlay(self, image: Image.Image, size: tuple[int, int],
+                picture_size: tuple[int, int] | None = None) -> Image.Image:
         """The picture at its display size with each hint as a coloured dot (hints in pixels of picture_size, by
         default the image's own size)."""
         shown = image.resize(size, Image.Resampling.LANCZOS).convert("RGB")  # small first: no full-size RGB copy

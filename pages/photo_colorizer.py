@@ -75,33 +75,32 @@ def picture(key: str) -> Image.Image:
     return Image.open(io.BytesIO(st.session_state[key]))
 
 
-def coloured(colorizer, grey: Image.Image, hints: list[dict]) -> Image.Image:
-    """grey (the photo at any size: display or full) in colour, the chroma computed from the kept working-size
-    photo; in its turn: past MAX_WAITING the visitor is told to try again."""
+def coloured(colorizer, work_png: bytes, size: tuple[int, int], open_grey: Callable[[], Image.Image],
+             hints: list[dict]) -> Image.Image:
+    """The grey photo open_grey() gives (at display or full size) in colour, the chroma computed from the kept
+    working-size photo (hints in pixels of the photo's full size); in its turn, so one full-size decode and
+    composition runs at a time: past MAX_WAITING the visitor is told to try again."""
     with queue_for(MODEL_NAME).turn():
-        ab = colorizer.chroma(picture("photo_work"), hints if colorizer.takes_hints else None,
-                              st.session_state.photo_size)
-        return colorizer.compose(grey, ab)
+        ab = colorizer.chroma(Image.open(io.BytesIO(work_png)), hints if colorizer.takes_hints else None, size)
+        return colorizer.compose(open_grey(), ab)
 
 
 def preview(colorizer) -> bytes:
     """The coloured photo at display size as PNG, kept per session until the photo or its hints change."""
     hints = HINTS.hints
     made_from = (st.session_state.photo_source_id, json.dumps(hints))
-    return kept_preview("photo_result", made_from, lambda: coloured(colorizer, picture("photo_shown"), hints),
-                        lambda image: image.size)[0]
+    state = st.session_state
+
+    def make() -> Image.Image:
+        return coloured(colorizer, state.photo_work, state.photo_size, lambda: picture("photo_shown"), hints)
+    return kept_preview("photo_result", made_from, make, lambda image: image.size)[0]
 
 
 def full_size_png(colorizer, open_photo: Callable[[], Image.Image], hints: list[dict]):
     """The Download button's data: the full-size photo, decoded again and coloured when the file is asked for."""
     hints = [dict(h) for h in hints]
     work, size = st.session_state.photo_work, st.session_state.photo_size
-
-    def make() -> Image.Image:
-        with queue_for(MODEL_NAME).turn():
-            ab = colorizer.chroma(Image.open(io.BytesIO(work)), hints if colorizer.takes_hints else None, size)
-            return colorizer.compose(open_photo(), ab)
-    return deferred_png(make)
+    return deferred_png(lambda: coloured(colorizer, work, size, open_photo, hints))
 
 
 def colour_original(data: bytes) -> Image.Image | None:

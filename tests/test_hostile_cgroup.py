@@ -87,13 +87,15 @@ def test_a_12_mp_phone_photo_is_coloured_and_downloaded_at_full_size(server, tmp
         pa.open_page(driver, base, "photo_colorizer", "Photo Colorizer", timeout=180)
         pa.wait_until(driver, lambda d: pa.idle(d) and "Download PNG" in pa.body_text(d), 240, "the gallery photo")
         pa.click_label(driver, "Upload")
-        pa.wait_until(driver, lambda d: pa.idle(d) and "Upload a photo" in (t := pa.body_text(d)) and "Load hints" not in t,
-                      60, "the upload box alone")
+        alone = lambda d: pa.idle(d) and "Upload a photo" in (t := pa.body_text(d)) and "Load hints" not in t  # noqa: E731
+        pa.wait_until(driver, alone, 60, "the upload box alone")
         pa.upload_file(driver, upload)
         try:
-            pa.wait_until(driver, lambda d: pa.idle(d) and "4032 x 3024 px" in pa.body_text(d), 240, "the photo coloured")
+            pa.wait_until(driver, lambda d: pa.idle(d) and "4032 x 3024 px" in pa.body_text(d), 240,
+                          "the photo coloured")
         except pa.PageBroken as err:
-            raise AssertionError(f"{err}; OOM kills {group.oom_kills()}; page: {pa.body_text(driver)[-800:]!r}") from None
+            page = pa.body_text(driver)[-800:]
+            raise AssertionError(f"{err}; OOM kills {group.oom_kills()}; page: {page!r}") from None
         saved = pa.download(driver, "Download PNG", tmp_path / "downloads", timeout=240)
         with Image.open(saved) as result:
             assert result.size == (4032, 3024) and result.mode == "RGB"
